@@ -1,0 +1,3 @@
+target_sources(optiscope_core PRIVATE
+  common/params.h common/params.cpp
+)

@@ -1,0 +1,3 @@
+target_sources(optiscope_core PRIVATE
+  functions/test_function.h
+)

@@ -1,0 +1,3 @@
+target_sources(optiscope_core PRIVATE
+  optim/update_rule.h
+)

@@ -1,0 +1,92 @@
+// Update rules: the per-step arithmetic of an optimizer, apart from the loop that drives it and
+// from the learning-rate schedule that scales it (the ensmallen split).
+//
+// An UpdateRule holds its hyper-parameters (fixed at construction, validated beforehand through
+// the ParamTable of its catalog entry) and a per-run state (m, v, t, ...) that reset() clears.
+// step() applies exactly one update, as PyTorch 1.13's torch.optim does, to a flat parameter
+// vector — two numbers for a 2D function, every weight of a network for a model.
+#pragma once
+
+#include "core/common/params.h"
+
+#include <Eigen/Core>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace optiscope {
+
+/// One named piece of optimizer state, with PyTorch's state names (`exp_avg`, `exp_avg_sq`,
+/// `momentum_buffer`, ...) or a derived quantity of the last step (`m_hat`, `v_hat`, ...).
+struct StateTensor {
+    std::string name;
+    Eigen::VectorXd values;
+};
+struct StateScalar {
+    std::string name;
+    double value = 0.0;
+};
+/// A snapshot of an optimizer's state after its last step, for inspection (the GUI's inspector).
+struct OptimizerState {
+    std::vector<StateScalar> scalars;
+    std::vector<StateTensor> tensors;
+    [[nodiscard]] const StateTensor* tensor(const std::string& name) const;
+    [[nodiscard]] const StateScalar* scalar(const std::string& name) const;
+};
+
+template <typename Scalar>
+class UpdateRule {
+public:
+    using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+    virtual ~UpdateRule() = default;
+
+    /// Forget all state (m, v, step count, ...) and prepare for `size` parameters.
+    virtual void reset(Eigen::Index size) = 0;
+
+    /// Apply one update in place. `grad` is the raw gradient dL/dθ at `params` (weight decay is
+    /// the rule's business); `lr` is the learning rate of this update, i.e. the schedule's value.
+    virtual void step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad, double lr) = 0;
+
+    /// The effective per-parameter learning rate of the last step (SPEC §3): for Adam
+    /// lr_t / (sqrt(v̂_t) + eps), the factor that multiplies m̂_t.
+    [[nodiscard]] const Vector& effectiveLr() const { return m_effLr; }
+
+    /// State after the last step, with torch's names plus derived quantities.
+    [[nodiscard]] virtual OptimizerState state() const = 0;
+
+    /// Number of steps taken since reset().
+    [[nodiscard]] long long stepCount() const { return m_step; }
+
+    /// Override the momentum-like coefficient (SGD/RMSprop `momentum`, Adam-family `betas[0]`)
+    /// for the next steps, as OneCycleLR/CyclicLR do with `cycle_momentum`. Returns false if the
+    /// rule has no such coefficient.
+    virtual bool setMomentum(double /*value*/) { return false; }
+
+protected:
+    Vector m_effLr;
+    long long m_step = 0;
+};
+
+/// What the catalog knows of an optimizer type.
+struct OptimizerInfo {
+    std::string type;  ///< "adam" — the name in experiment files
+    std::string title; ///< "Adam"
+    std::string reference; ///< paper, e.g. "Kingma & Ba, 2015, arXiv:1412.6980"
+    /// Which hyper-parameter cycle_momentum moves: "momentum", "betas" or "" (none).
+    std::string momentumParam;
+    ParamTable params;
+};
+
+/// Every optimizer type, in the order the app lists them.
+const std::vector<OptimizerInfo>& optimizerCatalog();
+/// The catalog entry of `type`, or nullptr.
+const OptimizerInfo* findOptimizer(const std::string& type);
+
+/// Build a rule from a type and a parameter set already validated against its table (missing
+/// values take the table's defaults). Throws std::invalid_argument on an unknown type.
+template <typename Scalar>
+std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type, const ParamSet& params);
+
+} // namespace optiscope

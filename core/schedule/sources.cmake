@@ -1,0 +1,3 @@
+target_sources(optiscope_core PRIVATE
+  schedule/lr_schedule.h
+)
