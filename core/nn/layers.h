@@ -1,0 +1,198 @@
+// Layers of the small networks: dense, 2-D convolution, max-pooling, flatten and activations.
+//
+// Every layer works on a whole mini-batch at once. Activations are row-major matrices with one
+// row per sample; an image row holds its pixels in HWC order (height, width, channel — the
+// channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC), so that a
+// convolution is one im2col copy and one GEMM with no transposes.
+//
+// A layer owns no trainable numbers: Network keeps every tensor of every layer in ONE flat
+// parameter vector (and the gradients in a second one of the same layout) and binds each layer to
+// its slice, so that any UpdateRule works on a network unchanged. Work buffers (im2col columns,
+// pooling arg-max indices) are sized by reserve() for the largest batch; forward()/backward() on
+// batches up to that size allocate nothing themselves (Eigen's GEMM may use its own blocking
+// scratch space for large products).
+//
+// Layers are templated on the scalar type: float for training, double for finite-difference
+// gradient checks.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace optiscope::nn {
+
+/// Row-major matrix and maps over caller-owned storage, one row per sample.
+template <typename Scalar> struct Types {
+    using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+    using Map = Eigen::Map<Matrix>;
+    using ConstMap = Eigen::Map<const Matrix>;
+};
+
+/// Shape of one sample: channels × height × width (a flat feature vector is {n, 1, 1}).
+struct Shape {
+    Eigen::Index channels = 1;
+    Eigen::Index height = 1;
+    Eigen::Index width = 1;
+    [[nodiscard]] Eigen::Index size() const { return channels * height * width; }
+    bool operator==(const Shape&) const = default;
+};
+
+/// How a weight tensor is initialised (biases always start at zero).
+enum class InitScheme {
+    /// Glorot & Bengio (2010): U(−a, a), a = √(6 / (fan_in + fan_out)). For tanh, sigmoid and
+    /// linear units.
+    GlorotUniform,
+    /// He et al. (2015): U(−a, a), a = √(6 / fan_in), i.e. variance 2 / fan_in. For ReLU units.
+    HeUniform,
+};
+
+/// One trainable tensor of a layer, as the layer declares it.
+struct TensorSpec {
+    std::string suffix;              ///< "weight" or "bias"
+    std::vector<Eigen::Index> shape; ///< e.g. {out, in} for a dense weight
+    Eigen::Index fanIn = 0;          ///< inputs feeding one output (weights only)
+    Eigen::Index fanOut = 0;         ///< outputs fed by one input (weights only)
+    bool isBias = false;
+    [[nodiscard]] Eigen::Index size() const;
+};
+
+enum class Activation { Relu, Tanh, Sigmoid, Linear };
+/// "relu", "tanh", "sigmoid", "linear".
+const char* activationName(Activation activation);
+/// Parses an activation name; returns false if unknown.
+bool parseActivation(const std::string& name, Activation* out);
+
+template <typename Scalar> class Layer {
+public:
+    using Map = typename Types<Scalar>::Map;
+    using ConstMap = typename Types<Scalar>::ConstMap;
+
+    Layer(std::string name, Shape input, Shape output)
+        : m_name(std::move(name)), m_input(input), m_output(output) {}
+    virtual ~Layer() = default;
+    Layer(const Layer&) = delete;
+    Layer& operator=(const Layer&) = delete;
+
+    /// "dense1", "conv2", "relu1" — trainable tensors are named "<name>.<suffix>".
+    [[nodiscard]] const std::string& name() const { return m_name; }
+    /// "dense", "conv2d", "maxpool2d", "flatten", "activation".
+    [[nodiscard]] virtual std::string kind() const = 0;
+    [[nodiscard]] Shape inputShape() const { return m_input; }
+    [[nodiscard]] Shape outputShape() const { return m_output; }
+
+    /// Trainable tensors, in the order they lie in the flat vector.
+    [[nodiscard]] virtual std::vector<TensorSpec> tensors() const { return {}; }
+    /// Point the layer at its slice of the flat parameter and gradient vectors (both hold the
+    /// layer's tensors consecutively, in tensors() order).
+    virtual void bind(Scalar* params, Scalar* grads) {
+        m_params = params;
+        m_grads = grads;
+    }
+    /// Size work buffers for batches of up to `batch` rows.
+    virtual void reserve(Eigen::Index /*batch*/) {}
+
+    /// out = layer(in); `in` is n × inputShape().size(), `out` n × outputShape().size().
+    virtual void forward(ConstMap in, Map out) = 0;
+    /// Given dL/d(out), write dL/d(own tensors) into the gradient slice (overwriting) and, if
+    /// `dIn` is not null, dL/d(in). `in` and `out` are those of the last forward().
+    virtual void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) = 0;
+
+protected:
+    std::string m_name;
+    Shape m_input;
+    Shape m_output;
+    Scalar* m_params = nullptr;
+    Scalar* m_grads = nullptr;
+};
+
+/// Fully connected: z = x Wᵀ + b, W laid out [out][in] like torch.nn.Linear.
+template <typename Scalar> class DenseLayer final : public Layer<Scalar> {
+public:
+    using typename Layer<Scalar>::Map;
+    using typename Layer<Scalar>::ConstMap;
+    DenseLayer(std::string name, Eigen::Index in, Eigen::Index out);
+    [[nodiscard]] std::string kind() const override { return "dense"; }
+    [[nodiscard]] std::vector<TensorSpec> tensors() const override;
+    void forward(ConstMap in, Map out) override;
+    void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
+
+private:
+    Eigen::Index m_in;
+    Eigen::Index m_out;
+};
+
+/// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
+/// padding `padding` on every side. Weight laid out [out_channels][ky][kx][in_channels] (HWC
+/// patches), bias [out_channels]. Computed as im2col + one GEMM per batch.
+template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
+public:
+    using typename Layer<Scalar>::Map;
+    using typename Layer<Scalar>::ConstMap;
+    Conv2dLayer(std::string name, Shape input, Eigen::Index outChannels, Eigen::Index kernel,
+                Eigen::Index padding = 0);
+    [[nodiscard]] std::string kind() const override { return "conv2d"; }
+    [[nodiscard]] std::vector<TensorSpec> tensors() const override;
+    void reserve(Eigen::Index batch) override;
+    void forward(ConstMap in, Map out) override;
+    void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
+
+    [[nodiscard]] Eigen::Index kernel() const { return m_kernel; }
+    [[nodiscard]] Eigen::Index padding() const { return m_padding; }
+
+private:
+    void im2col(ConstMap in, Eigen::Index n);
+    Eigen::Index m_kernel;
+    Eigen::Index m_padding;
+    Eigen::Index m_patch;        ///< kernel² · in_channels
+    std::vector<Scalar> m_cols;  ///< (n·Ho·Wo) × patch
+    std::vector<Scalar> m_dCols; ///< same shape, for the input gradient
+};
+
+/// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
+/// torch.nn.MaxPool2d). The gradient flows to the first maximum of each window.
+template <typename Scalar> class MaxPool2dLayer final : public Layer<Scalar> {
+public:
+    using typename Layer<Scalar>::Map;
+    using typename Layer<Scalar>::ConstMap;
+    MaxPool2dLayer(std::string name, Shape input, Eigen::Index size = 2);
+    [[nodiscard]] std::string kind() const override { return "maxpool2d"; }
+    void reserve(Eigen::Index batch) override;
+    void forward(ConstMap in, Map out) override;
+    void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
+
+private:
+    Eigen::Index m_size;
+    std::vector<std::int32_t> m_argmax; ///< per output element: input index within its sample
+};
+
+/// C×H×W → one feature vector. The data layout is unchanged (a copy), only the shape.
+template <typename Scalar> class FlattenLayer final : public Layer<Scalar> {
+public:
+    using typename Layer<Scalar>::Map;
+    using typename Layer<Scalar>::ConstMap;
+    FlattenLayer(std::string name, Shape input);
+    [[nodiscard]] std::string kind() const override { return "flatten"; }
+    void forward(ConstMap in, Map out) override;
+    void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
+};
+
+/// Element-wise activation; the derivative is taken from the output (relu'(0) = 0, as torch).
+template <typename Scalar> class ActivationLayer final : public Layer<Scalar> {
+public:
+    using typename Layer<Scalar>::Map;
+    using typename Layer<Scalar>::ConstMap;
+    ActivationLayer(std::string name, Shape shape, Activation activation);
+    [[nodiscard]] std::string kind() const override { return "activation"; }
+    [[nodiscard]] Activation activation() const { return m_activation; }
+    void forward(ConstMap in, Map out) override;
+    void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
+
+private:
+    Activation m_activation;
+};
+
+} // namespace optiscope::nn

@@ -1,0 +1,14 @@
+find_package(ZLIB REQUIRED)
+target_sources(optiscope_core PRIVATE
+  nn/layers.h nn/layers.cpp
+  nn/loss.h nn/loss.cpp
+  nn/network.h nn/network.cpp
+)
+target_link_libraries(optiscope_core PRIVATE ZLIB::ZLIB)
+# GCC 12 reports false -W(maybe-)uninitialized warnings inside Eigen's AVX-512 GEMM packing
+# (gemm_pack_rhs, in the compiler's own avx512fintrin.h) when building with -march=native.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set_source_files_properties(nn/layers.cpp nn/network.cpp nn/trainer.cpp
+    DIRECTORY ${PROJECT_SOURCE_DIR}/core
+    PROPERTIES COMPILE_OPTIONS "-Wno-maybe-uninitialized;-Wno-uninitialized")
+endif()
