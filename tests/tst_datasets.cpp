@@ -1,0 +1,4 @@
+#include <QtTest/QtTest>
+class T : public QObject { Q_OBJECT };
+QTEST_GUILESS_MAIN(T)
+#include "tst_datasets.moc"
