@@ -64,8 +64,6 @@ std::unique_ptr<Net> buildCase(const QString& id) {
     }
     if (id == "lenet5-8x8")
         return buildLeNet5<double>(Shape{1, 8, 8}, 3);
-    if (id == "lenet5-32x32")
-        return buildLeNet5<double>(Shape{3, 32, 32}, 3);
     return nullptr;
 }
 
@@ -104,8 +102,8 @@ void TestNnGradcheck::gradients_data() {
 }
 
 // Central differences with h = 1e-6 have truncation error ~h²·f''' ≈ 1e-12 and rounding error
-// ~1e-16/h = 1e-10 on O(1) losses; 1e-7·max(1, |g|) leaves a 1000× margin while any wrong
-// index or missing term in a backward pass gives errors of order |g|.
+// ~1e-16/h = 1e-10 on O(1) losses (observed: at most 7e-10); 1e-7·max(1, |g|) leaves a 100×
+// margin while any wrong index or missing term in a backward pass gives errors of order |g|.
 void TestNnGradcheck::gradients() {
     QFETCH(QString, model);
     QFETCH(bool, crossEntropy);
