@@ -1,4 +1,4 @@
 target_sources(optiscope_core PRIVATE
-  experiment/experiment.h
-  experiment/experiment_io.h
+  experiment/experiment.h experiment/experiment.cpp
+  experiment/experiment_io.h experiment/experiment_io.cpp
 )
