@@ -161,6 +161,7 @@ private slots:
     void crossFieldChecks_data();
     void crossFieldChecks();
     void makeScheduleRejectsInvalid();
+    void checkToleratesWrongKinds();
     void oneCycleHoldsAfterTheEnd();
     void cyclicWithoutMomentum();
 };
@@ -732,6 +733,29 @@ void TestSchedules::makeScheduleRejectsInvalid() {
     ParamSet q = sampleParams("cosine");
     q.set("T_max", std::string("ten"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (void)makeSchedule("cosine", q, 0.1));
+}
+
+void TestSchedules::checkToleratesWrongKinds() {
+    // checkScheduleParams may see unvalidated input (the table check reports the wrong kind);
+    // it must never throw, and makeSchedule must turn it into std::invalid_argument.
+    const std::vector<ParamValue> wrong = {ParamValue(std::string("x")), ParamValue(true),
+                                           ParamValue(std::vector<double>{1.0}), ParamValue(2.0)};
+    for (const auto& info : scheduleCatalog())
+        for (const auto& spec : info.params)
+            for (const auto& value : wrong) {
+                ParamSet p = sampleParams(info.type);
+                p.set(spec.name, value);
+                try {
+                    (void)checkScheduleParams(info.type, p);
+                } catch (const std::exception& e) {
+                    QFAIL(qPrintable(QString::fromStdString(info.type + "." + spec.name + ": ") +
+                                     QString::fromLatin1(e.what())));
+                }
+                if (spec.check(value)) {
+                    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                             (void)makeSchedule(info.type, p, 0.1));
+                }
+            }
 }
 
 void TestSchedules::oneCycleHoldsAfterTheEnd() {
