@@ -371,6 +371,10 @@ const ScheduleInfo* findSchedule(const std::string& type) {
     return nullptr;
 }
 
+// Besides combinations PyTorch/Keras reject or crash on, a parameter that would be silently
+// ignored (cyclic gamma outside exp_range, warmup_steps without warmup_target, a torch-only
+// plateau parameter with flavor keras, ...) is reported: as in experiment files, a setting that
+// does nothing must not pass unnoticed.
 std::vector<std::pair<std::string, std::string>> checkScheduleParams(const std::string& type,
                                                                      const ParamSet& params) {
     std::vector<std::pair<std::string, std::string>> issues;
