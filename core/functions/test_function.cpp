@@ -230,14 +230,16 @@ double TestFunction::evaluate(const Eigen::Vector2d& p, Eigen::Vector2d& grad) c
         return A * 2.0 + (x * x - A * cx) + (y * y - A * cy);
     }
     case Ackley: {
-        // The gradient of √(½(x² + y²)) is undefined at the origin (autograd gives NaN there);
-        // we return the radial term's limit along no direction, 0, which is also the true
-        // gradient of the ripple term there — so the origin is a fixed point of every optimizer.
+        // The radial term −a·exp(−b·r), r = √(½(x² + y²)), is a cone at the origin: its gradient
+        // has norm a·b/√2 in every direction but no limit, so it is undefined there (autograd
+        // gives NaN). We return 0 for it at r = 0 — the ripple term's gradient is 0 there too —
+        // so the global minimum is a fixed point of every optimizer instead of a NaN source.
         const double a = m_c[0], b = m_c[1], c = m_c[2];
         const double r = std::sqrt(0.5 * (x * x + y * y));
         const double e1 = std::exp(-b * r);
         const double e2 = std::exp(0.5 * (std::cos(c * x) + std::cos(c * y)));
-        const double dr = r > 0.0 ? a * b * e1 / r * 0.5 : 0.0; // ∂(−a·e1)/∂r · ∂r/∂(x²+y²)·2
+        // ∂(−a·e1)/∂x = a·b·e1·∂r/∂x, ∂r/∂x = ½x/r.
+        const double dr = r > 0.0 ? a * b * e1 / r * 0.5 : 0.0;
         grad = {dr * x + e2 * 0.5 * std::sin(c * x) * c, dr * y + e2 * 0.5 * std::sin(c * y) * c};
         return -a * e1 - e2 + a + kE;
     }
