@@ -14,6 +14,10 @@
 
 namespace optiscope {
 
+/// The "format" and "version" an experiment file declares.
+inline constexpr const char* kExperimentFormat = "optiscope-experiment";
+inline constexpr int kExperimentVersion = 1;
+
 struct ValidationIssue {
     std::string path;   ///< JSON path, "runs[0].optimizer.betas[1]" ("" for the whole document)
     std::string reason; ///< "must be in [0, 1), got 1.2"
@@ -46,6 +50,23 @@ ExperimentParseResult parseExperiment(std::string_view json);
 
 /// Read and validate a file; I/O problems are reported as an issue with an empty path.
 ExperimentParseResult loadExperiment(const std::string& filePath);
+
+/// The input of `optiscope-cli schedule` (SPEC §2): {"lr", "steps", "schedule", "metrics"}.
+struct ScheduleRequest {
+    double lr = 0.0;
+    long long steps = 0;
+    std::optional<ScheduleConfig> schedule; ///< absent: constant
+    std::vector<double> metrics;            ///< metric i is observed after update i
+};
+
+struct ScheduleRequestParseResult {
+    std::optional<ScheduleRequest> request;
+    std::vector<ValidationIssue> issues;
+    [[nodiscard]] std::string messages(const std::string& file) const;
+};
+
+ScheduleRequestParseResult parseScheduleRequest(std::string_view json);
+ScheduleRequestParseResult loadScheduleRequest(const std::string& filePath);
 
 /// The experiment as JSON text (pretty-printed, every hyper-parameter written out, numbers
 /// written so that they read back bit-exact).

@@ -1,3 +1,3 @@
 target_sources(optiscope_core PRIVATE
-  io/atomic_file.h
+  io/atomic_file.h io/atomic_file.cpp
 )

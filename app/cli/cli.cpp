@@ -1,0 +1,107 @@
+#include "app/cli/cli.h"
+
+#include "app/cli/catalog_listing.h"
+#include "app/cli/run_command.h"
+#include "core/experiment/experiment_io.h"
+#include "core/schedule/lr_schedule.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace optiscope::cli {
+
+namespace {
+
+const char* kUsage = R"(usage:
+  optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf] [--size WxH] [--dpi N] [--quiet]
+  optiscope-cli schedule FILE.json
+  optiscope-cli list [--json]
+  optiscope-cli --help | --version
+
+run       runs an experiment headless and writes one CSV trace per run and summary.json into DIR
+schedule  prints the learning rate a schedule gives, one CSV row `step,lr` per update
+list      lists functions, optimizers, schedules and datasets with every parameter and default
+
+Exit status: 0 done (a diverged run is a result), 2 invalid input (nothing written), 1 I/O or
+runtime failure.
+)";
+
+int usageError(const std::string& message) {
+    std::cerr << "optiscope-cli: " << message << "\n\n" << kUsage;
+    return kExitInvalid;
+}
+
+int scheduleCommand(const std::vector<std::string>& args) {
+    if (args.size() != 1)
+        return usageError("schedule takes exactly one FILE.json");
+    const std::string& file = args[0];
+    const auto parsed = loadScheduleRequest(file);
+    if (!parsed.request) {
+        std::cerr << parsed.messages(file);
+        return kExitInvalid;
+    }
+    const ScheduleRequest& req = *parsed.request;
+    std::unique_ptr<LrSchedule> schedule;
+    try {
+        if (req.schedule)
+            schedule = makeSchedule(req.schedule->type, req.schedule->params, req.lr);
+    } catch (const std::exception& e) {
+        std::cerr << file << ": schedule: " << e.what() << "\n";
+        return kExitInvalid;
+    }
+    std::string out = "step,lr\n";
+    for (long long k = 1; k <= req.steps; ++k) {
+        out += std::to_string(k) + "," + formatDouble(schedule ? schedule->lr() : req.lr) + "\n";
+        if (schedule) {
+            const size_t i = static_cast<size_t>(k - 1);
+            schedule->step(i < req.metrics.size() ? req.metrics[i] : 0.0);
+        }
+        if (out.size() > (1u << 16)) {
+            std::cout << out;
+            out.clear();
+        }
+    }
+    std::cout << out << std::flush;
+    if (!std::cout) {
+        std::cerr << "optiscope-cli: cannot write to standard output\n";
+        return kExitFailure;
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+int runCli(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty())
+        return usageError("no command given");
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    if (command == "--version") {
+        std::cout << "optiscope-cli " << kVersion << "\n";
+        return kExitOk;
+    }
+    try {
+        if (command == "run")
+            return runCommand(args);
+        if (command == "schedule")
+            return scheduleCommand(args);
+        if (command == "list") {
+            if (args.size() > 1 || (args.size() == 1 && args[0] != "--json"))
+                return usageError("list takes no arguments but --json");
+            std::cout << (args.empty() ? catalogText() : catalogJson());
+            return kExitOk;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "optiscope-cli: " << command << ": " << e.what() << "\n";
+        return kExitFailure;
+    }
+    return usageError("unknown command '" + command + "'");
+}
+
+} // namespace optiscope::cli

@@ -1,0 +1,246 @@
+#include "app/cli/run_command.h"
+
+#include "app/cli/cli.h"
+#include "core/experiment/experiment_io.h"
+#include "core/io/atomic_file.h"
+#include "core/run/experiment_runner.h"
+#include "core/run/trace_writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace optiscope::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+std::atomic<RunControl*> g_control{nullptr};
+
+extern "C" void onInterrupt(int) {
+    g_interrupted.store(true);
+    // Only the atomic flag is touched: requestStop() takes a mutex, which a handler must not.
+    if (RunControl* control = g_control.load())
+        control->requestStopFromSignal();
+}
+
+struct RunOptions {
+    std::string file;
+    std::string outDir;
+    std::vector<std::string> plots;
+    int width = 1200;
+    int height = 800;
+    int dpi = 96;
+    bool quiet = false;
+};
+
+/// Parses `run`'s arguments; returns an error message or "".
+std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* name) -> std::optional<std::string> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            (void)name;
+            return args[++i];
+        };
+        if (a == "--out") {
+            auto v = value("--out");
+            if (!v || v->empty())
+                return "--out needs a folder";
+            o.outDir = *v;
+        } else if (a == "--plots") {
+            auto v = value("--plots");
+            if (!v)
+                return "--plots needs a list such as png,svg,pdf";
+            std::stringstream ss(*v);
+            std::string item;
+            while (std::getline(ss, item, ',')) {
+                if (item != "png" && item != "svg" && item != "pdf")
+                    return "--plots: unknown format '" + item + "'; use png, svg or pdf";
+                o.plots.push_back(item);
+            }
+            if (o.plots.empty())
+                return "--plots needs at least one of png, svg, pdf";
+        } else if (a == "--size") {
+            auto v = value("--size");
+            int w = 0, h = 0;
+            char x = 0, extra = 0;
+            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+                (x != 'x' && x != 'X'))
+                return "--size must look like 1200x800";
+            if (w < 200 || h < 150 || w > 10000 || h > 10000)
+                return "--size must be between 200x150 and 10000x10000, got " + *v;
+            o.width = w;
+            o.height = h;
+        } else if (a == "--dpi") {
+            auto v = value("--dpi");
+            char extra = 0;
+            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 ||
+                o.dpi > 1200)
+                return "--dpi must be a whole number from 50 to 1200";
+        } else if (a == "--quiet" || a == "-q") {
+            o.quiet = true;
+        } else if (!a.empty() && a[0] == '-') {
+            return "unknown option '" + a + "'";
+        } else if (o.file.empty()) {
+            o.file = a;
+        } else {
+            return "run takes one FILE.json, got also '" + a + "'";
+        }
+    }
+    if (o.file.empty())
+        return "run needs an experiment FILE.json";
+    if (o.outDir.empty())
+        return "run needs --out DIR";
+    if (!o.plots.empty())
+        return "--plots: rendering plots from the command line is not available in this build yet";
+    return "";
+}
+
+std::string humanLine(const RunResult& r) {
+    char buf[512];
+    if (!r.error.empty()) {
+        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(),
+                      r.error.c_str());
+    } else if (r.diverged) {
+        std::snprintf(buf, sizeof buf,
+                      "%-28s diverged at step %lld (last finite loss %.6g at (%.6g, %.6g))  %.3f s",
+                      r.instance.name.c_str(), r.divergedAt, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
+    } else {
+        std::snprintf(buf, sizeof buf, "%-28s %lld steps  final loss %.6g at (%.6g, %.6g)  %.3f s",
+                      r.instance.name.c_str(), r.stepsDone, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
+    }
+    return buf;
+}
+
+std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outcomes) {
+    nlohmann::ordered_json j;
+    j["title"] = e.title;
+    j["problem"] = "function";
+    j["function"] = e.function.function;
+    j["steps"] = e.steps;
+    auto runs = nlohmann::ordered_json::array();
+    for (const auto& r : outcomes) {
+        nlohmann::ordered_json run;
+        run["name"] = r.instance.name;
+        run["trace"] = r.instance.slug + ".csv";
+        run["no_decay_twin"] = r.instance.twin;
+        run["final_loss"] = r.finalLoss;
+        run["final_point"] = {r.finalPoint.x(), r.finalPoint.y()};
+        run["steps_done"] = r.stepsDone;
+        run["diverged"] = r.diverged;
+        run["diverged_at_step"] =
+            r.diverged ? nlohmann::ordered_json(r.divergedAt) : nlohmann::ordered_json();
+        run["wall_time_s"] = r.wallSeconds;
+        runs.push_back(run);
+    }
+    j["runs"] = runs;
+    return j.dump(2) + "\n";
+}
+
+} // namespace
+
+int runCommand(const std::vector<std::string>& args) {
+    RunOptions options;
+    if (auto err = parseOptions(args, options); !err.empty()) {
+        std::cerr << "optiscope-cli: " << err << "\n(see optiscope-cli --help)\n";
+        return kExitInvalid;
+    }
+    const auto parsed = loadExperiment(options.file);
+    if (!parsed.experiment) {
+        std::cerr << parsed.messages(options.file);
+        return kExitInvalid;
+    }
+    const Experiment& experiment = *parsed.experiment;
+    if (experiment.problemType != Experiment::ProblemType::Function) {
+        std::cerr << options.file
+                  << ": problem.type: network problems are not available in this build yet\n";
+        return kExitFailure;
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(options.outDir, ec);
+    if (ec || !std::filesystem::is_directory(options.outDir)) {
+        std::cerr << options.outDir
+                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
+                  << "\n";
+        return kExitFailure;
+    }
+
+    const std::vector<RunInstance> instances = expandRuns(experiment);
+    std::vector<std::unique_ptr<FunctionTraceWriter>> writers;
+    const std::filesystem::path dir(options.outDir);
+    for (const auto& instance : instances) {
+        writers.push_back(
+            std::make_unique<FunctionTraceWriter>((dir / (instance.slug + ".csv")).string()));
+        if (!writers.back()->open()) {
+            std::cerr << writers.back()->error() << "\n";
+            return kExitFailure;
+        }
+    }
+
+    RunControl control;
+    g_control = &control;
+    auto previousHandler = std::signal(SIGINT, onInterrupt);
+    // Runs are independent and deterministic, so running them side by side changes no number.
+    FunctionExperimentRunner runner(0);
+    std::vector<RunResult> outcomes;
+    const long long total = experiment.steps * static_cast<long long>(instances.size());
+    const bool showProgress = !options.quiet && ::isatty(STDERR_FILENO) && total >= 200000;
+    std::atomic<bool> done{false};
+    std::thread reporter([&] {
+        while (showProgress && !done.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            std::fprintf(stderr, "\r%s: %5.1f%% of %lld steps", options.file.c_str(),
+                         100.0 * double(runner.progress()) / double(total), total);
+        }
+    });
+    outcomes = runner.run(
+        experiment, [&](size_t i, const FunctionStep& row) { writers[i]->write(row); }, control);
+    done = true;
+    reporter.join();
+    if (showProgress)
+        std::fprintf(stderr, "\r%*s\r", 60, "");
+    std::signal(SIGINT, previousHandler);
+    g_control = nullptr;
+
+    if (g_interrupted.load()) {
+        std::cerr << "optiscope-cli: interrupted; no file was written\n";
+        return 130;
+    }
+    int status = kExitOk;
+    for (size_t i = 0; i < instances.size(); ++i) {
+        if (!outcomes[i].error.empty()) {
+            status = kExitFailure;
+            continue;
+        }
+        if (!writers[i]->commit()) {
+            std::cerr << writers[i]->error() << "\n";
+            status = kExitFailure;
+        }
+    }
+    std::string error;
+    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
+                             &error)) {
+        std::cerr << error << "\n";
+        status = kExitFailure;
+    }
+    if (!options.quiet)
+        for (const auto& r : outcomes)
+            std::cout << humanLine(r) << "\n";
+    return status;
+}
+
+} // namespace optiscope::cli
