@@ -13,8 +13,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class AdadeltaUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class AdadeltaUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 

@@ -6,9 +6,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void AdagradUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void AdagradUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_sum = Vector::Constant(size, static_cast<Scalar>(m_hyper.initialAccumulatorValue));
@@ -19,8 +17,7 @@ void AdagradUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void AdagradUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                                 double lr)
-{
+                                 double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
@@ -38,9 +35,7 @@ void AdagradUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<con
     }
 }
 
-template <typename Scalar>
-OptimizerState AdagradUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState AdagradUpdate<Scalar>::state() const {
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)

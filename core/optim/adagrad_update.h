@@ -14,8 +14,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class AdagradUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class AdagradUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 

@@ -7,9 +7,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void AdamUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void AdamUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_expAvg = Vector::Zero(size);
@@ -24,8 +22,7 @@ void AdamUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                              double lr)
-{
+                              double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     const Eigen::Index n = params.size();
@@ -69,9 +66,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     }
 }
 
-template <typename Scalar>
-OptimizerState AdamUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState AdamUpdate<Scalar>::state() const {
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)
@@ -90,9 +85,7 @@ OptimizerState AdamUpdate<Scalar>::state() const
     return s;
 }
 
-template <typename Scalar>
-bool AdamUpdate<Scalar>::setMomentum(double value)
-{
+template <typename Scalar> bool AdamUpdate<Scalar>::setMomentum(double value) {
     m_hyper.beta1 = value;
     return true;
 }

@@ -22,8 +22,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class AdamUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class AdamUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 

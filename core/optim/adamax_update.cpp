@@ -7,9 +7,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void AdamaxUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void AdamaxUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_expAvg = Vector::Zero(size);
@@ -21,8 +19,7 @@ void AdamaxUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void AdamaxUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                                double lr)
-{
+                                double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
@@ -45,9 +42,7 @@ void AdamaxUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     }
 }
 
-template <typename Scalar>
-OptimizerState AdamaxUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState AdamaxUpdate<Scalar>::state() const {
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)
@@ -61,9 +56,7 @@ OptimizerState AdamaxUpdate<Scalar>::state() const
     return s;
 }
 
-template <typename Scalar>
-bool AdamaxUpdate<Scalar>::setMomentum(double value)
-{
+template <typename Scalar> bool AdamaxUpdate<Scalar>::setMomentum(double value) {
     m_hyper.beta1 = value;
     return true;
 }

@@ -6,9 +6,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void NadamUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void NadamUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_expAvg = Vector::Zero(size);
@@ -23,8 +21,7 @@ void NadamUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void NadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                               double lr)
-{
+                               double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
@@ -65,9 +62,7 @@ void NadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const
     }
 }
 
-template <typename Scalar>
-OptimizerState NadamUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState NadamUpdate<Scalar>::state() const {
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)
@@ -88,9 +83,7 @@ OptimizerState NadamUpdate<Scalar>::state() const
     return s;
 }
 
-template <typename Scalar>
-bool NadamUpdate<Scalar>::setMomentum(double value)
-{
+template <typename Scalar> bool NadamUpdate<Scalar>::setMomentum(double value) {
     m_hyper.beta1 = value;
     return true;
 }

@@ -21,8 +21,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class NadamUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class NadamUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 
@@ -50,8 +49,8 @@ public:
 
 private:
     Hyper m_hyper;
-    Vector m_expAvg;   ///< torch `exp_avg` (m)
-    Vector m_expAvgSq; ///< torch `exp_avg_sq` (v)
+    Vector m_expAvg;          ///< torch `exp_avg` (m)
+    Vector m_expAvgSq;        ///< torch `exp_avg_sq` (v)
     double m_muProduct = 1.0; ///< torch `mu_product`
     Vector m_mHat, m_vHat, m_denom, m_gEff;
     double m_bc2 = 0.0, m_mu = 0.0, m_muNext = 0.0, m_muProductNext = 0.0;

@@ -19,8 +19,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class RadamUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class RadamUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 

@@ -6,9 +6,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void RmspropUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void RmspropUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_squareAvg = Vector::Zero(size);
@@ -20,8 +18,7 @@ void RmspropUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void RmspropUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                                 double lr)
-{
+                                 double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
@@ -54,9 +51,7 @@ void RmspropUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<con
     }
 }
 
-template <typename Scalar>
-OptimizerState RmspropUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState RmspropUpdate<Scalar>::state() const {
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)
@@ -71,9 +66,7 @@ OptimizerState RmspropUpdate<Scalar>::state() const
     return s;
 }
 
-template <typename Scalar>
-bool RmspropUpdate<Scalar>::setMomentum(double value)
-{
+template <typename Scalar> bool RmspropUpdate<Scalar>::setMomentum(double value) {
     m_hyper.momentum = value;
     return true;
 }

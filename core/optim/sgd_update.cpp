@@ -6,9 +6,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-void SgdUpdate<Scalar>::reset(Eigen::Index size)
-{
+template <typename Scalar> void SgdUpdate<Scalar>::reset(Eigen::Index size) {
     this->m_step = 0;
     this->m_effLr = Vector::Zero(size);
     m_momentumBuffer.resize(0);
@@ -17,8 +15,7 @@ void SgdUpdate<Scalar>::reset(Eigen::Index size)
 
 template <typename Scalar>
 void SgdUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
-                             double lr)
-{
+                             double lr) {
     detail::prepareStep(*this, params.size(), grad.size());
     const Eigen::Index n = params.size();
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
@@ -35,9 +32,9 @@ void SgdUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const V
                 m_momentumBuffer[i] = std::fma(m_gEff[i], oneMinusDamp, m_momentumBuffer[i] * m);
         }
         for (Eigen::Index i = 0; i < n; ++i) {
-            const Scalar d = m_hyper.nesterov
-                                 ? std::fma(m_momentumBuffer[i], static_cast<Scalar>(mom), m_gEff[i])
-                                 : m_momentumBuffer[i];
+            const Scalar d = m_hyper.nesterov ? std::fma(m_momentumBuffer[i],
+                                                         static_cast<Scalar>(mom), m_gEff[i])
+                                              : m_momentumBuffer[i];
             params[i] = std::fma(d, negLr, params[i]);
         }
     } else {
@@ -48,9 +45,7 @@ void SgdUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const V
     ++this->m_step;
 }
 
-template <typename Scalar>
-OptimizerState SgdUpdate<Scalar>::state() const
-{
+template <typename Scalar> OptimizerState SgdUpdate<Scalar>::state() const {
     OptimizerState s;
     if (this->m_step == 0)
         return s;
@@ -60,9 +55,7 @@ OptimizerState SgdUpdate<Scalar>::state() const
     return s;
 }
 
-template <typename Scalar>
-bool SgdUpdate<Scalar>::setMomentum(double value)
-{
+template <typename Scalar> bool SgdUpdate<Scalar>::setMomentum(double value) {
     m_hyper.momentum = value;
     return true;
 }

@@ -16,8 +16,7 @@
 
 namespace optiscope {
 
-template <typename Scalar>
-class SgdUpdate final : public UpdateRule<Scalar> {
+template <typename Scalar> class SgdUpdate final : public UpdateRule<Scalar> {
 public:
     using Vector = typename UpdateRule<Scalar>::Vector;
 

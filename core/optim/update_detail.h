@@ -12,8 +12,7 @@ namespace optiscope::detail {
 /// Checks the sizes of a step and, on the first step after construction without reset(),
 /// prepares the state for them.
 template <typename Scalar>
-void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index gradSize)
-{
+void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index gradSize) {
     if (paramSize != gradSize)
         throw std::invalid_argument("update rule: gradient has " + std::to_string(gradSize) +
                                     " entries for " + std::to_string(paramSize) + " parameters");
@@ -27,8 +26,7 @@ void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index 
 /// g = grad + wd * p as torch's grad.add(p, alpha=wd): one rounding, fma(p, wd, g). With wd == 0
 /// torch skips the add, and so do we (it would turn a -0 gradient into +0).
 template <typename Out, typename P, typename G>
-void coupledL2(Out& out, const P& params, const G& grad, double weightDecay)
-{
+void coupledL2(Out& out, const P& params, const G& grad, double weightDecay) {
     using Scalar = typename Out::Scalar;
     if (weightDecay == 0.0) {
         out = grad;

@@ -13,16 +13,14 @@
 
 namespace optiscope {
 
-const StateTensor* OptimizerState::tensor(const std::string& name) const
-{
+const StateTensor* OptimizerState::tensor(const std::string& name) const {
     for (const auto& t : tensors)
         if (t.name == name)
             return &t;
     return nullptr;
 }
 
-const StateScalar* OptimizerState::scalar(const std::string& name) const
-{
+const StateScalar* OptimizerState::scalar(const std::string& name) const {
     for (const auto& s : scalars)
         if (s.name == name)
             return &s;
@@ -35,8 +33,7 @@ namespace {
 // [0, 1), momentum >= 0, rho in [0, 1], alpha >= 0, weight_decay >= 0, ...).
 
 ParamSpec real(std::string name, double def, double min, std::string help, double max = 1e300,
-               bool maxOpen = false)
-{
+               bool maxOpen = false) {
     ParamSpec s;
     s.name = std::move(name);
     s.kind = ParamKind::Real;
@@ -48,8 +45,7 @@ ParamSpec real(std::string name, double def, double min, std::string help, doubl
     return s;
 }
 
-ParamSpec unbounded(std::string name, double def, std::string help)
-{
+ParamSpec unbounded(std::string name, double def, std::string help) {
     ParamSpec s;
     s.name = std::move(name);
     s.kind = ParamKind::Real;
@@ -58,8 +54,7 @@ ParamSpec unbounded(std::string name, double def, std::string help)
     return s;
 }
 
-ParamSpec flag(std::string name, bool def, std::string help)
-{
+ParamSpec flag(std::string name, bool def, std::string help) {
     ParamSpec s;
     s.name = std::move(name);
     s.kind = ParamKind::Bool;
@@ -68,14 +63,12 @@ ParamSpec flag(std::string name, bool def, std::string help)
     return s;
 }
 
-ParamSpec lr(double def)
-{
+ParamSpec lr(double def) {
     return real("lr", def, 0.0,
                 "learning rate: the step size that scales every update (a schedule may change it)");
 }
 
-ParamSpec betas()
-{
+ParamSpec betas() {
     ParamSpec s;
     s.name = "betas";
     s.kind = ParamKind::RealPair;
@@ -88,22 +81,20 @@ ParamSpec betas()
     return s;
 }
 
-ParamSpec eps(double def, std::string help)
-{
+ParamSpec eps(double def, std::string help) {
     return real("eps", def, 0.0, std::move(help));
 }
 
-ParamSpec l2(double def = 0.0)
-{
+ParamSpec l2(double def = 0.0) {
     return real("weight_decay", def, 0.0,
                 "L2 penalty: adds weight_decay * parameter to the gradient, pulling weights to 0");
 }
 
-std::vector<OptimizerInfo> buildCatalog()
-{
+std::vector<OptimizerInfo> buildCatalog() {
     std::vector<OptimizerInfo> c;
     c.push_back(
-        {"sgd", "SGD (momentum, Nesterov)",
+        {"sgd",
+         "SGD (momentum, Nesterov)",
          "Robbins & Monro, 1951, Ann. Math. Statist. 22(3); momentum: Polyak, 1964; Nesterov "
          "form: Sutskever et al., 2013, ICML",
          "momentum",
@@ -118,7 +109,9 @@ std::vector<OptimizerInfo> buildCatalog()
                "Nesterov momentum: step along g + momentum*buf, a look-ahead; needs momentum > 0 "
                "and dampening = 0")}});
     c.push_back(
-        {"adagrad", "Adagrad", "Duchi, Hazan & Singer, 2011, JMLR 12, \"Adaptive Subgradient Methods\"",
+        {"adagrad",
+         "Adagrad",
+         "Duchi, Hazan & Singer, 2011, JMLR 12, \"Adaptive Subgradient Methods\"",
          "",
          {lr(0.01),
           real("lr_decay", 0.0, 0.0, "shrinks the lr over steps: lr / (1 + (step-1)*lr_decay)"),
@@ -127,7 +120,8 @@ std::vector<OptimizerInfo> buildCatalog()
                "start value of the running sum of squared gradients"),
           eps(1e-10, "small number added to sqrt(sum) so the division never divides by zero")}});
     c.push_back(
-        {"rmsprop", "RMSprop",
+        {"rmsprop",
+         "RMSprop",
          "Hinton, Srivastava & Swersky, 2012, Coursera lecture 6e; centered: Graves, 2013, "
          "arXiv:1308.0850",
          "momentum",
@@ -143,35 +137,49 @@ std::vector<OptimizerInfo> buildCatalog()
                "divide by an estimate of the gradient's standard deviation instead of its root "
                "mean square")}});
     c.push_back(
-        {"adadelta", "Adadelta", "Zeiler, 2012, arXiv:1212.5701", "",
+        {"adadelta",
+         "Adadelta",
+         "Zeiler, 2012, arXiv:1212.5701",
+         "",
          {lr(1.0),
           real("rho", 0.9, 0.0,
                "decay of the running means of squared gradients and squared updates", 1.0),
           eps(1e-6, "small number added inside both square roots; also sets the first steps' size"),
           l2()}});
     c.push_back(
-        {"adam", "Adam", "Kingma & Ba, 2015, ICLR, arXiv:1412.6980; AMSGrad: Reddi et al., 2018, ICLR",
+        {"adam",
+         "Adam",
+         "Kingma & Ba, 2015, ICLR, arXiv:1412.6980; AMSGrad: Reddi et al., 2018, ICLR",
          "betas",
          {lr(0.001), betas(),
           eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
           l2(),
-          flag("amsgrad", false,
-               "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
+          flag(
+              "amsgrad", false,
+              "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
     c.push_back(
-        {"adamw", "AdamW", "Loshchilov & Hutter, 2019, ICLR, arXiv:1711.05101", "betas",
+        {"adamw",
+         "AdamW",
+         "Loshchilov & Hutter, 2019, ICLR, arXiv:1711.05101",
+         "betas",
          {lr(0.001), betas(),
           eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
           real("weight_decay", 0.01, 0.0,
                "decoupled weight decay: each step multiplies the weights by 1 - lr*weight_decay"),
-          flag("amsgrad", false,
-               "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
-    c.push_back({"adamax", "Adamax", "Kingma & Ba, 2015, ICLR, arXiv:1412.6980 (section 7.1)",
-                 "betas",
-                 {lr(0.002), betas(),
-                  eps(1e-8, "small number added to |g| before the running maximum is taken"),
-                  l2()}});
+          flag(
+              "amsgrad", false,
+              "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
     c.push_back(
-        {"nadam", "NAdam", "Dozat, 2016, ICLR workshop, \"Incorporating Nesterov Momentum into Adam\"",
+        {"adamax",
+         "Adamax",
+         "Kingma & Ba, 2015, ICLR, arXiv:1412.6980 (section 7.1)",
+         "betas",
+         {lr(0.002), betas(),
+          eps(1e-8, "small number added to |g| before the running maximum is taken"), l2()}});
+    c.push_back(
+        {"nadam",
+         "NAdam",
+         "Dozat, 2016, ICLR workshop, \"Incorporating Nesterov Momentum into Adam\"",
          "betas",
          {lr(0.002), betas(),
           eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
@@ -180,23 +188,23 @@ std::vector<OptimizerInfo> buildCatalog()
                "how fast the momentum schedule mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay)) "
                "warms up")}});
     c.push_back(
-        {"radam", "RAdam", "Liu et al., 2020, ICLR, arXiv:1908.03265", "betas",
+        {"radam",
+         "RAdam",
+         "Liu et al., 2020, ICLR, arXiv:1908.03265",
+         "betas",
          {lr(0.001), betas(),
-          eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"),
-          l2()}});
+          eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"), l2()}});
     return c;
 }
 
 } // namespace
 
-const std::vector<OptimizerInfo>& optimizerCatalog()
-{
+const std::vector<OptimizerInfo>& optimizerCatalog() {
     static const std::vector<OptimizerInfo> catalog = buildCatalog();
     return catalog;
 }
 
-const OptimizerInfo* findOptimizer(const std::string& type)
-{
+const OptimizerInfo* findOptimizer(const std::string& type) {
     for (const auto& info : optimizerCatalog())
         if (info.type == type)
             return &info;
@@ -204,8 +212,7 @@ const OptimizerInfo* findOptimizer(const std::string& type)
 }
 
 std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std::string& type,
-                                                                      const ParamSet& params)
-{
+                                                                      const ParamSet& params) {
     std::vector<std::pair<std::string, std::string>> problems;
     const OptimizerInfo* info = findOptimizer(type);
     if (!info) {
@@ -238,8 +245,7 @@ namespace {
 struct Values {
     const ParamSet& set;
     const ParamTable& table;
-    const ParamValue& get(const std::string& name) const
-    {
+    const ParamValue& get(const std::string& name) const {
         if (set.has(name))
             return set.get(name);
         const ParamSpec* spec = findParam(table, name);
@@ -255,8 +261,8 @@ struct Values {
 } // namespace
 
 template <typename Scalar>
-std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type, const ParamSet& params)
-{
+std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type,
+                                                   const ParamSet& params) {
     const OptimizerInfo* info = findOptimizer(type);
     if (!info)
         throw std::invalid_argument("unknown optimizer type \"" + type + "\"");
