@@ -140,10 +140,12 @@ void TestDatasets::mnist() {
         images = gzipBytes(images);
         labels = gzipBytes(labels);
     }
-    writeFile(dir.filePath((dotted ? "train-images.idx3-ubyte" : "train-images-idx3-ubyte") + suffix),
-              images);
-    writeFile(dir.filePath((dotted ? "train-labels.idx1-ubyte" : "train-labels-idx1-ubyte") + suffix),
-              labels);
+    writeFile(
+        dir.filePath((dotted ? "train-images.idx3-ubyte" : "train-images-idx3-ubyte") + suffix),
+        images);
+    writeFile(
+        dir.filePath((dotted ? "train-labels.idx1-ubyte" : "train-labels-idx1-ubyte") + suffix),
+        labels);
     const Dataset d = loadMnist(dir.path().toStdString());
     QCOMPARE(d.size(), Index(3));
     QCOMPARE(d.features(), Index(20));
@@ -160,16 +162,26 @@ void TestDatasets::mnistBroken_data() {
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("what");
-    QTest::newRow("truncated images") << 0 << "train-images-idx3-ubyte" << "truncated";
-    QTest::newRow("short header") << 1 << "train-images-idx3-ubyte" << "truncated";
-    QTest::newRow("wrong image magic") << 2 << "train-images-idx3-ubyte" << "wrong magic number 0x00000801";
-    QTest::newRow("wrong label magic") << 3 << "train-labels-idx1-ubyte" << "wrong magic number 0x00000803";
-    QTest::newRow("label count differs") << 4 << "train-labels-idx1-ubyte" << "wrong sizes";
-    QTest::newRow("trailing bytes") << 5 << "train-images-idx3-ubyte" << "wrong sizes";
-    QTest::newRow("missing labels") << 6 << "train-labels-idx1-ubyte" << "missing";
-    QTest::newRow("truncated gzip") << 7 << "train-images-idx3-ubyte.gz" << "truncated gzip";
-    QTest::newRow("label out of range") << 8 << "train-labels-idx1-ubyte" << "not in 0..9";
-    QTest::newRow("truncated labels") << 9 << "train-labels-idx1-ubyte" << "truncated";
+    QTest::newRow("truncated images") << 0 << "train-images-idx3-ubyte"
+                                      << "truncated";
+    QTest::newRow("short header") << 1 << "train-images-idx3-ubyte"
+                                  << "truncated";
+    QTest::newRow("wrong image magic") << 2 << "train-images-idx3-ubyte"
+                                       << "wrong magic number 0x00000801";
+    QTest::newRow("wrong label magic") << 3 << "train-labels-idx1-ubyte"
+                                       << "wrong magic number 0x00000803";
+    QTest::newRow("label count differs") << 4 << "train-labels-idx1-ubyte"
+                                         << "wrong sizes";
+    QTest::newRow("trailing bytes") << 5 << "train-images-idx3-ubyte"
+                                    << "wrong sizes";
+    QTest::newRow("missing labels") << 6 << "train-labels-idx1-ubyte"
+                                    << "missing";
+    QTest::newRow("truncated gzip") << 7 << "train-images-idx3-ubyte.gz"
+                                    << "truncated gzip";
+    QTest::newRow("label out of range") << 8 << "train-labels-idx1-ubyte"
+                                        << "not in 0..9";
+    QTest::newRow("truncated labels") << 9 << "train-labels-idx1-ubyte"
+                                      << "truncated";
 }
 
 void TestDatasets::mnistBroken() {
@@ -179,15 +191,32 @@ void TestDatasets::mnistBroken() {
     QTemporaryDir dir;
     Bytes images = idxImages(3, 4, 5), labels = idxLabels({1, 2, 3});
     switch (kind) {
-    case 0: images.pop_back(); break;
-    case 1: images.resize(10); break;
-    case 2: images = idxImages(3, 4, 5, 0x00000801); break;
-    case 3: labels = idxLabels({1, 2, 3}, 0x00000803); break;
-    case 4: labels = idxLabels({1, 2}); break;
-    case 5: images.push_back(0); break;
-    case 8: labels = idxLabels({1, 12, 3}); break;
-    case 9: labels.pop_back(); break;
-    default: break;
+    case 0:
+        images.pop_back();
+        break;
+    case 1:
+        images.resize(10);
+        break;
+    case 2:
+        images = idxImages(3, 4, 5, 0x00000801);
+        break;
+    case 3:
+        labels = idxLabels({1, 2, 3}, 0x00000803);
+        break;
+    case 4:
+        labels = idxLabels({1, 2});
+        break;
+    case 5:
+        images.push_back(0);
+        break;
+    case 8:
+        labels = idxLabels({1, 12, 3});
+        break;
+    case 9:
+        labels.pop_back();
+        break;
+    default:
+        break;
     }
     if (kind == 7) {
         Bytes gz = gzipBytes(images);
@@ -229,11 +258,16 @@ void TestDatasets::cifar10Broken_data() {
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("what");
-    QTest::newRow("truncated") << 0 << "data_batch_1.bin" << "truncated or wrong size";
-    QTest::newRow("label > 9") << 1 << "data_batch_1.bin" << "CIFAR-100";
-    QTest::newRow("missing") << 2 << "data_batch_1.bin" << "missing";
-    QTest::newRow("empty") << 3 << "data_batch_1.bin" << "empty";
-    QTest::newRow("missing folder") << 4 << "nowhere" << "does not exist";
+    QTest::newRow("truncated") << 0 << "data_batch_1.bin"
+                               << "truncated or wrong size";
+    QTest::newRow("label > 9") << 1 << "data_batch_1.bin"
+                               << "CIFAR-100";
+    QTest::newRow("missing") << 2 << "data_batch_1.bin"
+                             << "missing";
+    QTest::newRow("empty") << 3 << "data_batch_1.bin"
+                           << "empty";
+    QTest::newRow("missing folder") << 4 << "nowhere"
+                                    << "does not exist";
 }
 
 void TestDatasets::cifar10Broken() {
@@ -294,16 +328,24 @@ void TestDatasets::csvBroken_data() {
     QTest::addColumn<QString>("target");
     QTest::addColumn<bool>("regression");
     QTest::addColumn<QString>("what");
-    QTest::newRow("not a number") << "a,b,t\n1,2,0\n3,x7,1\n" << "t" << false
-                                  << "line 3, column 2 ('b'): not a number: 'x7'";
-    QTest::newRow("cell count") << "a,b,t\n1,2,0\n3,1\n" << "t" << false << "line 3: 2 cells";
-    QTest::newRow("no such column") << "a,b,t\n1,2,0\n" << "label" << false << "no column named 'label'";
-    QTest::newRow("one class") << "a,t\n1,0\n2,0\n" << "t" << false << "single class";
-    QTest::newRow("text target regression") << "a,t\n1,x\n" << "t" << true << "regression target is not a number";
-    QTest::newRow("empty") << "" << "t" << false << "empty file";
-    QTest::newRow("header only") << "a,t\n" << "t" << false << "no data rows";
-    QTest::newRow("unterminated quote") << "a,t\n1,\"x\n" << "t" << false << "unterminated quoted cell";
-    QTest::newRow("empty cell") << "a,b,t\n1,,0\n" << "t" << false << "not a number: ''";
+    QTest::newRow("not a number") << "a,b,t\n1,2,0\n3,x7,1\n"
+                                  << "t" << false << "line 3, column 2 ('b'): not a number: 'x7'";
+    QTest::newRow("cell count") << "a,b,t\n1,2,0\n3,1\n"
+                                << "t" << false << "line 3: 2 cells";
+    QTest::newRow("no such column") << "a,b,t\n1,2,0\n"
+                                    << "label" << false << "no column named 'label'";
+    QTest::newRow("one class") << "a,t\n1,0\n2,0\n"
+                               << "t" << false << "single class";
+    QTest::newRow("text target regression") << "a,t\n1,x\n"
+                                            << "t" << true << "regression target is not a number";
+    QTest::newRow("empty") << ""
+                           << "t" << false << "empty file";
+    QTest::newRow("header only") << "a,t\n"
+                                 << "t" << false << "no data rows";
+    QTest::newRow("unterminated quote") << "a,t\n1,\"x\n"
+                                        << "t" << false << "unterminated quoted cell";
+    QTest::newRow("empty cell") << "a,b,t\n1,,0\n"
+                                << "t" << false << "not a number: ''";
 }
 
 void TestDatasets::csvBroken() {
@@ -322,12 +364,11 @@ void TestDatasets::csvBroken() {
                  },
                  "bad.csv", what, &message),
              qPrintable(message));
-    QVERIFY2(expectDataError(
-                 [&] {
-                     loadCsv(dir.filePath("none.csv").toStdString(), "t", Task::Classification);
-                 },
-                 "none.csv", "does not exist", &message),
-             qPrintable(message));
+    QVERIFY2(
+        expectDataError(
+            [&] { loadCsv(dir.filePath("none.csv").toStdString(), "t", Task::Classification); },
+            "none.csv", "does not exist", &message),
+        qPrintable(message));
 }
 
 void TestDatasets::digits() {
