@@ -5,6 +5,7 @@ target_sources(optiscope_core PRIVATE
   nn/network.h nn/network.cpp
   nn/datasets.h nn/datasets.cpp nn/datasets_files.cpp
   nn/trainer.h nn/trainer.cpp
+  nn/network_run.h nn/network_run.cpp
 )
 target_link_libraries(optiscope_core PRIVATE ZLIB::ZLIB)
 # GCC 12 reports false -W(maybe-)uninitialized warnings inside Eigen's AVX-512 GEMM packing

@@ -30,18 +30,16 @@ NetworkTrainer::NetworkTrainer(std::unique_ptr<Network<float>> network,
                                std::unique_ptr<LrSchedule> schedule, double lr0,
                                TrainerOptions options)
     : m_network(std::move(network)), m_data(std::move(data)), m_rule(std::move(rule)),
-      m_schedule(std::move(schedule)), m_lr0(lr0), m_options(options),
-      m_shuffleRng(options.seed) {
+      m_schedule(std::move(schedule)), m_lr0(lr0), m_options(options), m_shuffleRng(options.seed) {
     if (!m_network || !m_data || !m_rule)
         throw std::invalid_argument("NetworkTrainer needs a network, data and an update rule");
     const Dataset& train = m_data->train;
     if (train.size() < 1)
         throw std::invalid_argument("the training set is empty");
     if (train.features() != m_network->inputSize())
-        throw std::invalid_argument("the network expects " +
-                                    std::to_string(m_network->inputSize()) +
-                                    " input features, the data has " +
-                                    std::to_string(train.features()));
+        throw std::invalid_argument(
+            "the network expects " + std::to_string(m_network->inputSize()) +
+            " input features, the data has " + std::to_string(train.features()));
     if (train.outputs() != m_network->outputSize())
         throw std::invalid_argument("the network has " + std::to_string(m_network->outputSize()) +
                                     " outputs, the data needs " + std::to_string(train.outputs()));
@@ -109,8 +107,8 @@ double NetworkTrainer::batchLoss(const Dataset& data, const Index* rows, Index c
     else if (classification)
         loss = meanSquaredErrorOneHot<float>(out, m_batchLabels.data(), dp);
     else
-        loss = meanSquaredError<float>(
-            out, ConstMap(m_batchT.data(), count, data.targets.cols()), dp);
+        loss =
+            meanSquaredError<float>(out, ConstMap(m_batchT.data(), count, data.targets.cols()), dp);
     if (correct)
         *correct = classification ? countCorrect<float>(out, m_batchLabels.data()) : 0;
     if (withGradient && std::isfinite(loss))
@@ -236,10 +234,9 @@ bool NetworkTrainer::runEpoch() {
         m_state = State::Diverged;
         return false;
     }
-    EpochRecord r = makeEpochRecord(sumLoss / static_cast<double>(n),
-                                    classification ? static_cast<double>(sumCorrect) /
-                                                         static_cast<double>(n)
-                                                   : kNaN);
+    EpochRecord r = makeEpochRecord(
+        sumLoss / static_cast<double>(n),
+        classification ? static_cast<double>(sumCorrect) / static_cast<double>(n) : kNaN);
     const bool hasValidation = m_data->validation.size() > 0;
     if (!std::isfinite(r.trainLoss) || (hasValidation && !std::isfinite(r.valLoss))) {
         m_divergedAt = m_step;

@@ -78,8 +78,8 @@ struct EpochRecord {
     double valLoss = std::numeric_limits<double>::quiet_NaN();
     double valAccuracy = std::numeric_limits<double>::quiet_NaN();
     std::vector<TensorLrQuantiles> effLr; ///< per tensor, in tensors() order (empty at epoch 0)
-    bool lrReduced = false; ///< a plateau schedule lowered the lr after this epoch
-    double seconds = 0.0;   ///< wall time since the run started
+    bool lrReduced = false;               ///< a plateau schedule lowered the lr after this epoch
+    double seconds = 0.0;                 ///< wall time since the run started
 };
 
 /// Quantile q ∈ [0, 1] of `values` (sorted in place), linear interpolation; NaN if empty.

@@ -1,0 +1,121 @@
+#include "core/nn/network_run.h"
+
+#include "core/optim/update_rule.h"
+#include "core/schedule/lr_schedule.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace optiscope::nn {
+
+namespace {
+
+std::string resolve(const std::string& path, const DataLocations& where) {
+    if (path.empty())
+        return path;
+    std::filesystem::path p(path);
+    if (p.is_relative() && !where.baseDir.empty())
+        p = std::filesystem::path(where.baseDir) / p;
+    return p.string();
+}
+
+} // namespace
+
+Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& where) {
+    const DatasetConfig& cfg = problem.dataset;
+    LossKind loss{};
+    if (!parseLoss(problem.loss, &loss))
+        throw std::invalid_argument("unknown loss '" + problem.loss + "'");
+    Dataset data;
+    if (isToyDataset(cfg.name)) {
+        data = makeToyDataset(cfg.name, cfg.samples, cfg.noise, cfg.seed);
+        addExtraFeatures(data, problem.model.extraFeatures);
+    } else if (cfg.name == "digits") {
+        if (where.digitsFile.empty())
+            throw DataError("digits.csv.gz", "the shipped digits file was not found");
+        data = loadDigits(where.digitsFile, where.maxFileSamples);
+    } else if (cfg.name == "csv") {
+        data = loadCsv(resolve(cfg.path, where), cfg.targetColumn,
+                       loss == LossKind::Mse ? Task::Regression : Task::Classification,
+                       where.maxFileSamples);
+    } else if (cfg.name == "mnist") {
+        data = loadMnist(resolve(cfg.path, where), false, where.maxFileSamples);
+    } else if (cfg.name == "cifar10") {
+        data = loadCifar10(resolve(cfg.path, where), false, where.maxFileSamples);
+    } else {
+        throw std::invalid_argument("unknown data set '" + cfg.name + "'");
+    }
+    if (!isToyDataset(cfg.name) && !problem.model.extraFeatures.empty())
+        throw std::invalid_argument("extra features apply to the 2-D toy data sets only");
+    if (data.task == Task::Regression && loss == LossKind::CrossEntropy)
+        throw std::invalid_argument("'" + cfg.name +
+                                    "' is a regression data set: use the mse loss");
+    return data;
+}
+
+std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
+                                                    const DataLocations& where) {
+    const Dataset data = loadNetworkDataset(problem, where);
+    return std::make_shared<const DataSplit>(
+        splitDataset(data, problem.validationSplit, problem.seed));
+}
+
+std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
+                                                  const Dataset& data) {
+    ModelSpec spec;
+    if (problem.model.architecture == "lenet5") {
+        if (!data.isImage)
+            throw std::invalid_argument("LeNet-5 needs image data (digits, mnist, cifar10), not '" +
+                                        data.name + "'");
+        spec.architecture = ModelSpec::Architecture::LeNet5;
+    } else if (problem.model.architecture != "mlp") {
+        throw std::invalid_argument("unknown architecture '" + problem.model.architecture + "'");
+    }
+    if (!parseActivation(problem.model.activation, &spec.activation))
+        throw std::invalid_argument("unknown activation '" + problem.model.activation + "'");
+    spec.hidden.assign(problem.model.hidden.begin(), problem.model.hidden.end());
+    auto net = buildModel<float>(spec, data.isImage ? data.shape : Shape{data.features(), 1, 1},
+                                 data.outputs());
+    net->initialize(problem.seed);
+    return net;
+}
+
+std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
+                                                   const RunInstance& instance,
+                                                   std::shared_ptr<const DataSplit> data) {
+    const NetworkProblem& problem = experiment.network;
+    const RunConfig& run = experiment.runs.at(static_cast<std::size_t>(instance.configIndex));
+    const OptimizerInfo* info = findOptimizer(run.optimizer.type);
+    if (!info)
+        throw std::invalid_argument("unknown optimizer '" + run.optimizer.type + "'");
+    const ParamSet& op = run.optimizer.params;
+    const double lr0 = op.has("lr") ? op.real("lr") : ParamSet::defaults(info->params).real("lr");
+    double momentum0 = 0.0;
+    if (info->momentumParam == "momentum" && op.has("momentum"))
+        momentum0 = op.real("momentum");
+    else if (info->momentumParam == "betas" && op.has("betas"))
+        momentum0 = op.list("betas").at(0);
+
+    TrainerOptions options;
+    if (!parseLoss(problem.loss, &options.loss))
+        throw std::invalid_argument("unknown loss '" + problem.loss + "'");
+    options.batchSize = problem.batchSize;
+    options.epochs = problem.epochs;
+    options.seed = problem.seed;
+
+    std::unique_ptr<LrSchedule> schedule;
+    if (run.schedule && !instance.twin && run.schedule->type != "constant") {
+        const ScheduleInfo* sinfo = findSchedule(run.schedule->type);
+        if (!sinfo)
+            throw std::invalid_argument("unknown schedule '" + run.schedule->type + "'");
+        schedule = makeSchedule(run.schedule->type, run.schedule->params, lr0, momentum0);
+        options.scheduleWatchesMetric = sinfo->watchesMetric;
+        options.schedulePerEpoch = sinfo->watchesMetric || run.schedule->per == "epoch";
+    }
+    auto rule = makeUpdateRule<float>(run.optimizer.type, op);
+    auto net = buildNetworkModel(problem, data->train);
+    return std::make_unique<NetworkTrainer>(std::move(net), std::move(data), std::move(rule),
+                                            std::move(schedule), lr0, options);
+}
+
+} // namespace optiscope::nn

@@ -1,0 +1,48 @@
+// From an experiment's network problem (SPEC §4) to data and trainers: the glue the CLI and the
+// GUI worker share.
+#pragma once
+
+#include "core/experiment/experiment.h"
+#include "core/nn/datasets.h"
+#include "core/nn/trainer.h"
+
+#include <memory>
+#include <string>
+
+namespace optiscope::nn {
+
+/// Where data files are found.
+struct DataLocations {
+    /// The shipped digits file (see findDigitsFile()); needed only for the `digits` data set.
+    std::string digitsFile;
+    /// Relative `path`s of csv/mnist/cifar10 data sets are resolved against this folder (the
+    /// experiment file's folder); empty: the current directory.
+    std::string baseDir;
+    /// csv/digits/mnist/cifar10: use at most this many samples (the first ones); 0: all. (The
+    /// experiment's `samples` sizes the toy sets only.)
+    Eigen::Index maxFileSamples = 0;
+};
+
+/// The data set of `problem` as loaded, before splitting: toy sets generated (with the model's
+/// extra features), files read. Throws DataError for a missing or broken file and
+/// std::invalid_argument for a combination that cannot work (cross-entropy on `sine`).
+Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& where);
+
+/// Loaded, split with problem.seed and standardised (fitted on the training part). Shared,
+/// read-only, by every run of the experiment.
+std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
+                                                    const DataLocations& where);
+
+/// The model of `problem` for `data`, initialised with problem.seed (the same for every run and
+/// its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular data).
+std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
+                                                  const Dataset& data);
+
+/// The trainer of one run instance: its optimizer, its schedule (none for the no-decay twin),
+/// `"per": "epoch"` and plateau schedules stepped per epoch, shuffling seeded by problem.seed.
+/// Throws std::invalid_argument for an unknown optimizer/schedule or an impossible model.
+std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
+                                                   const RunInstance& instance,
+                                                   std::shared_ptr<const DataSplit> data);
+
+} // namespace optiscope::nn
