@@ -126,6 +126,8 @@ private slots:
     void paramChecks();
     void resetClearsState_data();
     void resetClearsState();
+    void nonFiniteGradientPropagates_data();
+    void nonFiniteGradientPropagates();
     void setMomentum_data();
     void setMomentum();
 };
@@ -393,6 +395,9 @@ void TestOptimizers::paramChecks_data() {
         << "sgd"
         << R"({"nesterov": true, "momentum": 0.9, "dampening": 0.1})"
         << "nesterov";
+    QTest::newRow("sgd nesterov not bool") << "sgd"
+                                           << R"({"nesterov": 1, "momentum": 0.9})"
+                                           << "nesterov";
     QTest::newRow("sgd unknown parameter") << "sgd"
                                            << R"({"beta": 0.9})"
                                            << "beta";
@@ -502,6 +507,43 @@ void TestOptimizers::resetClearsState() {
     for (size_t k = 0; k < first.size(); ++k)
         QVERIFY2(first[k] == second[k],
                  qPrintable(QString("step %1 differs after reset").arg(k + 1)));
+}
+
+void TestOptimizers::nonFiniteGradientPropagates_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("jsonParams");
+    QTest::newRow("adam amsgrad") << "adam"
+                                  << R"({"amsgrad": true})";
+    QTest::newRow("adamax") << "adamax"
+                            << R"({})";
+    QTest::newRow("rmsprop") << "rmsprop"
+                             << R"({})";
+    QTest::newRow("sgd") << "sgd"
+                         << R"({"momentum": 0.9})";
+}
+
+void TestOptimizers::nonFiniteGradientPropagates() {
+    // A NaN gradient must show up as a NaN parameter (a run's divergence is detected from it),
+    // and the running maxima (AMSGrad's max_exp_avg_sq, Adamax's exp_inf) turn NaN as
+    // torch.maximum / amax make them, where std::max would silently keep the old value.
+    QFETCH(QString, type);
+    QFETCH(QString, jsonParams);
+    auto rule = makeUpdateRule<double>(type.toStdString(), paramSetFromJson(jsonParams));
+    rule->reset(2);
+    Eigen::VectorXd p(2), g(2);
+    p << 1.0, 1.0;
+    g << 0.5, 0.5;
+    rule->step(p, g, 0.01);
+    g << std::numeric_limits<double>::quiet_NaN(), 0.5;
+    rule->step(p, g, 0.01);
+    QVERIFY(std::isnan(p[0]));
+    QVERIFY(std::isfinite(p[1]));
+    const OptimizerState st = rule->state();
+    for (const char* name : {"max_exp_avg_sq", "exp_inf"})
+        if (const StateTensor* t = st.tensor(name)) {
+            QVERIFY2(std::isnan(t->values[0]), name);
+            QVERIFY2(std::isfinite(t->values[1]), name);
+        }
 }
 
 void TestOptimizers::setMomentum_data() {

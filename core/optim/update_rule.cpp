@@ -226,7 +226,11 @@ std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std:
         else if (auto why = spec->check(value))
             problems.emplace_back(name, *why);
     }
-    if (type == "sgd" && params.has("nesterov") && params.flag("nesterov")) {
+    const auto* nesterov =
+        params.has("nesterov") ? std::get_if<bool>(&params.get("nesterov")) : nullptr;
+    if (type == "sgd" && nesterov && *nesterov) {
+        // Defaults (momentum 0, dampening 0) apply to absent values; ill-typed ones were
+        // reported above.
         const auto realOr = [&params](const char* name) {
             const auto* d = params.has(name) ? std::get_if<double>(&params.get(name)) : nullptr;
             return d ? *d : 0.0;
