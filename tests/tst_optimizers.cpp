@@ -126,6 +126,9 @@ private slots:
     void paramChecks();
     void resetClearsState_data();
     void resetClearsState();
+    void nonFiniteGradientPropagates_data();
+    void nonFiniteGradientPropagates();
+    void lionSteps();
     void setMomentum_data();
     void setMomentum();
 };
@@ -393,6 +396,9 @@ void TestOptimizers::paramChecks_data() {
         << "sgd"
         << R"({"nesterov": true, "momentum": 0.9, "dampening": 0.1})"
         << "nesterov";
+    QTest::newRow("sgd nesterov not bool") << "sgd"
+                                           << R"({"nesterov": 1, "momentum": 0.9})"
+                                           << "nesterov";
     QTest::newRow("sgd unknown parameter") << "sgd"
                                            << R"({"beta": 0.9})"
                                            << "beta";
@@ -465,6 +471,8 @@ void TestOptimizers::resetClearsState_data() {
                            << R"({})";
     QTest::newRow("radam") << "radam"
                            << R"({})";
+    QTest::newRow("lion") << "lion"
+                          << R"({"weight_decay": 0.1})";
 }
 
 void TestOptimizers::resetClearsState() {
@@ -504,6 +512,83 @@ void TestOptimizers::resetClearsState() {
                  qPrintable(QString("step %1 differs after reset").arg(k + 1)));
 }
 
+void TestOptimizers::nonFiniteGradientPropagates_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("jsonParams");
+    QTest::newRow("adam amsgrad") << "adam"
+                                  << R"({"amsgrad": true})";
+    QTest::newRow("adamax") << "adamax"
+                            << R"({})";
+    QTest::newRow("rmsprop") << "rmsprop"
+                             << R"({})";
+    QTest::newRow("sgd") << "sgd"
+                         << R"({"momentum": 0.9})";
+    QTest::newRow("lion") << "lion"
+                          << R"({})";
+}
+
+void TestOptimizers::nonFiniteGradientPropagates() {
+    // A NaN gradient must show up as a NaN parameter (a run's divergence is detected from it),
+    // and the running maxima (AMSGrad's max_exp_avg_sq, Adamax's exp_inf) turn NaN as
+    // torch.maximum / amax make them, where std::max would silently keep the old value.
+    QFETCH(QString, type);
+    QFETCH(QString, jsonParams);
+    auto rule = makeUpdateRule<double>(type.toStdString(), paramSetFromJson(jsonParams));
+    rule->reset(2);
+    Eigen::VectorXd p(2), g(2);
+    p << 1.0, 1.0;
+    g << 0.5, 0.5;
+    rule->step(p, g, 0.01);
+    g << std::numeric_limits<double>::quiet_NaN(), 0.5;
+    rule->step(p, g, 0.01);
+    QVERIFY(std::isnan(p[0]));
+    QVERIFY(std::isfinite(p[1]));
+    const OptimizerState st = rule->state();
+    for (const char* name : {"max_exp_avg_sq", "exp_inf"})
+        if (const StateTensor* t = st.tensor(name)) {
+            QVERIFY2(std::isnan(t->values[0]), name);
+            QVERIFY2(std::isfinite(t->values[1]), name);
+        }
+}
+
+void TestOptimizers::lionSteps() {
+    // No PyTorch reference exists for Lion; these steps are worked out by hand from the paper's
+    // Algorithm 2 (all values below are exact in binary).
+    ParamSet set;
+    set.set("betas", std::vector<double>{0.5, 0.75});
+    set.set("weight_decay", 0.5);
+    auto rule = makeUpdateRule<double>("lion", set);
+    rule->reset(3);
+    Eigen::VectorXd p(3), g(3);
+    p << 1.0, -2.0, 4.0;
+    g << 3.0, -0.5, 0.0;
+    // Step 1, lr 0.25: p *= 1 - 0.25*0.5 = 0.875; c = 0.5*g -> sign (1, -1, 0).
+    rule->step(p, g, 0.25);
+    QCOMPARE(p[0], 0.875 - 0.25);
+    QCOMPARE(p[1], -1.75 + 0.25);
+    QCOMPARE(p[2], 3.5); // a zero direction only decays
+    // m = 0.25*g = (0.75, -0.125, 0).
+    OptimizerState st = rule->state();
+    QVERIFY(st.tensor("exp_avg"));
+    QCOMPARE(st.tensor("exp_avg")->values[0], 0.75);
+    QCOMPARE(st.tensor("exp_avg")->values[1], -0.125);
+    QCOMPARE(st.tensor("exp_avg")->values[2], 0.0);
+    // Step 2, lr 0.5 (wd factor 0.75): g = (-1, 0, 1); c = 0.5*m + 0.5*g = (-0.125, -0.0625, 0.5)
+    // -> sign (-1, -1, 1): the first coordinate reverses even though m still points forward.
+    const Eigen::VectorXd before = p;
+    g << -1.0, 0.0, 1.0;
+    rule->step(p, g, 0.5);
+    QCOMPARE(p[0], before[0] * 0.75 + 0.5);
+    QCOMPARE(p[1], before[1] * 0.75 + 0.5);
+    QCOMPARE(p[2], before[2] * 0.75 - 0.5);
+    QCOMPARE(rule->effectiveLr()[0], 0.5);
+    // m = 0.75*m + 0.25*g = (0.3125, -0.09375, 0.25).
+    st = rule->state();
+    QCOMPARE(st.tensor("exp_avg")->values[0], 0.3125);
+    QCOMPARE(st.tensor("exp_avg")->values[1], -0.09375);
+    QCOMPARE(st.tensor("exp_avg")->values[2], 0.25);
+}
+
 void TestOptimizers::setMomentum_data() {
     QTest::addColumn<QString>("type");
     for (const auto& info : optimizerCatalog())
@@ -521,7 +606,9 @@ void TestOptimizers::setMomentum() {
         base.set("momentum", 0.3);
         direct.set("momentum", 0.7);
     } else if (info->momentumParam == "betas") {
-        direct.set("betas", std::vector<double>{0.7, 0.999});
+        auto betas = std::get<std::vector<double>>(*findParam(info->params, "betas")->defaultValue);
+        betas[0] = 0.7;
+        direct.set("betas", betas);
     }
     auto cycled = makeUpdateRule<double>(type.toStdString(), base);
     auto built = makeUpdateRule<double>(type.toStdString(), direct);

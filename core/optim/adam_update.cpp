@@ -2,7 +2,6 @@
 
 #include "core/optim/update_detail.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace optiscope {
@@ -55,7 +54,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
         m_expAvgSq[i] = std::fma(oneMinusB2 * g, g, m_expAvgSq[i] * b2);
         Scalar v = m_expAvgSq[i];
         if (m_hyper.amsgrad) {
-            m_maxExpAvgSq[i] = std::max(m_maxExpAvgSq[i], v);
+            m_maxExpAvgSq[i] = detail::maxNan(m_maxExpAvgSq[i], v);
             v = m_maxExpAvgSq[i];
         }
         m_denom[i] = std::sqrt(v) / bc2Sqrt + eps;

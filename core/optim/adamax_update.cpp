@@ -2,7 +2,6 @@
 
 #include "core/optim/update_detail.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace optiscope {
@@ -35,7 +34,7 @@ void AdamaxUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     for (Eigen::Index i = 0; i < params.size(); ++i) {
         const Scalar g = m_gEff[i];
         m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        m_expInf[i] = std::max(m_expInf[i] * b2, std::abs(g) + eps);
+        m_expInf[i] = detail::maxNan(m_expInf[i] * b2, std::abs(g) + eps);
         params[i] = params[i] + (negClr * m_expAvg[i]) / m_expInf[i];
         m_mHat[i] = m_expAvg[i] / bc1;
         this->m_effLr[i] = lrS / m_expInf[i];

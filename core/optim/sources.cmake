@@ -18,4 +18,6 @@ target_sources(optiscope_core PRIVATE
   optim/nadam_update.cpp
   optim/radam_update.h
   optim/radam_update.cpp
+  optim/lion_update.h
+  optim/lion_update.cpp
 )

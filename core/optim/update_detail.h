@@ -4,6 +4,7 @@
 #include "core/optim/update_rule.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -36,6 +37,13 @@ void coupledL2(Out& out, const P& params, const G& grad, double weightDecay) {
     out.resize(grad.size());
     for (Eigen::Index i = 0; i < grad.size(); ++i)
         out[i] = std::fma(params[i], wd, grad[i]);
+}
+
+/// max(a, b) that propagates NaN as torch.maximum / amax do (std::max would drop it).
+template <typename Scalar> Scalar maxNan(Scalar a, Scalar b) {
+    if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<Scalar>::quiet_NaN();
+    return a < b ? b : a;
 }
 
 } // namespace optiscope::detail

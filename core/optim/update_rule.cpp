@@ -4,6 +4,7 @@
 #include "core/optim/adagrad_update.h"
 #include "core/optim/adam_update.h"
 #include "core/optim/adamax_update.h"
+#include "core/optim/lion_update.h"
 #include "core/optim/nadam_update.h"
 #include "core/optim/radam_update.h"
 #include "core/optim/rmsprop_update.h"
@@ -194,6 +195,20 @@ std::vector<OptimizerInfo> buildCatalog() {
          "betas",
          {lr(0.001), betas(),
           eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"), l2()}});
+    // Beyond torch.optim 1.13 (names and defaults of the authors' reference code).
+    ParamSpec lionBetas = betas();
+    lionBetas.defaultValue = std::vector<double>{0.9, 0.99};
+    lionBetas.help = "[beta1, beta2]: beta1 weighs the old momentum in this step's direction, "
+                     "beta2 is the decay of the momentum carried to the next step";
+    c.push_back({"lion",
+                 "Lion",
+                 "Chen et al., 2023, NeurIPS, \"Symbolic Discovery of Optimization Algorithms\", "
+                 "arXiv:2302.06675",
+                 "betas",
+                 {lr(1e-4), lionBetas,
+                  real("weight_decay", 0.0, 0.0,
+                       "decoupled weight decay: each step multiplies the weights by "
+                       "1 - lr*weight_decay")}});
     return c;
 }
 
@@ -226,7 +241,11 @@ std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std:
         else if (auto why = spec->check(value))
             problems.emplace_back(name, *why);
     }
-    if (type == "sgd" && params.has("nesterov") && params.flag("nesterov")) {
+    const auto* nesterov =
+        params.has("nesterov") ? std::get_if<bool>(&params.get("nesterov")) : nullptr;
+    if (type == "sgd" && nesterov && *nesterov) {
+        // Defaults (momentum 0, dampening 0) apply to absent values; ill-typed ones were
+        // reported above.
         const auto realOr = [&params](const char* name) {
             const auto* d = params.has(name) ? std::get_if<double>(&params.get(name)) : nullptr;
             return d ? *d : 0.0;
@@ -294,6 +313,9 @@ std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type,
     if (type == "radam")
         return std::make_unique<RadamUpdate<Scalar>>(typename RadamUpdate<Scalar>::Hyper{
             v.beta(0), v.beta(1), v.real("eps"), v.real("weight_decay")});
+    if (type == "lion")
+        return std::make_unique<LionUpdate<Scalar>>(
+            typename LionUpdate<Scalar>::Hyper{v.beta(0), v.beta(1), v.real("weight_decay")});
     throw std::invalid_argument("optimizer type \"" + type + "\" has no update rule");
 }
 
