@@ -235,21 +235,20 @@ template <typename Scalar> void MaxPool2dLayer<Scalar>::forward(ConstMap in, Map
             for (Index ox = 0; ox < wo; ++ox) {
                 Scalar* o = dst + (oy * wo + ox) * c;
                 std::int32_t* a = arg + (oy * wo + ox) * c;
+                // Window pixels in row-major order; the first maximum wins, as in torch.
                 const Index first = (oy * k * w + ox * k) * c;
-                for (Index ch = 0; ch < c; ++ch) {
-                    o[ch] = src[first + ch];
+                std::copy(src + first, src + first + c, o);
+                for (Index ch = 0; ch < c; ++ch)
                     a[ch] = static_cast<std::int32_t>(first + ch);
-                }
                 for (Index dy = 0; dy < k; ++dy) {
-                    for (Index dx = 0; dx < k; ++dx) {
-                        if (dy == 0 && dx == 0)
-                            continue;
-                        const Index base = ((oy * k + dy) * w + ox * k + dx) * c;
+                    const Index rowBase = ((oy * k + dy) * w + ox * k) * c;
+                    for (Index dx = (dy == 0 ? 1 : 0); dx < k; ++dx) {
+                        const Index base = rowBase + dx * c;
+                        const Scalar* p = src + base;
                         for (Index ch = 0; ch < c; ++ch) {
-                            if (src[base + ch] > o[ch]) {
-                                o[ch] = src[base + ch];
-                                a[ch] = static_cast<std::int32_t>(base + ch);
-                            }
+                            const bool greater = p[ch] > o[ch];
+                            o[ch] = greater ? p[ch] : o[ch];
+                            a[ch] = greater ? static_cast<std::int32_t>(base + ch) : a[ch];
                         }
                     }
                 }
@@ -320,9 +319,17 @@ void ActivationLayer<Scalar>::backward(ConstMap /*in*/, ConstMap out, ConstMap d
     if (!dIn)
         return;
     switch (m_activation) {
-    case Activation::Relu:
-        dIn->array() = (out.array() > Scalar(0)).select(dOut.array(), Scalar(0));
+    case Activation::Relu: {
+        // Branch-free so that it vectorises (signs are random: a branch mispredicts half the
+        // time); Eigen's select() on a comparison is scalar.
+        const Scalar* o = out.data();
+        const Scalar* g = dOut.data();
+        Scalar* d = dIn->data();
+        const Index size = out.size();
+        for (Index i = 0; i < size; ++i)
+            d[i] = g[i] * static_cast<Scalar>(o[i] > Scalar(0));
         break;
+    }
     case Activation::Tanh:
         dIn->array() = dOut.array() * (Scalar(1) - out.array().square());
         break;

@@ -14,4 +14,9 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set_source_files_properties(nn/layers.cpp nn/network.cpp nn/trainer.cpp
     DIRECTORY ${PROJECT_SOURCE_DIR}/core
     PROPERTIES COMPILE_OPTIONS "-Wno-maybe-uninitialized;-Wno-uninitialized")
+  # The layers' element-wise loops (ReLU mask, max-pool, col2im) need GCC's loop vectoriser with
+  # run-time alias checks, which -O2's "very cheap" cost model refuses (element-wise, so results
+  # are unchanged: no reassociation).
+  set_property(SOURCE nn/layers.cpp DIRECTORY ${PROJECT_SOURCE_DIR}/core APPEND
+    PROPERTY COMPILE_OPTIONS "-ftree-vectorize;-fvect-cost-model=dynamic")
 endif()
