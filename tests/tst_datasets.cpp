@@ -388,6 +388,10 @@ void TestDatasets::digits() {
     // The header of the first row: 0,0,5,13,9,1,0,0 ... label 0.
     QCOMPARE(d.inputs(0, 2), 5.0f / 16.0f);
     QCOMPARE(d.labels.front(), 0);
+    const Dataset shipped = loadShippedDigits(); // compiled in: the same data
+    QVERIFY(shipped.inputs == d.inputs);
+    QVERIFY(shipped.labels == d.labels);
+    QCOMPARE(loadShippedDigits(100).size(), Index(100));
     QString message;
     QTemporaryDir dir;
     writeText(dir.filePath("d.csv"), "1,2,3\n");

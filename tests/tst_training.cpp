@@ -55,9 +55,7 @@ Experiment networkExperiment(const std::string& dataset, std::vector<long long> 
 }
 
 DataLocations locations() {
-    DataLocations where;
-    where.digitsFile = std::string(OPTISCOPE_SOURCE_DIR) + "/resources/digits.csv.gz";
-    return where;
+    return DataLocations{}; // built-in digits
 }
 
 std::unique_ptr<NetworkTrainer> trainerFor(const Experiment& e, bool twin = false) {

@@ -105,9 +105,14 @@ const std::vector<std::string>& extraFeatureNames();
 /// Pixels are scaled to [0, 1]. `maxSamples` > 0 keeps the first ones.
 Dataset loadDigits(const std::string& path, Eigen::Index maxSamples = 0);
 
-/// Where the shipped digits file is: the first existing `resources/digits.csv.gz` or
-/// `share/optiscope/digits.csv.gz` in `executableDir` or up to three folders above it. Empty if
-/// none.
+/// The digits shipped with OptiScope (resources/digits.csv.gz, compiled into the library): 1,797
+/// samples of the UCI "Optical Recognition of Handwritten Digits" test set (Alpaydin & Kaynak,
+/// 1998, CC BY 4.0).
+Dataset loadShippedDigits(Eigen::Index maxSamples = 0);
+
+/// Where a digits file is on disk (for users who replace it): the first existing
+/// `resources/digits.csv.gz` or `share/optiscope/digits.csv.gz` in `executableDir` or up to three
+/// folders above it. Empty if none.
 std::string findDigitsFile(const std::string& executableDir = {});
 
 /// A user CSV file: a header row, comma-separated numeric cells (quotes allowed), one column the
@@ -131,6 +136,8 @@ Dataset loadCifar10(const std::string& folder, bool test = false, Eigen::Index m
 /// Reads a whole file, transparently gunzipping when it starts with the gzip magic. Throws
 /// DataError (missing, unreadable, corrupt or truncated gzip stream).
 std::vector<std::uint8_t> readFileBytes(const std::string& path);
+/// Gunzips `bytes` if they start with the gzip magic; `name` is used in error messages.
+std::vector<std::uint8_t> decodeBytes(const std::string& name, std::vector<std::uint8_t> bytes);
 
 // --- splitting --------------------------------------------------------------------------------
 

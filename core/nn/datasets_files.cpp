@@ -182,6 +182,12 @@ std::string findIn(const std::string& folder, const std::vector<std::string>& na
 
 } // namespace
 
+std::vector<std::uint8_t> decodeBytes(const std::string& name, std::vector<std::uint8_t> bytes) {
+    if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+        return gunzip(name, bytes);
+    return bytes;
+}
+
 std::vector<std::uint8_t> readFileBytes(const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec))
@@ -195,15 +201,20 @@ std::vector<std::uint8_t> readFileBytes(const std::string& path) {
                                     std::istreambuf_iterator<char>());
     if (f.bad())
         throw DataError(path, "read error");
-    if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
-        return gunzip(path, bytes);
-    return bytes;
+    return decodeBytes(path, std::move(bytes));
 }
 
 // --- digits ------------------------------------------------------------------------------------
 
-Dataset loadDigits(const std::string& path, Index maxSamples) {
-    const std::vector<CsvRow> rows = parseCsv(path, readFileBytes(path));
+namespace detail {
+extern const unsigned char kDigitsCsvGz[];
+extern const std::size_t kDigitsCsvGzSize;
+} // namespace detail
+
+namespace {
+Dataset parseDigits(const std::string& path, const std::vector<std::uint8_t>& bytes,
+                    Index maxSamples) {
+    const std::vector<CsvRow> rows = parseCsv(path, bytes);
     if (rows.empty())
         throw DataError(path, "no data rows");
     Index n = static_cast<Index>(rows.size());
@@ -246,6 +257,20 @@ Dataset loadDigits(const std::string& path, Index maxSamples) {
         }
     }
     return d;
+}
+} // namespace
+
+Dataset loadDigits(const std::string& path, Index maxSamples) {
+    return parseDigits(path, readFileBytes(path), maxSamples);
+}
+
+Dataset loadShippedDigits(Index maxSamples) {
+    const std::string name = "digits.csv.gz (built in)";
+    return parseDigits(name,
+                       decodeBytes(name, std::vector<std::uint8_t>(detail::kDigitsCsvGz,
+                                                                   detail::kDigitsCsvGz +
+                                                                       detail::kDigitsCsvGzSize)),
+                       maxSamples);
 }
 
 std::string findDigitsFile(const std::string& executableDir) {

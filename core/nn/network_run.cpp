@@ -31,9 +31,8 @@ Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& w
         data = makeToyDataset(cfg.name, cfg.samples, cfg.noise, cfg.seed);
         addExtraFeatures(data, problem.model.extraFeatures);
     } else if (cfg.name == "digits") {
-        if (where.digitsFile.empty())
-            throw DataError("digits.csv.gz", "the shipped digits file was not found");
-        data = loadDigits(where.digitsFile, where.maxFileSamples);
+        data = where.digitsFile.empty() ? loadShippedDigits(where.maxFileSamples)
+                                        : loadDigits(where.digitsFile, where.maxFileSamples);
     } else if (cfg.name == "csv") {
         data = loadCsv(resolve(cfg.path, where), cfg.targetColumn,
                        loss == LossKind::Mse ? Task::Regression : Task::Classification,

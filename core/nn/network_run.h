@@ -13,7 +13,7 @@ namespace optiscope::nn {
 
 /// Where data files are found.
 struct DataLocations {
-    /// The shipped digits file (see findDigitsFile()); needed only for the `digits` data set.
+    /// A digits file to use instead of the built-in copy (loadShippedDigits()); empty: built-in.
     std::string digitsFile;
     /// Relative `path`s of csv/mnist/cifar10 data sets are resolved against this folder (the
     /// experiment file's folder); empty: the current directory.
