@@ -22,8 +22,7 @@ struct Result {
     QString err;
 };
 
-Result runCli(const QStringList& args, const QByteArray& stdinData = {})
-{
+Result runCli(const QStringList& args, const QByteArray& stdinData = {}) {
     QProcess p;
     p.start(QStringLiteral(OPTISCOPE_CLI), args);
     if (!stdinData.isEmpty())
@@ -35,8 +34,7 @@ Result runCli(const QStringList& args, const QByteArray& stdinData = {})
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& data)
-{
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& data) {
     const QString path = dir.filePath(name);
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size())
@@ -44,8 +42,7 @@ QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArra
     return path;
 }
 
-QStringList readLines(const QString& path)
-{
+QStringList readLines(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
@@ -73,8 +70,7 @@ const char* kTwoRuns = R"({
 class TestCli : public QObject {
     Q_OBJECT
 private slots:
-    void runWritesTracesAndSummary()
-    {
+    void runWritesTracesAndSummary() {
         QTemporaryDir dir;
         const QString exp = writeFile(dir, "exp.json", kTwoRuns);
         const QString out = dir.filePath("out");
@@ -85,8 +81,9 @@ private slots:
         QCOMPARE(r.out.trimmed().split('\n').size(), 3);
         QVERIFY(r.out.contains("diverged at step"));
 
-        QCOMPARE(QDir(out).entryList(QDir::Files, QDir::Name),
-                 QStringList({"adam-no-decay.csv", "adam.csv", "sgd-diverges.csv", "summary.json"}));
+        QCOMPARE(
+            QDir(out).entryList(QDir::Files, QDir::Name),
+            QStringList({"adam-no-decay.csv", "adam.csv", "sgd-diverges.csv", "summary.json"}));
         const QStringList adam = readLines(out + "/adam.csv");
         QCOMPARE(adam.size(), 1 + 301);
         QCOMPARE(adam[0], QString("step,x,y,loss,grad_x,grad_y,lr,eff_lr_x,eff_lr_y"));
@@ -112,8 +109,7 @@ private slots:
             QVERIFY(!field.contains("nan") && !field.contains("inf"));
     }
 
-    void traceReadsBackBitExact()
-    {
+    void traceReadsBackBitExact() {
         QTemporaryDir dir;
         const QString exp = writeFile(dir, "exp.json", kTwoRuns);
         QCOMPARE(runCli({"run", exp, "--out", dir.path(), "--quiet"}).exitCode, 0);
@@ -135,8 +131,7 @@ private slots:
         }
     }
 
-    void invalidExperimentWritesNothing_data()
-    {
+    void invalidExperimentWritesNothing_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("message");
         QTest::newRow("out of range")
@@ -144,22 +139,25 @@ private slots:
                  "runs": [{"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}}]})")
             << "exp.json: runs[0].optimizer.betas[1]: must be in [0, 1), got 1.2";
         QTest::newRow("syntax") << QByteArray("{\"steps\": ") << "exp.json: not valid JSON";
-        QTest::newRow("garbage") << QByteArray("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10) << "exp.json: not valid JSON";
+        QTest::newRow("garbage") << QByteArray("\x7f"
+                                               "ELF\x02\x01\x01\x00\x00\x00",
+                                               10)
+                                 << "exp.json: not valid JSON";
         QTest::newRow("deep nesting") << QByteArray(50000, '{') << "exp.json: ";
-        QTest::newRow("huge number") << QByteArray(R"({"steps": 1e400})") << "exp.json: not valid JSON";
+        QTest::newRow("huge number")
+            << QByteArray(R"({"steps": 1e400})") << "exp.json: not valid JSON";
         QTest::newRow("huge steps")
             << QByteArray(R"({"problem": {"function": "booth"}, "steps": 9223372036854775807,
                  "runs": [{"name": "A", "optimizer": {"type": "adam"}}]})")
             << "exp.json: steps: must be in [1, ";
-        QTest::newRow("wrong type")
-            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5,
+        QTest::newRow("wrong type") << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5,
                  "runs": [{"name": "A", "optimizer": {"type": "adam", "lr": [1]}}]})")
-            << "exp.json: runs[0].optimizer.lr: must be a number";
+                                    << "exp.json: runs[0].optimizer.lr: must be a number";
         QTest::newRow("unknown key")
-            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5, "runz": []})") << "exp.json: runz: unknown key";
+            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5, "runz": []})")
+            << "exp.json: runz: unknown key";
     }
-    void invalidExperimentWritesNothing()
-    {
+    void invalidExperimentWritesNothing() {
         QFETCH(QByteArray, json);
         QFETCH(QString, message);
         QTemporaryDir dir;
@@ -176,8 +174,7 @@ private slots:
         QVERIFY(!QFileInfo::exists(out));
     }
 
-    void missingFileIsInvalidInput()
-    {
+    void missingFileIsInvalidInput() {
         QTemporaryDir dir;
         const Result r = runCli({"run", dir.filePath("absent.json"), "--out", dir.filePath("out")});
         QCOMPARE(r.exitCode, 2);
@@ -185,19 +182,18 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir.filePath("out")));
     }
 
-    void badArgumentsAreInvalidInput_data()
-    {
+    void badArgumentsAreInvalidInput_data() {
         QTest::addColumn<QStringList>("args");
         QTest::newRow("no command") << QStringList();
         QTest::newRow("unknown command") << QStringList{"fly"};
         QTest::newRow("run without --out") << QStringList{"run", "exp.json"};
-        QTest::newRow("bad plot format") << QStringList{"run", "exp.json", "--out", "o", "--plots", "gif"};
+        QTest::newRow("bad plot format")
+            << QStringList{"run", "exp.json", "--out", "o", "--plots", "gif"};
         QTest::newRow("bad size") << QStringList{"run", "exp.json", "--out", "o", "--size", "big"};
         QTest::newRow("unknown option") << QStringList{"run", "exp.json", "--out", "o", "--fast"};
         QTest::newRow("schedule without file") << QStringList{"schedule"};
     }
-    void badArgumentsAreInvalidInput()
-    {
+    void badArgumentsAreInvalidInput() {
         QFETCH(QStringList, args);
         const Result r = runCli(args);
         QCOMPARE(r.status, QProcess::NormalExit);
@@ -205,8 +201,7 @@ private slots:
         QVERIFY(!r.err.isEmpty());
     }
 
-    void unwritableOutputIsAnIoFailure()
-    {
+    void unwritableOutputIsAnIoFailure() {
         QTemporaryDir dir;
         const QString exp = writeFile(dir, "exp.json", kTwoRuns);
         const QString blocker = writeFile(dir, "file", "x"); // a file where the folder should be
@@ -215,8 +210,7 @@ private slots:
         QVERIFY(r.err.contains("cannot create output folder"));
     }
 
-    void scheduleMatchesFormula()
-    {
+    void scheduleMatchesFormula() {
         QTemporaryDir dir;
         const QString file = writeFile(dir, "s.json", R"({"lr": 0.1, "steps": 30,
             "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5, "staircase": true}})");
@@ -231,8 +225,7 @@ private slots:
         QCOMPARE(lines[30], QString("30,0.025"));
     }
 
-    void scheduleWatchesMetrics()
-    {
+    void scheduleWatchesMetrics() {
         QTemporaryDir dir;
         // Keras flavour, patience 2: two epochs without improvement reduce the lr.
         const QString file = writeFile(dir, "s.json", R"({"lr": 1, "steps": 6,
@@ -250,13 +243,13 @@ private slots:
         QVERIFY2(bad.err.contains("t.json: metrics: needs at least 5 values"), qPrintable(bad.err));
     }
 
-    void listShowsEverything()
-    {
+    void listShowsEverything() {
         const Result r = runCli({"list"});
         QCOMPARE(r.exitCode, 0);
-        for (const char* name : {"rosenbrock", "saddle", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-                                 "adamax", "nadam", "radam", "exponential_decay", "natural_exp_decay",
-                                 "reduce_on_plateau", "one_cycle", "spirals", "cifar10", "betas", "amsgrad"})
+        for (const char* name :
+             {"rosenbrock", "saddle", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
+              "adamax", "nadam", "radam", "exponential_decay", "natural_exp_decay",
+              "reduce_on_plateau", "one_cycle", "spirals", "cifar10", "betas", "amsgrad"})
             QVERIFY2(r.out.contains(name), name);
         const Result j = runCli({"list", "--json"});
         QCOMPARE(j.exitCode, 0);

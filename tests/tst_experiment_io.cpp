@@ -26,14 +26,13 @@ const char* kSpecExample = R"({
 })";
 
 /// A valid one-run experiment with `run` spliced in as the run object.
-std::string withRun(const std::string& run, const std::string& problem = R"({"function": "rosenbrock"})",
-                    const std::string& steps = "100")
-{
+std::string withRun(const std::string& run,
+                    const std::string& problem = R"({"function": "rosenbrock"})",
+                    const std::string& steps = "100") {
     return R"({"problem": )" + problem + R"(, "steps": )" + steps + R"(, "runs": [)" + run + "]}";
 }
 
-std::string deepNesting(int depth)
-{
+std::string deepNesting(int depth) {
     return std::string(size_t(depth), '[') + std::string(size_t(depth), ']');
 }
 
@@ -42,8 +41,7 @@ std::string deepNesting(int depth)
 class TestExperimentIo : public QObject {
     Q_OBJECT
 private slots:
-    void specExampleParses()
-    {
+    void specExampleParses() {
         const auto r = parseExperiment(kSpecExample);
         QVERIFY2(r.ok(), r.messages("spec").c_str());
         const Experiment& e = *r.experiment;
@@ -66,8 +64,7 @@ private slots:
         QCOMPARE(e.function.params.real("b"), 100.0);
     }
 
-    void twinsAndSlugs()
-    {
+    void twinsAndSlugs() {
         const auto r = parseExperiment(kSpecExample);
         QVERIFY(r.ok());
         const auto runs = expandRuns(*r.experiment);
@@ -79,8 +76,7 @@ private slots:
         QCOMPARE(slugify("  SGD+Momentum "), std::string("sgd-momentum"));
     }
 
-    void roundTrip_data()
-    {
+    void roundTrip_data() {
         QTest::addColumn<QString>("json");
         QTest::newRow("spec example") << QString::fromUtf8(kSpecExample);
         QTest::newRow("default experiment")
@@ -98,8 +94,7 @@ private slots:
                 "validation_split": 0.25, "model": {"hidden": [8, 8], "activation": "relu"},
                 "loss": "cross_entropy", "batch_size": 16, "epochs": 12, "seed": 4})"));
     }
-    void roundTrip()
-    {
+    void roundTrip() {
         QFETCH(QString, json);
         const auto first = parseExperiment(json.toStdString());
         QVERIFY2(first.ok(), first.messages("input").c_str());
@@ -111,13 +106,14 @@ private slots:
         QCOMPARE(experimentToJson(*second.experiment), written);
     }
 
-    void invalidInput_data()
-    {
+    void invalidInput_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("reason");
-        auto row = [](const char* name, const std::string& json, const char* path, const char* reason) {
-            QTest::newRow(name) << QByteArray::fromStdString(json) << QString(path) << QString(reason);
+        auto row = [](const char* name, const std::string& json, const char* path,
+                      const char* reason) {
+            QTest::newRow(name) << QByteArray::fromStdString(json) << QString(path)
+                                << QString(reason);
         };
         const std::string adam = R"({"name": "A", "optimizer": {"type": "adam"}})";
         row("syntax error", R"({"steps": 10,)", "", "not valid JSON");
@@ -128,80 +124,110 @@ private slots:
         row("deep nesting", deepNesting(100000), "", "nested deeper than 32 levels");
         row("duplicate key", R"({"steps": 10, "steps": 20})", "steps", "appears twice");
         row("not an object", "[1, 2, 3]", "", "must be an object");
-        row("unknown top-level key", R"({"problem": {"function": "booth"}, "steps": 5, "stepz": 5, "runs": [)" + adam + "]}",
+        row("unknown top-level key",
+            R"({"problem": {"function": "booth"}, "steps": 5, "stepz": 5, "runs": [)" + adam + "]}",
             "stepz", "unknown key");
-        row("wrong format", R"({"format": "other", "problem": {"function": "booth"}, "steps": 5, "runs": [)" + adam + "]}",
+        row("wrong format",
+            R"({"format": "other", "problem": {"function": "booth"}, "steps": 5, "runs": [)" +
+                adam + "]}",
             "format", "must be \"optiscope-experiment\"");
-        row("newer version", R"({"version": 2, "problem": {"function": "booth"}, "steps": 5, "runs": [)" + adam + "]}",
+        row("newer version",
+            R"({"version": 2, "problem": {"function": "booth"}, "steps": 5, "runs": [)" + adam +
+                "]}",
             "version", "newer than this OptiScope reads");
         row("missing problem", R"({"steps": 5, "runs": [)" + adam + "]}", "problem", "is required");
         row("unknown function", withRun(adam, R"({"function": "rosenbruck"})"), "problem.function",
             "unknown function \"rosenbruck\"");
         row("unknown constant", withRun(adam, R"({"function": "rosenbrock", "params": {"c": 1}})"),
             "problem.params.c", "unknown parameter of rosenbrock");
-        row("start wrong length", withRun(adam, R"({"function": "booth", "start": [1]})"), "problem.start",
-            "must be a list of two numbers");
+        row("start wrong length", withRun(adam, R"({"function": "booth", "start": [1]})"),
+            "problem.start", "must be a list of two numbers");
         row("start not a number", withRun(adam, R"({"function": "booth", "start": [1, "two"]})"),
             "problem.start[1]", "must be a number");
-        row("negative noise", withRun(adam, R"({"function": "booth", "noise": {"std": -1, "seed": 1}})"),
+        row("negative noise",
+            withRun(adam, R"({"function": "booth", "noise": {"std": -1, "seed": 1}})"),
             "problem.noise.std", "must be in [0,");
-        row("fractional seed", withRun(adam, R"({"function": "booth", "noise": {"std": 1, "seed": 1.5}})"),
+        row("fractional seed",
+            withRun(adam, R"({"function": "booth", "noise": {"std": 1, "seed": 1.5}})"),
             "problem.noise.seed", "must be a whole number");
-        row("zero steps", withRun(adam, R"({"function": "booth"})", "0"), "steps", "must be in [1,");
-        row("absurd steps", withRun(adam, R"({"function": "booth"})", "1e15"), "steps", "must be in [1,");
-        row("fractional steps", withRun(adam, R"({"function": "booth"})", "10.5"), "steps", "must be a whole number");
-        row("steps as string", withRun(adam, R"({"function": "booth"})", "\"10\""), "steps", "must be a whole number");
-        row("no runs", R"({"problem": {"function": "booth"}, "steps": 5, "runs": []})", "runs", "at least one run");
-        row("runs not a list", R"({"problem": {"function": "booth"}, "steps": 5, "runs": {}})", "runs", "must be a list");
-        row("betas out of range", withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}})"),
+        row("zero steps", withRun(adam, R"({"function": "booth"})", "0"), "steps",
+            "must be in [1,");
+        row("absurd steps", withRun(adam, R"({"function": "booth"})", "1e15"), "steps",
+            "must be in [1,");
+        row("fractional steps", withRun(adam, R"({"function": "booth"})", "10.5"), "steps",
+            "must be a whole number");
+        row("steps as string", withRun(adam, R"({"function": "booth"})", "\"10\""), "steps",
+            "must be a whole number");
+        row("no runs", R"({"problem": {"function": "booth"}, "steps": 5, "runs": []})", "runs",
+            "at least one run");
+        row("runs not a list", R"({"problem": {"function": "booth"}, "steps": 5, "runs": {}})",
+            "runs", "must be a list");
+        row("betas out of range",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}})"),
             "runs[0].optimizer.betas[1]", "must be in [0, 1), got 1.2");
-        row("betas wrong length", withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9]}})"),
+        row("betas wrong length",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9]}})"),
             "runs[0].optimizer.betas", "two numbers");
-        row("lr as string", withRun(R"({"name": "A", "optimizer": {"type": "adam", "lr": "fast"}})"),
+        row("lr as string",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "lr": "fast"}})"),
             "runs[0].optimizer.lr", "must be a number, got the string \"fast\"");
         row("negative lr", withRun(R"({"name": "A", "optimizer": {"type": "sgd", "lr": -0.1}})"),
             "runs[0].optimizer.lr", "got -0.1");
         row("unknown optimizer", withRun(R"({"name": "A", "optimizer": {"type": "adamm"}})"),
             "runs[0].optimizer.type", "unknown optimizer \"adamm\"");
-        row("typo in hyperparameter", withRun(R"({"name": "A", "optimizer": {"type": "sgd", "momentun": 0.9}})"),
+        row("typo in hyperparameter",
+            withRun(R"({"name": "A", "optimizer": {"type": "sgd", "momentun": 0.9}})"),
             "runs[0].optimizer.momentun", "unknown parameter of sgd");
-        row("amsgrad not bool", withRun(R"({"name": "A", "optimizer": {"type": "adam", "amsgrad": 1}})"),
+        row("amsgrad not bool",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "amsgrad": 1}})"),
             "runs[0].optimizer.amsgrad", "must be true or false");
-        row("nesterov without momentum", withRun(R"({"name": "A", "optimizer": {"type": "sgd", "nesterov": true}})"),
+        row("nesterov without momentum",
+            withRun(R"({"name": "A", "optimizer": {"type": "sgd", "nesterov": true}})"),
             "runs[0].optimizer", "nesterov");
         row("missing optimizer", withRun(R"({"name": "A"})"), "runs[0].optimizer", "is required");
-        row("missing name", withRun(R"({"optimizer": {"type": "adam"}})"), "runs[0].name", "is required");
-        row("name without letters", withRun(R"({"name": "!!", "optimizer": {"type": "adam"}})"), "runs[0].name",
-            "letter or a digit");
-        row("same trace file", R"({"problem": {"function": "booth"}, "steps": 5, "runs": [)" + adam + "," + adam + "]}",
+        row("missing name", withRun(R"({"optimizer": {"type": "adam"}})"), "runs[0].name",
+            "is required");
+        row("name without letters", withRun(R"({"name": "!!", "optimizer": {"type": "adam"}})"),
+            "runs[0].name", "letter or a digit");
+        row("same trace file",
+            R"({"problem": {"function": "booth"}, "steps": 5, "runs": [)" + adam + "," + adam +
+                "]}",
             "runs[1].name", "same trace file name");
         row("unknown schedule",
-            withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "exp_decay"}})"),
+            withRun(
+                R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "exp_decay"}})"),
             "runs[0].schedule.type", "unknown schedule \"exp_decay\"");
-        row("bad decay_rate",
-            withRun(R"({"name": "A", "optimizer": {"type": "adam"},
+        row("bad decay_rate", withRun(R"({"name": "A", "optimizer": {"type": "adam"},
                         "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": -1}})"),
             "runs[0].schedule.decay_rate", "got -1");
         row("missing required schedule parameter",
-            withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "step"}})"),
+            withRun(
+                R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "step"}})"),
             "runs[0].schedule.step_size", "is required");
         row("per on a function problem",
-            withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "exponential", "gamma": 0.9, "per": "epoch"}})"),
+            withRun(
+                R"({"name": "A", "optimizer": {"type": "adam"}, "schedule": {"type": "exponential", "gamma": 0.9, "per": "epoch"}})"),
             "runs[0].schedule.per", "network problems only");
-        row("bad colour", withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "color": "red"})"), "runs[0].color",
-            "#rrggbb");
-        row("unknown run key", withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "compare": true})"),
+        row("bad colour",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "color": "red"})"),
+            "runs[0].color", "#rrggbb");
+        row("unknown run key",
+            withRun(R"({"name": "A", "optimizer": {"type": "adam"}, "compare": true})"),
             "runs[0].compare", "unknown key");
-        row("unknown dataset", withRun(adam, R"({"type": "network", "dataset": {"name": "imagenet"}})"),
+        row("unknown dataset",
+            withRun(adam, R"({"type": "network", "dataset": {"name": "imagenet"}})"),
             "problem.dataset.name", "unknown dataset");
         row("csv without path", withRun(adam, R"({"type": "network", "dataset": {"name": "csv"}})"),
             "problem.dataset.path", "is required");
-        row("absurd hidden layer", withRun(adam, R"({"type": "network", "dataset": {"name": "xor"}, "model": {"hidden": [100000000]}})"),
+        row("absurd hidden layer",
+            withRun(
+                adam,
+                R"({"type": "network", "dataset": {"name": "xor"}, "model": {"hidden": [100000000]}})"),
             "problem.model.hidden[0]", "must be in [1,");
-        row("unknown problem type", withRun(adam, R"({"type": "graph"})"), "problem.type", "must be one of");
+        row("unknown problem type", withRun(adam, R"({"type": "graph"})"), "problem.type",
+            "must be one of");
     }
-    void invalidInput()
-    {
+    void invalidInput() {
         QFETCH(QByteArray, json);
         QFETCH(QString, path);
         QFETCH(QString, reason);
@@ -218,23 +244,22 @@ private slots:
                             .constData());
     }
 
-    void messageNamesFileFieldAndReason()
-    {
-        const auto r = parseExperiment(withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}})"));
+    void messageNamesFileFieldAndReason() {
+        const auto r = parseExperiment(
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}})"));
         QCOMPARE(r.issues.size(), size_t(1));
         QCOMPARE(r.issues[0].message("exp.json"),
                  std::string("exp.json: runs[0].optimizer.betas[1]: must be in [0, 1), got 1.2"));
     }
 
-    void everyIssueIsReported()
-    {
+    void everyIssueIsReported() {
         // Two independent mistakes: the user sees both at once rather than one per attempt.
-        const auto r = parseExperiment(withRun(R"({"name": "A", "optimizer": {"type": "adam", "lr": -1, "eps": "x"}})"));
+        const auto r = parseExperiment(
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "lr": -1, "eps": "x"}})"));
         QCOMPARE(r.issues.size(), size_t(2));
     }
 
-    void loadReportsIoProblems()
-    {
+    void loadReportsIoProblems() {
         QTemporaryDir dir;
         const auto missing = loadExperiment((dir.path() + "/nope.json").toStdString());
         QVERIFY(!missing.ok());
@@ -243,8 +268,7 @@ private slots:
         QVERIFY(!folder.ok());
     }
 
-    void saveAndLoad()
-    {
+    void saveAndLoad() {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/exp.json").toStdString();
         const Experiment e = Experiment::defaultExperiment();
@@ -257,8 +281,7 @@ private slots:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
     }
 
-    void defaultExperimentIsSpecs()
-    {
+    void defaultExperimentIsSpecs() {
         const Experiment e = Experiment::defaultExperiment();
         QCOMPARE(e.function.function, std::string("rosenbrock"));
         QCOMPARE(e.function.start, Eigen::Vector2d(-1.5, 2.0));
@@ -275,8 +298,7 @@ private slots:
         QVERIFY(e.runs[0].compareWithoutSchedule);
     }
 
-    void atomicFileKeepsOldContentUntilCommit()
-    {
+    void atomicFileKeepsOldContentUntilCommit() {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/out.txt").toStdString();
         std::string error;
@@ -304,8 +326,7 @@ private slots:
         QCOMPARE(f.readAll(), QByteArray("new"));
     }
 
-    void atomicFileReportsUnwritableTarget()
-    {
+    void atomicFileReportsUnwritableTarget() {
         QTemporaryDir dir;
         const std::string path = (dir.path() + "/missing-folder/out.txt").toStdString();
         std::string error;

@@ -18,34 +18,32 @@ using Json = nlohmann::json;
 
 namespace {
 
-QString referenceDir() { return QStringLiteral(OPTISCOPE_REFERENCE_DIR); }
+QString referenceDir() {
+    return QStringLiteral(OPTISCOPE_REFERENCE_DIR);
+}
 
-Json readJson(const QString& path)
-{
+Json readJson(const QString& path) {
     std::ifstream in(path.toStdString());
     return Json::parse(in);
 }
 
-Experiment parse(const std::string& json)
-{
+Experiment parse(const std::string& json) {
     const auto r = parseExperiment(json);
     if (!r.ok())
         qFatal("test experiment invalid: %s", r.messages("test").c_str());
     return *r.experiment;
 }
 
-std::string typeOfClass(const std::string& cls)
-{
+std::string typeOfClass(const std::string& cls) {
     static const std::map<std::string, std::string> map = {
-        {"SGD", "sgd"},     {"Adagrad", "adagrad"}, {"RMSprop", "rmsprop"}, {"Adadelta", "adadelta"},
-        {"Adam", "adam"},   {"AdamW", "adamw"},     {"Adamax", "adamax"},   {"NAdam", "nadam"},
-        {"RAdam", "radam"}};
+        {"SGD", "sgd"},           {"Adagrad", "adagrad"}, {"RMSprop", "rmsprop"},
+        {"Adadelta", "adadelta"}, {"Adam", "adam"},       {"AdamW", "adamw"},
+        {"Adamax", "adamax"},     {"NAdam", "nadam"},     {"RAdam", "radam"}};
     return map.at(cls);
 }
 
 /// The experiment that reproduces a reference trajectory file closed-loop.
-Experiment experimentFromReference(const Json& ref)
-{
+Experiment experimentFromReference(const Json& ref) {
     Json exp;
     exp["problem"] = {{"function", ref["function"]["name"]},
                       {"params", ref["function"]["params"]},
@@ -61,8 +59,7 @@ Experiment experimentFromReference(const Json& ref)
     return parse(exp.dump());
 }
 
-double relativeDeviation(double ours, double theirs, double scale)
-{
+double relativeDeviation(double ours, double theirs, double scale) {
     return std::fabs(ours - theirs) / std::max(1.0, scale);
 }
 
@@ -71,8 +68,7 @@ double relativeDeviation(double ours, double theirs, double scale)
 class TestFunctionRun : public QObject {
     Q_OBJECT
 private slots:
-    void closedLoopMatchesPyTorch_data()
-    {
+    void closedLoopMatchesPyTorch_data() {
         QTest::addColumn<QString>("file");
         const Json index = readJson(referenceDir() + "/trajectories_index.json");
         QDir dir(referenceDir() + "/trajectories");
@@ -81,22 +77,23 @@ private slots:
         for (const QString& f : files)
             QTest::newRow(f.toUtf8().constData()) << dir.filePath(f);
     }
-    void closedLoopMatchesPyTorch()
-    {
+    void closedLoopMatchesPyTorch() {
         QFETCH(QString, file);
         const Json ref = readJson(file);
         if (!ref["sensitivity"]["closed_loop_comparable"].get<bool>())
             QSKIP("the reference marks this run chaotic (1 ulp at the start moves it by >= 1e-9): "
                   "replay-only, covered by tst_optimizers");
         if (ref["optimizer"]["id"] == "nadam")
-            QSKIP("PyTorch 1.13's default NAdam path has a known bug; OptiScope follows the corrected "
+            QSKIP("PyTorch 1.13's default NAdam path has a known bug; OptiScope follows the "
+                  "corrected "
                   "formula, checked against the nadam_foreach files");
         const Experiment e = experimentFromReference(ref);
         FunctionRun run(e, expandRuns(e).front());
         const Json& records = ref["records"];
         double scale = 0;
         for (const auto& r : records)
-            scale = std::max({scale, std::fabs(r["x"].get<double>()), std::fabs(r["y"].get<double>())});
+            scale =
+                std::max({scale, std::fabs(r["x"].get<double>()), std::fabs(r["y"].get<double>())});
         double worst = 0;
         for (size_t k = 0; k < records.size(); ++k) {
             if (k > 0)
@@ -104,16 +101,18 @@ private slots:
             QVERIFY2(!run.diverged(), qPrintable(QString("diverged at %1").arg(k)));
             const FunctionStep& s = run.current();
             QCOMPARE(s.step, static_cast<long long>(k));
-            worst = std::max(worst, relativeDeviation(s.point.x(), records[k]["x"].get<double>(), scale));
-            worst = std::max(worst, relativeDeviation(s.point.y(), records[k]["y"].get<double>(), scale));
+            worst = std::max(worst,
+                             relativeDeviation(s.point.x(), records[k]["x"].get<double>(), scale));
+            worst = std::max(worst,
+                             relativeDeviation(s.point.y(), records[k]["y"].get<double>(), scale));
         }
         // Issue 2: within 1e-9 relative of PyTorch (most runs agree to the last bit).
         QVERIFY2(worst <= 1e-9, qPrintable(QString("max relative deviation %1").arg(worst)));
     }
 
-    void firstRowIsTheStart()
-    {
-        const Experiment e = parse(R"({"problem": {"function": "booth", "start": [0.5, -1]}, "steps": 3,
+    void firstRowIsTheStart() {
+        const Experiment e =
+            parse(R"({"problem": {"function": "booth", "start": [0.5, -1]}, "steps": 3,
             "runs": [{"name": "SGD", "optimizer": {"type": "sgd", "lr": 0.01}}]})");
         FunctionRun run(e, expandRuns(e).front());
         QCOMPARE(run.current().step, 0LL);
@@ -131,8 +130,7 @@ private slots:
         QVERIFY(!run.advance());
     }
 
-    void twinDiffersOnlyInTheSchedule()
-    {
+    void twinDiffersOnlyInTheSchedule() {
         const Experiment e = Experiment::defaultExperiment();
         const auto instances = expandRuns(e);
         QCOMPARE(instances.size(), size_t(2));
@@ -145,15 +143,15 @@ private slots:
             QVERIFY(constant.advance());
             QCOMPARE(constant.current().lr, 0.1);
             // exponential_decay: lr0 * rate^((k-1)/decay_steps)
-            QVERIFY(std::fabs(decayed.current().lr - 0.1 * std::pow(0.7, (k - 1) / 300.0)) <= 1e-15);
+            QVERIFY(std::fabs(decayed.current().lr - 0.1 * std::pow(0.7, (k - 1) / 300.0)) <=
+                    1e-15);
         }
         // The effective lr with decay is the no-decay one times the schedule's factor only at the
         // first step (afterwards the trajectories, hence v, differ).
         QVERIFY(decayed.current().point != constant.current().point);
     }
 
-    void decayLowersTheNoiseFloor()
-    {
+    void decayLowersTheNoiseFloor() {
         // The default experiment's point (SPEC §2): over the last 100 steps the decayed run's
         // mean loss is lower than the constant-lr twin's.
         const Experiment e = Experiment::defaultExperiment();
@@ -170,11 +168,11 @@ private slots:
         QVERIFY(mean[0] < mean[1]);
     }
 
-    void noiseDependsOnlyOnTheSeed()
-    {
+    void noiseDependsOnlyOnTheSeed() {
         auto experiment = [](int seed) {
-            return parse(R"({"problem": {"function": "rosenbrock", "noise": {"std": 1.0, "seed": )" +
-                         std::to_string(seed) + R"(}}, "steps": 50,
+            return parse(
+                R"({"problem": {"function": "rosenbrock", "noise": {"std": 1.0, "seed": )" +
+                std::to_string(seed) + R"(}}, "steps": 50,
                 "runs": [{"name": "A", "optimizer": {"type": "adam", "lr": 0.01}}]})");
         };
         auto finalPoint = [](const Experiment& e) {
@@ -187,9 +185,9 @@ private slots:
         QVERIFY(finalPoint(experiment(3)) != finalPoint(experiment(4)));
     }
 
-    void divergenceEndsTheRunWithTheLastFiniteState()
-    {
-        const Experiment e = parse(R"({"problem": {"function": "rosenbrock", "start": [-1.5, 2]}, "steps": 1000,
+    void divergenceEndsTheRunWithTheLastFiniteState() {
+        const Experiment e =
+            parse(R"({"problem": {"function": "rosenbrock", "start": [-1.5, 2]}, "steps": 1000,
             "runs": [{"name": "SGD", "optimizer": {"type": "sgd", "lr": 0.1}}]})");
         FunctionRun run(e, expandRuns(e).front());
         while (run.advance()) {
@@ -207,8 +205,7 @@ private slots:
         QVERIFY(results[0].error.empty());
     }
 
-    void stopFromAnotherThread()
-    {
+    void stopFromAnotherThread() {
         const Experiment e = parse(R"({"problem": {"function": "rosenbrock"}, "steps": 100000000,
             "runs": [{"name": "A", "optimizer": {"type": "adam"}}, {"name": "B", "optimizer": {"type": "sgd", "lr": 0.0001}}]})");
         RunControl control;
@@ -228,14 +225,16 @@ private slots:
         }
     }
 
-    void pauseHoldsTheRun()
-    {
+    void pauseHoldsTheRun() {
         const Experiment e = parse(R"({"problem": {"function": "booth"}, "steps": 100000000,
             "runs": [{"name": "A", "optimizer": {"type": "adam"}}]})");
         RunControl control;
         FunctionExperimentRunner runner(1);
         std::atomic<long long> rows{0};
-        std::thread worker([&] { runner.run(e, [&](size_t, const FunctionStep&) { ++rows; }, control); });
+        std::thread worker([&] {
+            runner.run(
+                e, [&](size_t, const FunctionStep&) { ++rows; }, control);
+        });
         while (rows.load() < 5000)
             std::this_thread::yield();
         control.setPaused(true);
@@ -251,9 +250,9 @@ private slots:
         worker.join();
     }
 
-    void threadsDoNotChangeResults()
-    {
-        const Experiment e = parse(R"({"problem": {"function": "himmelblau", "noise": {"std": 0.3, "seed": 2}},
+    void threadsDoNotChangeResults() {
+        const Experiment e =
+            parse(R"({"problem": {"function": "himmelblau", "noise": {"std": 0.3, "seed": 2}},
             "steps": 2000, "runs": [
               {"name": "A", "optimizer": {"type": "adam", "lr": 0.05},
                "schedule": {"type": "reduce_on_plateau", "patience": 20}, "compare_without_schedule": true},

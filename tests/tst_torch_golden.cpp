@@ -15,8 +15,7 @@ using namespace optiscope;
 using Json = nlohmann::json;
 
 namespace {
-Json golden()
-{
+Json golden() {
     std::ifstream in(OPTISCOPE_SOURCE_DIR "/tests/data/torch_golden.json");
     return Json::parse(in);
 }
@@ -25,16 +24,15 @@ Json golden()
 class TestTorchGolden : public QObject {
     Q_OBJECT
 private slots:
-    void matchesPyTorch_data()
-    {
+    void matchesPyTorch_data() {
         QTest::addColumn<int>("index");
         const Json data = golden();
         QVERIFY(data["cases"].size() >= 10);
         for (size_t i = 0; i < data["cases"].size(); ++i)
-            QTest::newRow(data["cases"][i]["experiment"]["title"].get<std::string>().c_str()) << int(i);
+            QTest::newRow(data["cases"][i]["experiment"]["title"].get<std::string>().c_str())
+                << int(i);
     }
-    void matchesPyTorch()
-    {
+    void matchesPyTorch() {
         QFETCH(int, index);
         const Json c = golden()["cases"][size_t(index)];
         const auto parsed = parseExperiment(c["experiment"].dump());
@@ -55,7 +53,10 @@ private slots:
                               std::fabs(s.point.y() - records[k][1].get<double>()) / scale});
             const double loss = records[k][2].get<double>();
             QVERIFY2(std::fabs(s.loss - loss) <= 1e-9 * std::max(1.0, std::fabs(loss)),
-                     qPrintable(QString("step %1: loss %2 vs torch %3").arg(k).arg(s.loss, 0, 'g', 17).arg(loss, 0, 'g', 17)));
+                     qPrintable(QString("step %1: loss %2 vs torch %3")
+                                    .arg(k)
+                                    .arg(s.loss, 0, 'g', 17)
+                                    .arg(loss, 0, 'g', 17)));
         }
         qInfo("max deviation relative to the trajectory's scale: %.3g", worst);
         QVERIFY2(worst <= 1e-9, qPrintable(QString("max relative deviation %1").arg(worst)));

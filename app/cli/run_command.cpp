@@ -26,8 +26,7 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 std::atomic<RunControl*> g_control{nullptr};
 
-extern "C" void onInterrupt(int)
-{
+extern "C" void onInterrupt(int) {
     g_interrupted.store(true);
     // Only the atomic flag is touched: requestStop() takes a mutex, which a handler must not.
     if (RunControl* control = g_control.load())
@@ -45,8 +44,7 @@ struct RunOptions {
 };
 
 /// Parses `run`'s arguments; returns an error message or "".
-std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
-{
+std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](const char* name) -> std::optional<std::string> {
@@ -77,7 +75,8 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
             auto v = value("--size");
             int w = 0, h = 0;
             char x = 0, extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
+            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+                (x != 'x' && x != 'X'))
                 return "--size must look like 1200x800";
             if (w < 200 || h < 150 || w > 10000 || h > 10000)
                 return "--size must be between 200x150 and 10000x10000, got " + *v;
@@ -86,7 +85,8 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
         } else if (a == "--dpi") {
             auto v = value("--dpi");
             char extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 || o.dpi > 1200)
+            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 ||
+                o.dpi > 1200)
                 return "--dpi must be a whole number from 50 to 1200";
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
@@ -107,25 +107,25 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
     return "";
 }
 
-std::string humanLine(const RunResult& r)
-{
+std::string humanLine(const RunResult& r) {
     char buf[512];
     if (!r.error.empty()) {
-        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(), r.error.c_str());
+        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(),
+                      r.error.c_str());
     } else if (r.diverged) {
-        std::snprintf(buf, sizeof buf, "%-28s diverged at step %lld (last finite loss %.6g at (%.6g, %.6g))  %.3f s",
-                      r.instance.name.c_str(), r.divergedAt, r.finalLoss, r.finalPoint.x(), r.finalPoint.y(),
-                      r.wallSeconds);
+        std::snprintf(buf, sizeof buf,
+                      "%-28s diverged at step %lld (last finite loss %.6g at (%.6g, %.6g))  %.3f s",
+                      r.instance.name.c_str(), r.divergedAt, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
     } else {
         std::snprintf(buf, sizeof buf, "%-28s %lld steps  final loss %.6g at (%.6g, %.6g)  %.3f s",
-                      r.instance.name.c_str(), r.stepsDone, r.finalLoss, r.finalPoint.x(), r.finalPoint.y(),
-                      r.wallSeconds);
+                      r.instance.name.c_str(), r.stepsDone, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
     }
     return buf;
 }
 
-std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outcomes)
-{
+std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outcomes) {
     nlohmann::ordered_json j;
     j["title"] = e.title;
     j["problem"] = "function";
@@ -141,7 +141,8 @@ std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outco
         run["final_point"] = {r.finalPoint.x(), r.finalPoint.y()};
         run["steps_done"] = r.stepsDone;
         run["diverged"] = r.diverged;
-        run["diverged_at_step"] = r.diverged ? nlohmann::ordered_json(r.divergedAt) : nlohmann::ordered_json();
+        run["diverged_at_step"] =
+            r.diverged ? nlohmann::ordered_json(r.divergedAt) : nlohmann::ordered_json();
         run["wall_time_s"] = r.wallSeconds;
         runs.push_back(run);
     }
@@ -151,8 +152,7 @@ std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outco
 
 } // namespace
 
-int runCommand(const std::vector<std::string>& args)
-{
+int runCommand(const std::vector<std::string>& args) {
     RunOptions options;
     if (auto err = parseOptions(args, options); !err.empty()) {
         std::cerr << "optiscope-cli: " << err << "\n(see optiscope-cli --help)\n";
@@ -165,15 +165,17 @@ int runCommand(const std::vector<std::string>& args)
     }
     const Experiment& experiment = *parsed.experiment;
     if (experiment.problemType != Experiment::ProblemType::Function) {
-        std::cerr << options.file << ": problem.type: network problems are not available in this build yet\n";
+        std::cerr << options.file
+                  << ": problem.type: network problems are not available in this build yet\n";
         return kExitFailure;
     }
 
     std::error_code ec;
     std::filesystem::create_directories(options.outDir, ec);
     if (ec || !std::filesystem::is_directory(options.outDir)) {
-        std::cerr << options.outDir << ": cannot create output folder: "
-                  << (ec ? ec.message() : "not a folder") << "\n";
+        std::cerr << options.outDir
+                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
+                  << "\n";
         return kExitFailure;
     }
 
@@ -181,7 +183,8 @@ int runCommand(const std::vector<std::string>& args)
     std::vector<std::unique_ptr<FunctionTraceWriter>> writers;
     const std::filesystem::path dir(options.outDir);
     for (const auto& instance : instances) {
-        writers.push_back(std::make_unique<FunctionTraceWriter>((dir / (instance.slug + ".csv")).string()));
+        writers.push_back(
+            std::make_unique<FunctionTraceWriter>((dir / (instance.slug + ".csv")).string()));
         if (!writers.back()->open()) {
             std::cerr << writers.back()->error() << "\n";
             return kExitFailure;
@@ -229,7 +232,8 @@ int runCommand(const std::vector<std::string>& args)
         }
     }
     std::string error;
-    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes), &error)) {
+    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
+                             &error)) {
         std::cerr << error << "\n";
         status = kExitFailure;
     }

@@ -6,8 +6,7 @@
 
 namespace optiscope {
 
-void RunControl::requestStop()
-{
+void RunControl::requestStop() {
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;
@@ -15,8 +14,7 @@ void RunControl::requestStop()
     m_resume.notify_all();
 }
 
-void RunControl::setPaused(bool paused)
-{
+void RunControl::setPaused(bool paused) {
     {
         std::lock_guard lock(m_mutex);
         m_paused = paused;
@@ -24,8 +22,7 @@ void RunControl::setPaused(bool paused)
     m_resume.notify_all();
 }
 
-bool RunControl::waitWhilePaused()
-{
+bool RunControl::waitWhilePaused() {
     if (m_paused.load(std::memory_order_relaxed)) {
         std::unique_lock lock(m_mutex);
         m_resume.wait(lock, [this] { return !m_paused.load() || m_stop.load(); });
@@ -33,9 +30,9 @@ bool RunControl::waitWhilePaused()
     return !m_stop.load(std::memory_order_relaxed);
 }
 
-RunResult FunctionExperimentRunner::runOne(const Experiment& experiment, const RunInstance& instance,
-                                           size_t index, const RowSink& sink, RunControl& control)
-{
+RunResult FunctionExperimentRunner::runOne(const Experiment& experiment,
+                                           const RunInstance& instance, size_t index,
+                                           const RowSink& sink, RunControl& control) {
     RunResult result;
     result.instance = instance;
     const auto t0 = std::chrono::steady_clock::now();
@@ -67,13 +64,13 @@ RunResult FunctionExperimentRunner::runOne(const Experiment& experiment, const R
     } catch (const std::exception& e) {
         result.error = e.what();
     }
-    result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
 }
 
-std::vector<RunResult> FunctionExperimentRunner::run(const Experiment& experiment, const RowSink& sink,
-                                                     RunControl& control)
-{
+std::vector<RunResult> FunctionExperimentRunner::run(const Experiment& experiment,
+                                                     const RowSink& sink, RunControl& control) {
     m_progress = 0;
     const std::vector<RunInstance> instances = expandRuns(experiment);
     std::vector<RunResult> results(instances.size());

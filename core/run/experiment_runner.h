@@ -57,7 +57,8 @@ public:
     /// `threads` <= 0 means one per core. Results are identical whatever the thread count.
     explicit FunctionExperimentRunner(int threads = 1) : m_threads(threads) {}
 
-    std::vector<RunResult> run(const Experiment& experiment, const RowSink& sink, RunControl& control);
+    std::vector<RunResult> run(const Experiment& experiment, const RowSink& sink,
+                               RunControl& control);
 
     /// Updates done so far, over all runs (for progress displays; updated every few thousand).
     [[nodiscard]] long long progress() const { return m_progress.load(std::memory_order_relaxed); }

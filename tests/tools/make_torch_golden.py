@@ -6,7 +6,7 @@ The shared reference data covers one start, one hyper-parameter set and constant
 hyper-parameters, start points and schedules too; this script records such runs with PyTorch
 (float64, CPU) so the test can compare without needing PyTorch installed.
 
-Usage (needs Debian's python3-torch):  python3 tests/tools/make_torch_golden.py tests/data/torch_golden.json
+Usage (needs Debian's python3-torch):  /usr/bin/python3 tests/tools/make_torch_golden.py tests/data/torch_golden.json
 """
 import json
 import math
