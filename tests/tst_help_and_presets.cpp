@@ -101,7 +101,7 @@ private slots:
                      qPrintable(QStringLiteral("optimizer-%1.md does not document `%2`")
                                     .arg(type, QString::fromStdString(spec.name))));
         // Every optimizer page gives its update formula, the effective lr and something to try.
-        QVERIFY(page.contains(QLatin1String("θ")));
+        QVERIFY(page.contains(QString::fromUtf8("θ")));
         QVERIFY(page.contains(QLatin1String("ffective")));
         QVERIFY(page.contains(QLatin1String("What to try in OptiScope")));
     }
@@ -188,7 +188,8 @@ private slots:
         QSet<QString> indexed;
         for (const auto& value : entries) {
             const QJsonObject e = value.toObject();
-            QCOMPARE(QSet<QString>(e.keys().cbegin(), e.keys().cend()),
+            const QStringList keys = e.keys();
+            QCOMPARE(QSet<QString>(keys.cbegin(), keys.cend()),
                      (QSet<QString>{"file", "title", "point"}));
             QVERIFY(!e["title"].toString().isEmpty());
             QVERIFY2(e["point"].toString().size() > 40, "each preset says what to look at");
