@@ -1,6 +1,7 @@
 // Training works: a digits MLP reaches 95 % validation accuracy in seconds, spirals are
 // separated, LeNet-5 learns; schedules are stepped per update, per epoch and on plateaus as
 // SPEC §4 says; effective-lr quantiles, divergence and stop behave.
+#include "core/experiment/experiment_io.h"
 #include "core/nn/network_run.h"
 #include "core/nn/trainer.h"
 #include "core/optim/update_rule.h"
@@ -82,6 +83,8 @@ private slots:
     void stop();
     void deterministic();
     void configurationErrors();
+    void digitsPresets_data();
+    void digitsPresets();
 };
 
 void TestTraining::digitsMlp() {
@@ -301,6 +304,34 @@ void TestTraining::configurationErrors() {
         QFAIL("no error for a missing MNIST folder");
     } catch (const DataError& err) {
         QVERIFY(QString(err.what()).contains("no-such-folder: folder does not exist"));
+    }
+}
+
+void TestTraining::digitsPresets_data() {
+    QTest::addColumn<QString>("file");
+    for (const char* f :
+         {"digits-mlp-adam-plateau.json", "digits-mlp-lr-1e-3-vs-1e-4.json", "digits-lenet5.json"})
+        QTest::newRow(f) << QString(f);
+}
+
+// The shipped presets, read by the experiment reader, train (2 epochs each, every run and twin).
+void TestTraining::digitsPresets() {
+    QFETCH(QString, file);
+    const std::string path =
+        std::string(OPTISCOPE_SOURCE_DIR) + "/resources/presets/" + file.toStdString();
+    ExperimentParseResult parsed = loadExperiment(path);
+    QVERIFY2(parsed.ok(), parsed.messages(path).c_str());
+    Experiment e = *parsed.experiment;
+    QCOMPARE(e.problemType, Experiment::ProblemType::Network);
+    e.network.epochs = 2;
+    auto data = prepareNetworkData(e.network, locations());
+    for (const RunInstance& inst : expandRuns(e)) {
+        auto t = makeNetworkTrainer(e, inst, data);
+        QCOMPARE(t->run(), NetworkTrainer::State::Finished);
+        const EpochRecord& last = t->history().back();
+        qInfo("%s: val acc %.3f after 2 epochs", inst.name.c_str(), last.valAccuracy);
+        QVERIFY(last.valAccuracy > t->history().front().valAccuracy);
+        QVERIFY(std::isfinite(last.effLr.front().p50));
     }
 }
 
