@@ -81,6 +81,7 @@ private slots:
     void effectiveLrQuantiles();
     void divergence();
     void stop();
+    void slicesEqualEpochs();
     void deterministic();
     void configurationErrors();
     void digitsPresets_data();
@@ -276,6 +277,27 @@ void TestTraining::stop() {
     QCOMPARE(t->run(), NetworkTrainer::State::Stopped);
     QCOMPARE(t->stepsDone(), 5LL);
     QVERIFY(!t->runEpoch());
+    QVERIFY(!t->advance());
+}
+
+// Advancing in slices of updates (a GUI worker) gives exactly the run that epochs give.
+void TestTraining::slicesEqualEpochs() {
+    Experiment e = networkExperiment("moons", {8}, "tanh", 3, optimizer("adam", 0.01),
+                                     schedule("reduce_on_plateau", {{"patience", 0.0}}));
+    e.network.batchSize = 7; // 400 / 7: a partial last batch
+    auto a = trainerFor(e);
+    auto b = trainerFor(e);
+    a->run();
+    int epochs = 0;
+    b->onEpoch = [&](const EpochRecord&) { ++epochs; };
+    while (b->runSteps(5)) {
+    }
+    QCOMPARE(b->state(), NetworkTrainer::State::Finished);
+    QCOMPARE(epochs, 4); // epoch 0 and 3 epochs
+    QCOMPARE(b->stepsDone(), 3 * b->stepsPerEpoch());
+    QVERIFY(a->network().params() == b->network().params());
+    QCOMPARE(a->history().back().valLoss, b->history().back().valLoss);
+    QCOMPARE(a->history().back().lr, b->history().back().lr);
 }
 
 void TestTraining::deterministic() {

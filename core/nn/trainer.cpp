@@ -182,66 +182,75 @@ void NetworkTrainer::emitInitial() {
         onEpoch(m_history.back());
 }
 
-bool NetworkTrainer::runEpoch() {
+bool NetworkTrainer::advance() {
     if (m_state != State::Running)
         return false;
     if (!m_initialDone)
         emitInitial();
-    if (m_epoch >= m_options.epochs) {
-        m_state = State::Finished;
-        return false;
-    }
-    ++m_epoch;
-    // Seeded Fisher-Yates (the standard distributions are implementation-defined).
-    for (std::size_t i = m_order.size(); i-- > 1;)
-        std::swap(m_order[i], m_order[m_shuffleRng() % (i + 1)]);
-
     const Dataset& train = m_data->train;
     const Index n = train.size();
-    const bool classification = train.task == Task::Classification;
-    double sumLoss = 0.0;
-    long long sumCorrect = 0;
-    for (Index start = 0; start < n; start += m_options.batchSize) {
-        if (m_stopRequested.load(std::memory_order_relaxed)) {
-            m_state = State::Stopped;
+    if (m_epochPos == 0) { // start an epoch
+        if (m_epoch >= m_options.epochs) {
+            m_state = State::Finished;
             return false;
         }
-        const Index count = std::min(m_options.batchSize, n - start);
-        const double lr = currentLr();
-        if (m_schedule) {
-            if (auto momentum = m_schedule->momentum())
-                m_rule->setMomentum(*momentum);
-        }
-        long long correct = 0;
-        const double loss = batchLoss(train, m_order.data() + start, count, true, &correct);
-        ++m_step;
-        if (!std::isfinite(loss)) {
-            m_divergedAt = m_step;
-            m_state = State::Diverged;
-            return false;
-        }
-        m_rule->step(m_network->params(), m_network->grads(), lr);
-        m_lastLr = lr;
-        if (m_schedule && !m_options.schedulePerEpoch)
-            m_schedule->step(loss);
-        sumLoss += loss * static_cast<double>(count);
-        sumCorrect += correct;
-        if (onStep)
-            onStep(StepRecord{m_step, m_epoch, lr, loss});
+        ++m_epoch;
+        // Seeded Fisher-Yates (the standard distributions are implementation-defined).
+        for (std::size_t i = m_order.size(); i-- > 1;)
+            std::swap(m_order[i], m_order[m_shuffleRng() % (i + 1)]);
+        m_epochLoss = 0.0;
+        m_epochCorrect = 0;
     }
-    if (!m_network->params().allFinite()) {
+    if (m_stopRequested.load(std::memory_order_relaxed)) {
+        m_state = State::Stopped;
+        return false;
+    }
+    const Index count = std::min(m_options.batchSize, n - m_epochPos);
+    const double lr = currentLr();
+    if (m_schedule) {
+        if (auto momentum = m_schedule->momentum())
+            m_rule->setMomentum(*momentum);
+    }
+    long long correct = 0;
+    const double loss = batchLoss(train, m_order.data() + m_epochPos, count, true, &correct);
+    ++m_step;
+    if (!std::isfinite(loss)) {
         m_divergedAt = m_step;
         m_state = State::Diverged;
         return false;
     }
-    EpochRecord r = makeEpochRecord(
-        sumLoss / static_cast<double>(n),
-        classification ? static_cast<double>(sumCorrect) / static_cast<double>(n) : kNaN);
+    m_rule->step(m_network->params(), m_network->grads(), lr);
+    m_lastLr = lr;
+    if (m_schedule && !m_options.schedulePerEpoch)
+        m_schedule->step(loss);
+    m_epochLoss += loss * static_cast<double>(count);
+    m_epochCorrect += correct;
+    m_epochPos += count;
+    if (onStep)
+        onStep(StepRecord{m_step, m_epoch, lr, loss});
+    if (m_epochPos >= n) {
+        m_epochPos = 0;
+        finishEpoch();
+    }
+    return m_state == State::Running;
+}
+
+void NetworkTrainer::finishEpoch() {
+    const Dataset& train = m_data->train;
+    const auto n = static_cast<double>(train.size());
+    if (!m_network->params().allFinite()) {
+        m_divergedAt = m_step;
+        m_state = State::Diverged;
+        return;
+    }
+    EpochRecord r = makeEpochRecord(m_epochLoss / n, train.task == Task::Classification
+                                                         ? static_cast<double>(m_epochCorrect) / n
+                                                         : kNaN);
     const bool hasValidation = m_data->validation.size() > 0;
     if (!std::isfinite(r.trainLoss) || (hasValidation && !std::isfinite(r.valLoss))) {
         m_divergedAt = m_step;
         m_state = State::Diverged;
-        return false;
+        return;
     }
     if (m_schedule && m_options.schedulePerEpoch) {
         m_schedule->step(hasValidation ? r.valLoss : r.trainLoss);
@@ -254,6 +263,20 @@ bool NetworkTrainer::runEpoch() {
         onEpoch(m_history.back());
     if (m_epoch >= m_options.epochs)
         m_state = State::Finished;
+}
+
+bool NetworkTrainer::runEpoch() {
+    do {
+        if (!advance())
+            return false;
+    } while (m_epochPos != 0);
+    return m_state == State::Running;
+}
+
+bool NetworkTrainer::runSteps(long long maxSteps) {
+    for (long long i = 0; i < maxSteps; ++i)
+        if (!advance())
+            return false;
     return m_state == State::Running;
 }
 

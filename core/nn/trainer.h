@@ -1,8 +1,9 @@
 // Mini-batch training of a network with any UpdateRule<float> and LrSchedule.
 //
 // One NetworkTrainer is one run: it owns its network, update rule and schedule, shares the
-// (read-only, possibly large) data with other runs, and advances one epoch per runEpoch() so that
-// a CLI drives it to the end and a GUI worker drives it in slices, streaming through callbacks.
+// (read-only, possibly large) data with other runs, and advances one update per advance() (or an
+// epoch per runEpoch()), so that a CLI drives it to the end and a GUI worker drives it in slices,
+// streaming through callbacks.
 //
 // Per update k (k = 1, 2, ...): the mini-batch is the next slice of a seeded per-epoch shuffle
 // (the last batch of an epoch may be smaller, like PyTorch's drop_last=False); lr_k is the
@@ -103,8 +104,14 @@ public:
     /// Called after every epoch (and for epoch 0 if recordInitialEpoch).
     std::function<void(const EpochRecord&)> onEpoch;
 
-    /// Run one epoch (the first call also emits epoch 0). Returns false, doing nothing, once the
-    /// run is finished, diverged or stopped.
+    /// One update (the first call also emits epoch 0; the update that completes an epoch also
+    /// evaluates it and emits its record). Returns false, doing nothing, once the run is
+    /// finished, diverged or stopped — so a GUI worker can advance a large data set in slices.
+    bool advance();
+    /// Up to `maxSteps` updates; false once the run is over.
+    bool runSteps(long long maxSteps);
+    /// The rest of the current epoch (a whole epoch when at an epoch boundary); false once the
+    /// run is over.
     bool runEpoch();
     /// Run every remaining epoch; returns the final state.
     State run();
@@ -138,6 +145,7 @@ private:
     EpochRecord makeEpochRecord(double runningLoss, double runningAcc);
     void fillEffLr(EpochRecord& record);
     void emitInitial();
+    void finishEpoch();
 
     std::unique_ptr<Network<float>> m_network;
     std::shared_ptr<const DataSplit> m_data;
@@ -153,6 +161,9 @@ private:
     long long m_epoch = 0;
     long long m_divergedAt = 0;
     bool m_initialDone = false;
+    Eigen::Index m_epochPos = 0; ///< samples of the current epoch done (0: at a boundary)
+    double m_epochLoss = 0.0;    ///< Σ batch loss × batch size over the current epoch
+    long long m_epochCorrect = 0;
     std::vector<EpochRecord> m_history;
     std::chrono::steady_clock::time_point m_start;
 
