@@ -67,8 +67,8 @@ double measure(const Workload& w, const Options& o) {
         const double dt = seconds(t0, Clock::now());
         rates.push_back(static_cast<double>(iterations) * w.itemsPerIteration / dt);
         if (o.verbose)
-            std::fprintf(stderr, "  %s rep %d: %.6g/s (%lld iterations, %.3f s)\n",
-                         w.name.c_str(), r, rates.back(), iterations, dt);
+            std::fprintf(stderr, "  %s rep %d: %.6g/s (%lld iterations, %.3f s)\n", w.name.c_str(),
+                         r, rates.back(), iterations, dt);
     }
     std::sort(rates.begin(), rates.end());
     const std::size_t n = rates.size();
@@ -138,8 +138,8 @@ Workload network(std::string name, std::unique_ptr<nn::Network<float>> net, Eige
                         nn::Types<float>::ConstMap(s->x.data(), s->x.rows(), s->x.cols()));
                     nn::Types<float>::Map d(s->dOut.data(), s->dOut.rows(), s->dOut.cols());
                     loss = nn::softmaxCrossEntropy<float>(logits, s->labels.data(), &d);
-                    s->net->backward(nn::Types<float>::ConstMap(s->dOut.data(), s->dOut.rows(),
-                                                                s->dOut.cols()));
+                    s->net->backward(
+                        nn::Types<float>::ConstMap(s->dOut.data(), s->dOut.rows(), s->dOut.cols()));
                     s->rule->step(s->net->params(), s->net->grads(), 0.001);
                 }
                 if (!(loss == loss))

@@ -127,7 +127,7 @@ private:
 
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
 /// padding `padding` on every side. Weight laid out [out_channels][ky][kx][in_channels] (HWC
-/// patches), bias [out_channels]. Computed as im2col + one GEMM per batch.
+/// patches), bias [out_channels]. Computed as im2col + GEMM, in cache-sized chunks of the batch.
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -144,12 +144,14 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    void im2col(ConstMap in, Eigen::Index n);
+    /// Patches of the output positions [p0, p1) of the batch (position = sample·Ho·Wo + pixel).
+    void im2col(ConstMap in, Eigen::Index p0, Eigen::Index p1);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch;        ///< kernel² · in_channels
-    std::vector<Scalar> m_cols;  ///< (n·Ho·Wo) × patch
-    std::vector<Scalar> m_dCols; ///< same shape, for the input gradient
+    Eigen::Index m_chunk = 0;    ///< output positions per chunk (see layers.cpp)
+    std::vector<Scalar> m_cols;  ///< chunk × patch
+    std::vector<Scalar> m_dCols; ///< chunk × max(patch, out_channels): input gradient, product
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
