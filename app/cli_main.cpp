@@ -1,3 +1,5 @@
 #include "app/cli/cli.h"
 
-int main(int argc, char** argv) { return optiscope::cli::runCli(argc, argv); }
+int main(int argc, char** argv) {
+    return optiscope::cli::runCli(argc, argv);
+}

@@ -31,8 +31,7 @@ const DatasetEntry kDatasets[] = {
     {"cifar10", "CIFAR-10 binary batches in a folder of yours (path)"},
 };
 
-void paramLines(std::ostringstream& out, const ParamTable& table)
-{
+void paramLines(std::ostringstream& out, const ParamTable& table) {
     size_t width = 0;
     for (const auto& p : table)
         width = std::max(width, p.name.size());
@@ -45,18 +44,19 @@ void paramLines(std::ostringstream& out, const ParamTable& table)
     }
 }
 
-nlohmann::ordered_json paramsJson(const ParamTable& table)
-{
+nlohmann::ordered_json paramsJson(const ParamTable& table) {
     auto arr = nlohmann::ordered_json::array();
     for (const auto& p : table)
-        arr.push_back({{"name", p.name}, {"default", p.defaultText()}, {"range", p.rangeText()}, {"help", p.help}});
+        arr.push_back({{"name", p.name},
+                       {"default", p.defaultText()},
+                       {"range", p.rangeText()},
+                       {"help", p.help}});
     return arr;
 }
 
 } // namespace
 
-std::string catalogText()
-{
+std::string catalogText() {
     std::ostringstream out;
     out << "Functions (problem.function; constants in problem.params):\n";
     for (const auto& f : functionCatalog()) {
@@ -79,19 +79,23 @@ std::string catalogText()
     return out.str();
 }
 
-std::string catalogJson()
-{
+std::string catalogJson() {
     nlohmann::ordered_json j;
     auto functions = nlohmann::ordered_json::array();
     for (const auto& f : functionCatalog())
-        functions.push_back({{"name", f.name}, {"formula", f.formula}, {"params", paramsJson(f.params)}});
+        functions.push_back(
+            {{"name", f.name}, {"formula", f.formula}, {"params", paramsJson(f.params)}});
     auto optimizers = nlohmann::ordered_json::array();
     for (const auto& o : optimizerCatalog())
-        optimizers.push_back({{"type", o.type}, {"title", o.title}, {"reference", o.reference},
+        optimizers.push_back({{"type", o.type},
+                              {"title", o.title},
+                              {"reference", o.reference},
                               {"params", paramsJson(o.params)}});
     auto schedules = nlohmann::ordered_json::array();
     for (const auto& s : scheduleCatalog())
-        schedules.push_back({{"type", s.type}, {"origin", s.origin}, {"formula", s.formula},
+        schedules.push_back({{"type", s.type},
+                             {"origin", s.origin},
+                             {"formula", s.formula},
                              {"params", paramsJson(s.params)}});
     auto datasets = nlohmann::ordered_json::array();
     for (const auto& d : kDatasets)

@@ -27,14 +27,12 @@ Exit status: 0 done (a diverged run is a result), 2 invalid input (nothing writt
 runtime failure.
 )";
 
-int usageError(const std::string& message)
-{
+int usageError(const std::string& message) {
     std::cerr << "optiscope-cli: " << message << "\n\n" << kUsage;
     return kExitInvalid;
 }
 
-int scheduleCommand(const std::vector<std::string>& args)
-{
+int scheduleCommand(const std::vector<std::string>& args) {
     if (args.size() != 1)
         return usageError("schedule takes exactly one FILE.json");
     const std::string& file = args[0];
@@ -74,8 +72,7 @@ int scheduleCommand(const std::vector<std::string>& args)
 
 } // namespace
 
-int runCli(int argc, char** argv)
-{
+int runCli(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty())
         return usageError("no command given");

@@ -3,7 +3,7 @@
 #include "app/cli/cli.h"
 #include "core/experiment/experiment_io.h"
 #include "core/io/atomic_file.h"
-#include "core/run/function_run.h"
+#include "core/run/experiment_runner.h"
 #include "core/run/trace_writer.h"
 
 #include <nlohmann/json.hpp>
@@ -24,8 +24,14 @@ namespace optiscope::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<RunControl*> g_control{nullptr};
 
-extern "C" void onInterrupt(int) { g_interrupted.store(true); }
+extern "C" void onInterrupt(int) {
+    g_interrupted.store(true);
+    // Only the atomic flag is touched: requestStop() takes a mutex, which a handler must not.
+    if (RunControl* control = g_control.load())
+        control->requestStopFromSignal();
+}
 
 struct RunOptions {
     std::string file;
@@ -38,8 +44,7 @@ struct RunOptions {
 };
 
 /// Parses `run`'s arguments; returns an error message or "".
-std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
-{
+std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&](const char* name) -> std::optional<std::string> {
@@ -70,7 +75,8 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
             auto v = value("--size");
             int w = 0, h = 0;
             char x = 0, extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
+            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+                (x != 'x' && x != 'X'))
                 return "--size must look like 1200x800";
             if (w < 200 || h < 150 || w > 10000 || h > 10000)
                 return "--size must be between 200x150 and 10000x10000, got " + *v;
@@ -79,7 +85,8 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
         } else if (a == "--dpi") {
             auto v = value("--dpi");
             char extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 || o.dpi > 1200)
+            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 ||
+                o.dpi > 1200)
                 return "--dpi must be a whole number from 50 to 1200";
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
@@ -100,37 +107,25 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o)
     return "";
 }
 
-struct RunOutcome {
-    RunInstance instance;
-    long long steps = 0;
-    bool diverged = false;
-    long long divergedAt = 0;
-    double finalLoss = 0.0;
-    Eigen::Vector2d finalPoint{0, 0};
-    double wallSeconds = 0.0;
-    bool interrupted = false;
-    std::string error;
-};
-
-std::string humanLine(const RunOutcome& r)
-{
+std::string humanLine(const RunResult& r) {
     char buf[512];
     if (!r.error.empty()) {
-        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(), r.error.c_str());
+        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(),
+                      r.error.c_str());
     } else if (r.diverged) {
-        std::snprintf(buf, sizeof buf, "%-28s diverged at step %lld (last finite loss %.6g at (%.6g, %.6g))  %.3f s",
-                      r.instance.name.c_str(), r.divergedAt, r.finalLoss, r.finalPoint.x(), r.finalPoint.y(),
-                      r.wallSeconds);
+        std::snprintf(buf, sizeof buf,
+                      "%-28s diverged at step %lld (last finite loss %.6g at (%.6g, %.6g))  %.3f s",
+                      r.instance.name.c_str(), r.divergedAt, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
     } else {
         std::snprintf(buf, sizeof buf, "%-28s %lld steps  final loss %.6g at (%.6g, %.6g)  %.3f s",
-                      r.instance.name.c_str(), r.steps, r.finalLoss, r.finalPoint.x(), r.finalPoint.y(),
-                      r.wallSeconds);
+                      r.instance.name.c_str(), r.stepsDone, r.finalLoss, r.finalPoint.x(),
+                      r.finalPoint.y(), r.wallSeconds);
     }
     return buf;
 }
 
-std::string summaryJson(const Experiment& e, const std::vector<RunOutcome>& outcomes)
-{
+std::string summaryJson(const Experiment& e, const std::vector<RunResult>& outcomes) {
     nlohmann::ordered_json j;
     j["title"] = e.title;
     j["problem"] = "function";
@@ -144,9 +139,10 @@ std::string summaryJson(const Experiment& e, const std::vector<RunOutcome>& outc
         run["no_decay_twin"] = r.instance.twin;
         run["final_loss"] = r.finalLoss;
         run["final_point"] = {r.finalPoint.x(), r.finalPoint.y()};
-        run["steps_done"] = r.steps;
+        run["steps_done"] = r.stepsDone;
         run["diverged"] = r.diverged;
-        run["diverged_at_step"] = r.diverged ? nlohmann::ordered_json(r.divergedAt) : nlohmann::ordered_json();
+        run["diverged_at_step"] =
+            r.diverged ? nlohmann::ordered_json(r.divergedAt) : nlohmann::ordered_json();
         run["wall_time_s"] = r.wallSeconds;
         runs.push_back(run);
     }
@@ -154,39 +150,9 @@ std::string summaryJson(const Experiment& e, const std::vector<RunOutcome>& outc
     return j.dump(2) + "\n";
 }
 
-/// Runs one function run to its end, streaming rows to `writer`.
-void executeFunctionRun(const Experiment& e, RunOutcome& outcome, FunctionTraceWriter& writer,
-                        std::atomic<long long>& progress)
-{
-    const auto t0 = std::chrono::steady_clock::now();
-    FunctionRun run(e, outcome.instance);
-    writer.write(run.current());
-    long long pending = 0;
-    while (run.advance()) {
-        if (!run.diverged())
-            writer.write(run.current());
-        if (++pending == 4096) {
-            progress += pending;
-            pending = 0;
-            if (g_interrupted.load()) {
-                outcome.interrupted = true;
-                break;
-            }
-        }
-    }
-    progress += pending;
-    outcome.steps = run.current().step;
-    outcome.diverged = run.diverged();
-    outcome.divergedAt = run.divergedAt();
-    outcome.finalLoss = run.current().loss;
-    outcome.finalPoint = run.current().point;
-    outcome.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 } // namespace
 
-int runCommand(const std::vector<std::string>& args)
-{
+int runCommand(const std::vector<std::string>& args) {
     RunOptions options;
     if (auto err = parseOptions(args, options); !err.empty()) {
         std::cerr << "optiscope-cli: " << err << "\n(see optiscope-cli --help)\n";
@@ -199,49 +165,38 @@ int runCommand(const std::vector<std::string>& args)
     }
     const Experiment& experiment = *parsed.experiment;
     if (experiment.problemType != Experiment::ProblemType::Function) {
-        std::cerr << options.file << ": problem.type: network problems are not available in this build yet\n";
+        std::cerr << options.file
+                  << ": problem.type: network problems are not available in this build yet\n";
         return kExitFailure;
     }
 
     std::error_code ec;
     std::filesystem::create_directories(options.outDir, ec);
     if (ec || !std::filesystem::is_directory(options.outDir)) {
-        std::cerr << options.outDir << ": cannot create output folder: "
-                  << (ec ? ec.message() : "not a folder") << "\n";
+        std::cerr << options.outDir
+                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
+                  << "\n";
         return kExitFailure;
     }
 
     const std::vector<RunInstance> instances = expandRuns(experiment);
-    std::vector<RunOutcome> outcomes(instances.size());
     std::vector<std::unique_ptr<FunctionTraceWriter>> writers;
     const std::filesystem::path dir(options.outDir);
-    for (size_t i = 0; i < instances.size(); ++i) {
-        outcomes[i].instance = instances[i];
-        writers.push_back(std::make_unique<FunctionTraceWriter>((dir / (instances[i].slug + ".csv")).string()));
+    for (const auto& instance : instances) {
+        writers.push_back(
+            std::make_unique<FunctionTraceWriter>((dir / (instance.slug + ".csv")).string()));
         if (!writers.back()->open()) {
             std::cerr << writers.back()->error() << "\n";
             return kExitFailure;
         }
     }
 
+    RunControl control;
+    g_control = &control;
     auto previousHandler = std::signal(SIGINT, onInterrupt);
-    std::atomic<long long> progress{0};
-    std::atomic<size_t> next{0};
     // Runs are independent and deterministic, so running them side by side changes no number.
-    const size_t workers = std::min<size_t>(instances.size(), std::max(1u, std::thread::hardware_concurrency()));
-    auto work = [&] {
-        for (size_t i = next++; i < instances.size(); i = next++) {
-            try {
-                executeFunctionRun(experiment, outcomes[i], *writers[i], progress);
-            } catch (const std::exception& ex) {
-                outcomes[i].error = ex.what();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < workers; ++w)
-        pool.emplace_back(work);
-
+    FunctionExperimentRunner runner(0);
+    std::vector<RunResult> outcomes;
     const long long total = experiment.steps * static_cast<long long>(instances.size());
     const bool showProgress = !options.quiet && ::isatty(STDERR_FILENO) && total >= 200000;
     std::atomic<bool> done{false};
@@ -249,16 +204,17 @@ int runCommand(const std::vector<std::string>& args)
         while (showProgress && !done.load()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
             std::fprintf(stderr, "\r%s: %5.1f%% of %lld steps", options.file.c_str(),
-                         100.0 * double(progress.load()) / double(total), total);
+                         100.0 * double(runner.progress()) / double(total), total);
         }
     });
-    for (auto& t : pool)
-        t.join();
+    outcomes = runner.run(
+        experiment, [&](size_t i, const FunctionStep& row) { writers[i]->write(row); }, control);
     done = true;
     reporter.join();
     if (showProgress)
         std::fprintf(stderr, "\r%*s\r", 60, "");
     std::signal(SIGINT, previousHandler);
+    g_control = nullptr;
 
     if (g_interrupted.load()) {
         std::cerr << "optiscope-cli: interrupted; no file was written\n";
@@ -276,7 +232,8 @@ int runCommand(const std::vector<std::string>& args)
         }
     }
     std::string error;
-    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes), &error)) {
+    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
+                             &error)) {
         std::cerr << error << "\n";
         status = kExitFailure;
     }

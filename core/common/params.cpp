@@ -6,8 +6,7 @@
 
 namespace optiscope {
 
-std::string formatDouble(double value)
-{
+std::string formatDouble(double value) {
     if (std::isnan(value))
         return "nan";
     if (std::isinf(value))
@@ -19,8 +18,7 @@ std::string formatDouble(double value)
 
 namespace {
 
-std::string bound(double v)
-{
+std::string bound(double v) {
     if (v >= 1e300)
         return "inf";
     if (v <= -1e300)
@@ -28,8 +26,7 @@ std::string bound(double v)
     return formatDouble(v);
 }
 
-std::string valueText(const ParamValue& v)
-{
+std::string valueText(const ParamValue& v) {
     if (const auto* b = std::get_if<bool>(&v))
         return *b ? "true" : "false";
     if (const auto* d = std::get_if<double>(&v))
@@ -43,12 +40,13 @@ std::string valueText(const ParamValue& v)
     return out + "]";
 }
 
-bool isWhole(double v) { return std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 9.0e15; }
+bool isWhole(double v) {
+    return std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 9.0e15;
+}
 
 } // namespace
 
-std::string ParamSpec::rangeText() const
-{
+std::string ParamSpec::rangeText() const {
     if (kind == ParamKind::Bool)
         return "true or false";
     if (kind == ParamKind::Choice) {
@@ -59,7 +57,8 @@ std::string ParamSpec::rangeText() const
     }
     const bool lo = min > -1e300, hi = max < 1e300;
     if (lo && hi)
-        return std::string(minOpen ? "(" : "[") + bound(min) + ", " + bound(max) + (maxOpen ? ")" : "]");
+        return std::string(minOpen ? "(" : "[") + bound(min) + ", " + bound(max) +
+               (maxOpen ? ")" : "]");
     if (lo)
         return std::string(minOpen ? "> " : ">= ") + bound(min);
     if (hi)
@@ -67,15 +66,13 @@ std::string ParamSpec::rangeText() const
     return "any finite number";
 }
 
-std::string ParamSpec::defaultText() const
-{
+std::string ParamSpec::defaultText() const {
     if (!defaultValue)
         return optional ? "none" : "required";
     return valueText(*defaultValue);
 }
 
-std::optional<std::string> ParamSpec::check(const ParamValue& value) const
-{
+std::optional<std::string> ParamSpec::check(const ParamValue& value) const {
     auto inRange = [this](double v) -> std::optional<std::string> {
         if (!std::isfinite(v))
             return "must be a finite number, got " + formatDouble(v);
@@ -86,7 +83,8 @@ std::optional<std::string> ParamSpec::check(const ParamValue& value) const
         if (below || above) {
             const std::string r = rangeText();
             const bool interval = r.front() == '[' || r.front() == '(';
-            return std::string("must be ") + (interval ? "in " : "") + r + ", got " + formatDouble(v);
+            return std::string("must be ") + (interval ? "in " : "") + r + ", got " +
+                   formatDouble(v);
         }
         return std::nullopt;
     };
@@ -116,7 +114,8 @@ std::optional<std::string> ParamSpec::check(const ParamValue& value) const
     case ParamKind::RealList: {
         const auto* l = std::get_if<std::vector<double>>(&value);
         if (!l)
-            return kind == ParamKind::RealPair ? "must be a list of two numbers" : "must be a list of numbers";
+            return kind == ParamKind::RealPair ? "must be a list of two numbers"
+                                               : "must be a list of numbers";
         if (kind == ParamKind::RealPair && l->size() != 2)
             return "must be a list of two numbers, got " + std::to_string(l->size());
         for (size_t i = 0; i < l->size(); ++i)
@@ -128,31 +127,30 @@ std::optional<std::string> ParamSpec::check(const ParamValue& value) const
     return std::nullopt;
 }
 
-const ParamValue& ParamSet::get(const std::string& name) const
-{
+const ParamValue& ParamSet::get(const std::string& name) const {
     auto it = m_values.find(name);
     if (it == m_values.end())
         throw std::out_of_range("parameter '" + name + "' is not set");
     return it->second;
 }
 
-double ParamSet::real(const std::string& name) const { return std::get<double>(get(name)); }
-long long ParamSet::integer(const std::string& name) const
-{
+double ParamSet::real(const std::string& name) const {
+    return std::get<double>(get(name));
+}
+long long ParamSet::integer(const std::string& name) const {
     return static_cast<long long>(std::get<double>(get(name)));
 }
-bool ParamSet::flag(const std::string& name) const { return std::get<bool>(get(name)); }
-const std::string& ParamSet::choice(const std::string& name) const
-{
+bool ParamSet::flag(const std::string& name) const {
+    return std::get<bool>(get(name));
+}
+const std::string& ParamSet::choice(const std::string& name) const {
     return std::get<std::string>(get(name));
 }
-const std::vector<double>& ParamSet::list(const std::string& name) const
-{
+const std::vector<double>& ParamSet::list(const std::string& name) const {
     return std::get<std::vector<double>>(get(name));
 }
 
-ParamSet ParamSet::defaults(const ParamTable& table)
-{
+ParamSet ParamSet::defaults(const ParamTable& table) {
     ParamSet set;
     for (const auto& spec : table)
         if (spec.defaultValue)
@@ -160,8 +158,7 @@ ParamSet ParamSet::defaults(const ParamTable& table)
     return set;
 }
 
-const ParamSpec* findParam(const ParamTable& table, const std::string& name)
-{
+const ParamSpec* findParam(const ParamTable& table, const std::string& name) {
     for (const auto& spec : table)
         if (spec.name == name)
             return &spec;

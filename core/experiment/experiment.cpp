@@ -7,8 +7,7 @@
 
 namespace optiscope {
 
-Experiment Experiment::defaultExperiment()
-{
+Experiment Experiment::defaultExperiment() {
     Experiment e;
     e.title = "Adam with and without learning-rate decay on noisy Rosenbrock";
     e.problemType = ProblemType::Function;
@@ -35,8 +34,7 @@ Experiment Experiment::defaultExperiment()
     return e;
 }
 
-std::string slugify(const std::string& name)
-{
+std::string slugify(const std::string& name) {
     std::string slug;
     bool dash = false;
     for (unsigned char c : name) {
@@ -52,8 +50,7 @@ std::string slugify(const std::string& name)
     return slug;
 }
 
-std::vector<RunInstance> expandRuns(const Experiment& experiment)
-{
+std::vector<RunInstance> expandRuns(const Experiment& experiment) {
     std::vector<RunInstance> out;
     for (int i = 0; i < static_cast<int>(experiment.runs.size()); ++i) {
         const RunConfig& run = experiment.runs[static_cast<size_t>(i)];

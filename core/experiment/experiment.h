@@ -27,7 +27,8 @@ struct FunctionProblem {
 };
 
 struct DatasetConfig {
-    std::string name = "spirals"; ///< spirals, circles, xor, gaussians, moons, sine, digits, csv, mnist, cifar10
+    std::string name =
+        "spirals"; ///< spirals, circles, xor, gaussians, moons, sine, digits, csv, mnist, cifar10
     long long samples = 500;
     double noise = 0.1;
     std::uint64_t seed = 1;
@@ -63,7 +64,7 @@ struct OptimizerConfig {
 
 struct ScheduleConfig {
     std::string type = "constant";
-    ParamSet params; ///< defaults filled in
+    ParamSet params;          ///< defaults filled in
     std::string per = "step"; ///< network problems: "step" or "epoch"
     bool operator==(const ScheduleConfig&) const = default;
 };
@@ -73,8 +74,8 @@ struct RunConfig {
     OptimizerConfig optimizer;
     std::optional<ScheduleConfig> schedule; ///< absent: constant lr
     bool compareWithoutSchedule = false;
-    std::string color;    ///< "#rrggbb", optional (app only)
-    bool visible = true;  ///< app only
+    std::string color;   ///< "#rrggbb", optional (app only)
+    bool visible = true; ///< app only
     bool operator==(const RunConfig&) const = default;
 };
 
@@ -94,10 +95,10 @@ struct Experiment {
 
 /// A run as executed: a configured run or its no-decay twin.
 struct RunInstance {
-    int configIndex = 0;   ///< index in Experiment::runs
-    bool twin = false;     ///< the "(no decay)" copy: same everything, constant lr
-    std::string name;      ///< "Adam" or "Adam (no decay)"
-    std::string slug;      ///< "adam" or "adam-no-decay"
+    int configIndex = 0; ///< index in Experiment::runs
+    bool twin = false;   ///< the "(no decay)" copy: same everything, constant lr
+    std::string name;    ///< "Adam" or "Adam (no decay)"
+    std::string slug;    ///< "adam" or "adam-no-decay"
 };
 
 /// The runs to execute, twins right after their original, with unique slugs.

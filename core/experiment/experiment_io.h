@@ -14,6 +14,10 @@
 
 namespace optiscope {
 
+/// The "format" and "version" an experiment file declares.
+inline constexpr const char* kExperimentFormat = "optiscope-experiment";
+inline constexpr int kExperimentVersion = 1;
+
 struct ValidationIssue {
     std::string path;   ///< JSON path, "runs[0].optimizer.betas[1]" ("" for the whole document)
     std::string reason; ///< "must be in [0, 1), got 1.2"

@@ -1,3 +1,7 @@
 target_sources(optiscope_core PRIVATE
   functions/test_function.h
+  functions/test_function.cpp
+  functions/gradient_noise.cpp
+  functions/portable_math.h
+  functions/portable_math.cpp
 )

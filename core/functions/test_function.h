@@ -1,5 +1,13 @@
 // The 2D test functions of SPEC §2, with analytic gradients in double precision, their known
 // minima (which may depend on the constants) and plot bounds that show the interesting part.
+//
+// Catalog (functionCatalog(), in this order): rosenbrock (a, b), beale, himmelblau, booth,
+// rastrigin (A), ackley (a, b, c), three_hump_camel, six_hump_camel, matyas, goldstein_price,
+// styblinski_tang (with the ½), quadratic_bowl (c1, c2), saddle, and the extras mccormick,
+// levi (Lévi N.13) and easom — see Surjanovic & Bingham, "Virtual Library of Simulation
+// Experiments" (sfu.ca/~ssurjano) for each. Values and gradients follow the PyTorch reference
+// expressions term by term (bit-identical for the purely arithmetic functions).
+// Ackley's gradient is undefined at the origin (a cone); gradient() returns 0 there.
 #pragma once
 
 #include "core/common/params.h"

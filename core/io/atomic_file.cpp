@@ -8,15 +8,18 @@
 namespace optiscope {
 
 namespace {
-std::string systemError() { return std::strerror(errno); }
+std::string systemError() {
+    return std::strerror(errno);
+}
 } // namespace
 
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {}
 
-AtomicFile::~AtomicFile() { discard(); }
+AtomicFile::~AtomicFile() {
+    discard();
+}
 
-bool AtomicFile::open()
-{
+bool AtomicFile::open() {
     discard();
     m_failed = false;
     m_error.clear();
@@ -40,8 +43,7 @@ bool AtomicFile::open()
     return true;
 }
 
-void AtomicFile::write(std::string_view data)
-{
+void AtomicFile::write(std::string_view data) {
     if (!m_file || m_failed || data.empty())
         return;
     if (std::fwrite(data.data(), 1, data.size(), m_file) != data.size()) {
@@ -50,8 +52,7 @@ void AtomicFile::write(std::string_view data)
     }
 }
 
-bool AtomicFile::commit()
-{
+bool AtomicFile::commit() {
     if (!m_file) {
         if (m_error.empty())
             m_error = m_path + ": file was not opened";
@@ -91,8 +92,7 @@ bool AtomicFile::commit()
     return true;
 }
 
-void AtomicFile::discard()
-{
+void AtomicFile::discard() {
     if (m_file) {
         std::fclose(m_file);
         m_file = nullptr;
@@ -103,8 +103,7 @@ void AtomicFile::discard()
     }
 }
 
-bool writeFileAtomically(const std::string& path, std::string_view data, std::string* error)
-{
+bool writeFileAtomically(const std::string& path, std::string_view data, std::string* error) {
     AtomicFile file(path);
     if (!file.open() || (file.write(data), !file.commit())) {
         if (error)

@@ -35,8 +35,7 @@ struct OptimizerState {
     [[nodiscard]] const StateScalar* scalar(const std::string& name) const;
 };
 
-template <typename Scalar>
-class UpdateRule {
+template <typename Scalar> class UpdateRule {
 public:
     using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
@@ -47,7 +46,8 @@ public:
 
     /// Apply one update in place. `grad` is the raw gradient dL/dθ at `params` (weight decay is
     /// the rule's business); `lr` is the learning rate of this update, i.e. the schedule's value.
-    virtual void step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad, double lr) = 0;
+    virtual void step(Eigen::Ref<Vector> params, const Eigen::Ref<const Vector>& grad,
+                      double lr) = 0;
 
     /// The effective per-parameter learning rate of the last step (SPEC §3): for Adam
     /// lr_t / (sqrt(v̂_t) + eps), the factor that multiplies m̂_t.
@@ -71,8 +71,8 @@ protected:
 
 /// What the catalog knows of an optimizer type.
 struct OptimizerInfo {
-    std::string type;  ///< "adam" — the name in experiment files
-    std::string title; ///< "Adam"
+    std::string type;      ///< "adam" — the name in experiment files
+    std::string title;     ///< "Adam"
     std::string reference; ///< paper, e.g. "Kingma & Ba, 2015, arXiv:1412.6980"
     /// Which hyper-parameter cycle_momentum moves: "momentum", "betas" or "" (none).
     std::string momentumParam;

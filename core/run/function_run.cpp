@@ -7,11 +7,12 @@ namespace optiscope {
 
 namespace {
 
-bool finite(const Eigen::Vector2d& v) { return std::isfinite(v.x()) && std::isfinite(v.y()); }
+bool finite(const Eigen::Vector2d& v) {
+    return std::isfinite(v.x()) && std::isfinite(v.y());
+}
 
 /// The momentum-like coefficient a cycling schedule starts from.
-double initialMomentum(const OptimizerConfig& config)
-{
+double initialMomentum(const OptimizerConfig& config) {
     const OptimizerInfo* info = findOptimizer(config.type);
     if (!info)
         return 0.0;
@@ -25,8 +26,7 @@ double initialMomentum(const OptimizerConfig& config)
 } // namespace
 
 FunctionRun::FunctionRun(const Experiment& experiment, const RunInstance& instance)
-    : m_instance(instance), m_maxSteps(experiment.steps)
-{
+    : m_instance(instance), m_maxSteps(experiment.steps) {
     if (experiment.problemType != Experiment::ProblemType::Function)
         throw std::invalid_argument("FunctionRun needs a function problem");
     const FunctionProblem& problem = experiment.function;
@@ -63,8 +63,7 @@ FunctionRun::~FunctionRun() = default;
 FunctionRun::FunctionRun(FunctionRun&&) noexcept = default;
 FunctionRun& FunctionRun::operator=(FunctionRun&&) noexcept = default;
 
-bool FunctionRun::advance()
-{
+bool FunctionRun::advance() {
     if (finished())
         return false;
     const double lr = m_schedule ? m_schedule->lr() : m_lr0;

@@ -1,4 +1,5 @@
 target_sources(optiscope_core PRIVATE
+  run/experiment_runner.h run/experiment_runner.cpp
   run/function_run.h run/function_run.cpp
   run/trace_writer.h run/trace_writer.cpp
 )

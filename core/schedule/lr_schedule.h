@@ -32,11 +32,11 @@ public:
 };
 
 struct ScheduleInfo {
-    std::string type;   ///< "exponential_decay" — the name in experiment files
-    std::string title;  ///< "Exponential decay"
-    std::string origin; ///< "Keras", "TensorFlow", "PyTorch" or "Keras/PyTorch"
-    std::string formula; ///< one line, for `list` and tooltips
-    bool watchesMetric = false; ///< reduce_on_plateau
+    std::string type;            ///< "exponential_decay" — the name in experiment files
+    std::string title;           ///< "Exponential decay"
+    std::string origin;          ///< "Keras", "TensorFlow", "PyTorch" or "Keras/PyTorch"
+    std::string formula;         ///< one line, for `list` and tooltips
+    bool watchesMetric = false;  ///< reduce_on_plateau
     bool cyclesMomentum = false; ///< has a cycle_momentum parameter
     ParamTable params;
 };

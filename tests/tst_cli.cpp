@@ -1,0 +1,262 @@
+// optiscope-cli end to end: exit codes, files written (or not), messages, traces that read back
+// bit-exact.
+#include "core/experiment/experiment_io.h"
+#include "core/run/function_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace optiscope;
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QProcess::ExitStatus status = QProcess::CrashExit;
+    QString out;
+    QString err;
+};
+
+Result runCli(const QStringList& args, const QByteArray& stdinData = {}) {
+    QProcess p;
+    p.start(QStringLiteral(OPTISCOPE_CLI), args);
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(300000))
+        qFatal("optiscope-cli did not finish");
+    return {p.exitCode(), p.exitStatus(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& data) {
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(data) != data.size())
+        qFatal("cannot write test file");
+    return path;
+}
+
+QStringList readLines(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QStringList lines = QString::fromUtf8(f.readAll()).split('\n');
+    if (!lines.isEmpty() && lines.back().isEmpty())
+        lines.pop_back();
+    return lines;
+}
+
+const char* kTwoRuns = R"({
+  "title": "cli test",
+  "problem": {"type": "function", "function": "rosenbrock", "start": [-1.5, 2.0],
+              "noise": {"std": 0.5, "seed": 3}},
+  "steps": 300,
+  "runs": [
+    {"name": "Adam", "optimizer": {"type": "adam", "lr": 0.05},
+     "schedule": {"type": "exponential_decay", "decay_steps": 100, "decay_rate": 0.5},
+     "compare_without_schedule": true},
+    {"name": "SGD diverges", "optimizer": {"type": "sgd", "lr": 0.1}}
+  ]
+})";
+
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void runWritesTracesAndSummary() {
+        QTemporaryDir dir;
+        const QString exp = writeFile(dir, "exp.json", kTwoRuns);
+        const QString out = dir.filePath("out");
+        const Result r = runCli({"run", exp, "--out", out});
+        QCOMPARE(r.status, QProcess::NormalExit);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        // One summary line per run.
+        QCOMPARE(r.out.trimmed().split('\n').size(), 3);
+        QVERIFY(r.out.contains("diverged at step"));
+
+        QCOMPARE(
+            QDir(out).entryList(QDir::Files, QDir::Name),
+            QStringList({"adam-no-decay.csv", "adam.csv", "sgd-diverges.csv", "summary.json"}));
+        const QStringList adam = readLines(out + "/adam.csv");
+        QCOMPARE(adam.size(), 1 + 301);
+        QCOMPARE(adam[0], QString("step,x,y,loss,grad_x,grad_y,lr,eff_lr_x,eff_lr_y"));
+        QVERIFY(adam[1].startsWith("0,-1.5,2,"));
+        QVERIFY(adam[1].endsWith(",,,")); // row 0 has no lr / eff_lr
+        QCOMPARE(adam[2].split(',')[6], QString("0.05"));
+
+        QFile summaryFile(out + "/summary.json");
+        QVERIFY(summaryFile.open(QIODevice::ReadOnly));
+        const auto summary = nlohmann::json::parse(summaryFile.readAll().toStdString());
+        QCOMPARE(summary["runs"].size(), size_t(3));
+        QCOMPARE(summary["runs"][0]["diverged"].get<bool>(), false);
+        QCOMPARE(summary["runs"][0]["steps_done"].get<long long>(), 300LL);
+        QCOMPARE(summary["runs"][1]["name"].get<std::string>(), std::string("Adam (no decay)"));
+        const auto& sgd = summary["runs"][2];
+        QCOMPARE(sgd["diverged"].get<bool>(), true);
+        const long long at = sgd["diverged_at_step"].get<long long>();
+        QVERIFY(at > 0);
+        // The diverged trace ends with its last finite state.
+        const QStringList sgdRows = readLines(out + "/sgd-diverges.csv");
+        QCOMPARE(sgdRows.size(), 1 + int(at));
+        for (const QString& field : sgdRows.back().split(','))
+            QVERIFY(!field.contains("nan") && !field.contains("inf"));
+    }
+
+    void traceReadsBackBitExact() {
+        QTemporaryDir dir;
+        const QString exp = writeFile(dir, "exp.json", kTwoRuns);
+        QCOMPARE(runCli({"run", exp, "--out", dir.path(), "--quiet"}).exitCode, 0);
+        const auto parsed = parseExperiment(kTwoRuns);
+        QVERIFY(parsed.ok());
+        FunctionRun run(*parsed.experiment, expandRuns(*parsed.experiment)[0]);
+        const QStringList rows = readLines(dir.filePath("adam.csv"));
+        for (int k = 1; k < rows.size(); ++k) {
+            const QStringList f = rows[k].split(',');
+            const FunctionStep& s = run.current();
+            QCOMPARE(f[1].toDouble(), s.point.x()); // exact: QCOMPARE on doubles is fuzzy, so also:
+            QVERIFY(std::strtod(f[1].toUtf8().constData(), nullptr) == s.point.x());
+            QVERIFY(std::strtod(f[2].toUtf8().constData(), nullptr) == s.point.y());
+            QVERIFY(std::strtod(f[3].toUtf8().constData(), nullptr) == s.loss);
+            QVERIFY(std::strtod(f[4].toUtf8().constData(), nullptr) == s.grad.x());
+            if (k > 1)
+                QVERIFY(std::strtod(f[7].toUtf8().constData(), nullptr) == s.effLr.x());
+            run.advance();
+        }
+    }
+
+    void invalidExperimentWritesNothing_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("out of range")
+            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5,
+                 "runs": [{"name": "A", "optimizer": {"type": "adam", "betas": [0.9, 1.2]}}]})")
+            << "exp.json: runs[0].optimizer.betas[1]: must be in [0, 1), got 1.2";
+        QTest::newRow("syntax") << QByteArray("{\"steps\": ") << "exp.json: not valid JSON";
+        QTest::newRow("garbage") << QByteArray("\x7f"
+                                               "ELF\x02\x01\x01\x00\x00\x00",
+                                               10)
+                                 << "exp.json: not valid JSON";
+        QTest::newRow("deep nesting") << QByteArray(50000, '{') << "exp.json: ";
+        QTest::newRow("huge number")
+            << QByteArray(R"({"steps": 1e400})") << "exp.json: not valid JSON";
+        QTest::newRow("huge steps")
+            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 9223372036854775807,
+                 "runs": [{"name": "A", "optimizer": {"type": "adam"}}]})")
+            << "exp.json: steps: must be in [1, ";
+        QTest::newRow("wrong type") << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5,
+                 "runs": [{"name": "A", "optimizer": {"type": "adam", "lr": [1]}}]})")
+                                    << "exp.json: runs[0].optimizer.lr: must be a number";
+        QTest::newRow("unknown key")
+            << QByteArray(R"({"problem": {"function": "booth"}, "steps": 5, "runz": []})")
+            << "exp.json: runz: unknown key";
+    }
+    void invalidExperimentWritesNothing() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        writeFile(dir, "exp.json", json);
+        const QString out = dir.filePath("out");
+        QProcess p;
+        p.setWorkingDirectory(dir.path());
+        p.start(QStringLiteral(OPTISCOPE_CLI), {"run", "exp.json", "--out", out});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(message), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void missingFileIsInvalidInput() {
+        QTemporaryDir dir;
+        const Result r = runCli({"run", dir.filePath("absent.json"), "--out", dir.filePath("out")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("absent.json: cannot open file"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out")));
+    }
+
+    void badArgumentsAreInvalidInput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList();
+        QTest::newRow("unknown command") << QStringList{"fly"};
+        QTest::newRow("run without --out") << QStringList{"run", "exp.json"};
+        QTest::newRow("bad plot format")
+            << QStringList{"run", "exp.json", "--out", "o", "--plots", "gif"};
+        QTest::newRow("bad size") << QStringList{"run", "exp.json", "--out", "o", "--size", "big"};
+        QTest::newRow("unknown option") << QStringList{"run", "exp.json", "--out", "o", "--fast"};
+        QTest::newRow("schedule without file") << QStringList{"schedule"};
+    }
+    void badArgumentsAreInvalidInput() {
+        QFETCH(QStringList, args);
+        const Result r = runCli(args);
+        QCOMPARE(r.status, QProcess::NormalExit);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!r.err.isEmpty());
+    }
+
+    void unwritableOutputIsAnIoFailure() {
+        QTemporaryDir dir;
+        const QString exp = writeFile(dir, "exp.json", kTwoRuns);
+        const QString blocker = writeFile(dir, "file", "x"); // a file where the folder should be
+        const Result r = runCli({"run", exp, "--out", blocker + "/out"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("cannot create output folder"));
+    }
+
+    void scheduleMatchesFormula() {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "s.json", R"({"lr": 0.1, "steps": 30,
+            "schedule": {"type": "exponential_decay", "decay_steps": 10, "decay_rate": 0.5, "staircase": true}})");
+        const Result r = runCli({"schedule", file});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 31);
+        QCOMPARE(lines[0], QString("step,lr"));
+        QCOMPARE(lines[1], QString("1,0.1"));
+        QCOMPARE(lines[10], QString("10,0.1"));
+        QCOMPARE(lines[11], QString("11,0.05"));
+        QCOMPARE(lines[30], QString("30,0.025"));
+    }
+
+    void scheduleWatchesMetrics() {
+        QTemporaryDir dir;
+        // Keras flavour, patience 2: two epochs without improvement reduce the lr.
+        const QString file = writeFile(dir, "s.json", R"({"lr": 1, "steps": 6,
+            "schedule": {"type": "reduce_on_plateau", "factor": 0.5, "patience": 2},
+            "metrics": [1, 1, 1, 1, 1, 1]})");
+        const Result r = runCli({"schedule", file});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.trimmed().split('\n'),
+                 QStringList({"step,lr", "1,1", "2,1", "3,1", "4,0.5", "5,0.5", "6,0.25"}));
+
+        const QString shortMetrics = writeFile(dir, "t.json", R"({"lr": 1, "steps": 6,
+            "schedule": {"type": "reduce_on_plateau"}, "metrics": [1, 2]})");
+        const Result bad = runCli({"schedule", shortMetrics});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("t.json: metrics: needs at least 5 values"), qPrintable(bad.err));
+    }
+
+    void listShowsEverything() {
+        const Result r = runCli({"list"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* name :
+             {"rosenbrock", "saddle", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
+              "adamax", "nadam", "radam", "exponential_decay", "natural_exp_decay",
+              "reduce_on_plateau", "one_cycle", "spirals", "cifar10", "betas", "amsgrad"})
+            QVERIFY2(r.out.contains(name), name);
+        const Result j = runCli({"list", "--json"});
+        QCOMPARE(j.exitCode, 0);
+        const auto doc = nlohmann::json::parse(j.out.toStdString());
+        QCOMPARE(doc["optimizers"].size(), optimizerCatalog().size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
