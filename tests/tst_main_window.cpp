@@ -3,12 +3,15 @@
 #include "core/optim/update_rule.h"
 #include "ui/export_controller.h"
 #include "ui/function_view.h"
+#include "ui/inspector_panel.h"
 #include "ui/main_window.h"
 #include "ui/run_controller.h"
 
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -35,6 +38,7 @@ private slots:
     void rendersWithRuns_data();
     void rendersWithRuns();
     void clickSetsTheStart();
+    void inspectorShowsTheFormula();
     void openSaveRoundTrip();
     void openReportsInvalidFiles();
 
@@ -76,19 +80,50 @@ void TestMainWindow::rendersWithRuns() {
     const QString path =
         m_dir.filePath(QStringLiteral("window-%1x%2.png").arg(size.width()).arg(size.height()));
     QVERIFY(shot.save(path));
+    const QByteArray shots = qgetenv("OPTISCOPE_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        shot.save(QString::fromLocal8Bit(shots) + "/" + QFileInfo(path).fileName());
     QVERIFY2(distinctColors(shot) > 200, qPrintable(QString::number(distinctColors(shot))));
     // The map really shows the trajectories: the run's colour is on it.
     const QImage map = window.functionView()->grab().toImage();
     const QColor runColour = window.controller()->tracks()[0].color;
     int hits = 0;
     for (int y = 0; y < map.height(); ++y)
-        for (int x = 0; x < map.width(); ++x)
-            if (QColor(map.pixel(x, y)) == runColour)
+        for (int x = 0; x < map.width(); ++x) {
+            const QColor c(map.pixel(x, y));
+            if (std::abs(c.red() - runColour.red()) + std::abs(c.green() - runColour.green()) +
+                    std::abs(c.blue() - runColour.blue()) <
+                24)
                 ++hits;
+        }
     QVERIFY2(hits > 50, qPrintable(QString::number(hits)));
     // Everything fits: the window is not larger than asked.
     QVERIFY(window.width() <= size.width());
     QVERIFY(window.height() <= size.height());
+}
+
+void TestMainWindow::inspectorShowsTheFormula() {
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    window.controller()->setSpeed(0);
+    window.show();
+    window.showInspector();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->allFinished(), 20000);
+    QTest::qWait(200);
+    // The formula label shows Adam's rule with this step's numbers (t = 1500, 1 − β2^t, ...).
+    QString text;
+    for (QLabel* label : window.inspector()->findChildren<QLabel*>())
+        text += label->text() + "\n";
+    QVERIFY2(text.contains("t = 1500"), qPrintable(text));
+    QVERIFY2(text.contains("m̂"), qPrintable(text));
+    QVERIFY2(text.contains(QString::number(1.0 / (1.0 - 0.999), 'g', 4)), qPrintable(text));
+    const double bc2 = 1 - std::pow(0.999, 1500);
+    QVERIFY2(text.contains(QString::number(bc2, 'g', 4)), qPrintable(text));
+    const QByteArray shots = qgetenv("OPTISCOPE_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        window.grab().save(QString::fromLocal8Bit(shots) + "/inspector.png");
 }
 
 void TestMainWindow::clickSetsTheStart() {
@@ -136,7 +171,15 @@ void TestMainWindow::openSaveRoundTrip() {
     MainWindow second;
     QVERIFY2(second.openFile(path, &error), qPrintable(error));
     const Experiment& back = second.controller()->experiment();
+    QCOMPARE(QString::fromStdString(experimentToJson(back)),
+             QString::fromStdString(experimentToJson(first.controller()->experiment())));
     QVERIFY(back == first.controller()->experiment());
+    // Saving what was opened writes the same bytes.
+    const QString again = m_dir.filePath("round-trip-2.json");
+    QVERIFY2(second.saveFile(again, &error), qPrintable(error));
+    QFile a(path), b(again);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(a.readAll(), b.readAll());
     QCOMPARE(back.runs[0].optimizer.params.list("betas")[1], 0.99);
     QCOMPARE(back.runs[1].color, std::string("#00aa88"));
     QVERIFY(!back.runs[1].visible);

@@ -19,6 +19,7 @@
 #include <QKeySequence>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -51,7 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_map = new FunctionView;
     m_charts = new ChartsPanel(m_controller);
     auto* chartsScroll = scrolling(m_charts);
-    m_charts->setMinimumSize(560, 720);
+    m_charts->setMinimumSize(460, 640);
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("mapChartsSplitter"));
     splitter->addWidget(m_map);
@@ -66,7 +67,9 @@ MainWindow::MainWindow(QWidget* parent)
     auto* runsSplit = new QSplitter(Qt::Vertical);
     runsSplit->setObjectName(QStringLiteral("runsSplitter"));
     runsSplit->addWidget(m_runList);
-    runsSplit->addWidget(scrolling(m_editor));
+    auto* editorScroll = scrolling(m_editor);
+    editorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    runsSplit->addWidget(editorScroll);
     runsSplit->setStretchFactor(0, 1);
     runsSplit->setStretchFactor(1, 3);
     m_runsDock = new QDockWidget(tr("Runs"), this);
@@ -81,7 +84,10 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, m_inspectorDock);
     tabifyDockWidget(m_runsDock, m_inspectorDock);
     m_runsDock->raise();
-    resizeDocks({m_runsDock}, {360}, Qt::Horizontal);
+    QTimer::singleShot(0, this, [this]() {
+        if (!m_restoredState)
+            resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
+    });
 
     m_playBar = new PlayBar(m_controller, this);
     addToolBar(Qt::TopToolBarArea, m_playBar);
@@ -120,9 +126,13 @@ MainWindow::MainWindow(QWidget* parent)
     });
 
     QSettings settings;
-    resize(1500, 920);
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First launch: large, but never larger than the screen (1366×768 included).
+        const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1366, 768);
+        resize(std::min(1500, avail.width() - 20), std::min(940, avail.height() - 40));
+        move(avail.topLeft() + QPoint(10, 10));
+    }
+    m_restoredState = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_playBar->setSpeedIndex(settings.value(QStringLiteral("play/speed"), 6).toInt());
     refreshRecentMenu();
 }
@@ -324,6 +334,11 @@ void MainWindow::refreshMap() {
         m_map->setHome(defaultMapView(e), true);
     }
     m_map->setScene(buildMapScene(e, m_controller->tracks(), m_map->view()));
+}
+
+void MainWindow::showInspector() {
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
 }
 
 void MainWindow::showStatus(const QString& text) {

@@ -39,6 +39,9 @@ public:
     /// Save the current experiment; false with `error` on failure.
     bool saveFile(const QString& path, QString* error);
     [[nodiscard]] QString filePath() const { return m_filePath; }
+    /// Bring the inspector's tab to the front.
+    void showInspector();
+    [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -71,6 +74,7 @@ private:
     std::string m_functionShown;
     bool m_modified = false;
     bool m_loading = false;
+    bool m_restoredState = false;
 };
 
 } // namespace optiscope

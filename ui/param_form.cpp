@@ -88,6 +88,8 @@ void ParamForm::setTable(const ParamTable& table, const ParamSet& values) {
         }
         case ParamKind::Choice: {
             auto* combo = new QComboBox(this);
+            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+            combo->setMinimumContentsLength(6);
             for (const auto& c : spec.choices)
                 combo->addItem(QString::fromStdString(c));
             connect(combo, &QComboBox::activated, this, [this, i]() { commit(i); });
@@ -96,6 +98,7 @@ void ParamForm::setTable(const ParamTable& table, const ParamSet& values) {
         }
         default: {
             auto* line = new QLineEdit(this);
+            line->setMinimumWidth(60);
             if (spec.defaultValue)
                 line->setPlaceholderText(
                     QStringLiteral("default %1").arg(textOf(spec, *spec.defaultValue)));

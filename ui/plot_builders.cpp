@@ -23,6 +23,11 @@ Qt::PenStyle penFor(const RunTrack& t) {
     return t.instance.twin ? Qt::DashLine : Qt::SolidLine;
 }
 
+// Twins: dashed and a lighter shade, so they stay apart in legends and where lines overlap.
+QColor colorFor(const RunTrack& t) {
+    return t.instance.twin ? t.color.lighter(140) : t.color;
+}
+
 // Every k-th sample so that at most kMaxPoints remain (the last one always kept).
 template <typename F> QVector<QPointF> thin(const RunTrack& t, F&& f, bool skipRowZero) {
     QVector<QPointF> out;
@@ -102,7 +107,7 @@ MapScene buildMapScene(const Experiment& e, const std::vector<RunTrack>& tracks,
             continue;
         MapTrace m;
         m.label = trackName(t);
-        m.color = t.color;
+        m.color = colorFor(t);
         m.dashed = t.instance.twin;
         // The path keeps more detail than the charts: it is the thing everyone watches.
         const size_t n = t.samples.size();
@@ -121,25 +126,28 @@ MapScene buildMapScene(const Experiment& e, const std::vector<RunTrack>& tracks,
     return scene;
 }
 
-ChartSpec buildLossChart(const Experiment&, const std::vector<RunTrack>& tracks) {
+ChartSpec buildLossChart(const Experiment& e, const std::vector<RunTrack>& tracks) {
     ChartSpec c;
+    c.xMax = double(e.steps);
     c.title = QStringLiteral("Loss f(θ) per step");
     c.xTitle = QStringLiteral("step");
-    c.yTitle = QStringLiteral("loss (log scale)");
+    c.yTitle = QStringLiteral("loss (log)");
     c.logY = true;
     for (const RunTrack& t : tracks) {
         if (!t.visible)
             continue;
         c.series.push_back(
-            {trackName(t), t.color, penFor(t), 2.0, false, true,
+            {trackName(t), colorFor(t), penFor(t), 2.0, false, true,
              thin(
                  t, [](const RunSample& s) { return QPointF(s.step, s.loss); }, false)});
     }
     return c;
 }
 
-ChartSpec buildLrChart(const Experiment&, const std::vector<RunTrack>& tracks) {
+ChartSpec buildLrChart(const Experiment& e, const std::vector<RunTrack>& tracks) {
     ChartSpec c;
+    c.xMax = double(e.steps);
+    c.yMin = 0;
     c.title = QStringLiteral("Learning rate η_t per step");
     c.xTitle = QStringLiteral("step");
     c.yTitle = QStringLiteral("learning rate");
@@ -149,7 +157,7 @@ ChartSpec buildLrChart(const Experiment&, const std::vector<RunTrack>& tracks) {
         if (!t.visible)
             continue;
         c.series.push_back(
-            {trackName(t), t.color, penFor(t), 2.0, false, true,
+            {trackName(t), colorFor(t), penFor(t), 2.0, false, true,
              thin(
                  t, [](const RunSample& s) { return QPointF(s.step, s.lr); }, true)});
         ChartSeries m{trackName(t) + QStringLiteral(": plateau reductions"),
@@ -170,17 +178,18 @@ ChartSpec buildLrChart(const Experiment&, const std::vector<RunTrack>& tracks) {
     return c;
 }
 
-ChartSpec buildEffLrChart(const Experiment&, const std::vector<RunTrack>& tracks, int axis) {
+ChartSpec buildEffLrChart(const Experiment& e, const std::vector<RunTrack>& tracks, int axis) {
     ChartSpec c;
+    c.xMax = double(e.steps);
     const QString name = axis == 0 ? QStringLiteral("x") : QStringLiteral("y");
     c.title = QStringLiteral("Effective learning rate for %1").arg(name);
     c.xTitle = QStringLiteral("step");
-    c.yTitle = QStringLiteral("effective lr of %1 (log scale)").arg(name);
+    c.yTitle = QStringLiteral("eff. lr of %1 (log)").arg(name);
     c.logY = true;
     for (const RunTrack& t : tracks) {
         if (!t.visible)
             continue;
-        c.series.push_back({trackName(t), t.color, penFor(t), 2.0, false, true,
+        c.series.push_back({trackName(t), colorFor(t), penFor(t), 2.0, false, true,
                             thin(
                                 t,
                                 [axis](const RunSample& s) {
@@ -194,10 +203,10 @@ ChartSpec buildEffLrChart(const Experiment&, const std::vector<RunTrack>& tracks
 ChartSpec buildRatioChart(const Experiment& e, const std::vector<RunTrack>& tracks) {
     ChartSpec c;
     c.title = QStringLiteral("Decay's effect: eff. lr (decay) / eff. lr (no decay)");
-    c.xTitle = QStringLiteral("schedule factor η_t / η_0 (log scale)");
-    c.yTitle = QStringLiteral("ratio (log scale)");
-    c.logX = true;
-    c.logY = true;
+    c.xTitle = QStringLiteral("schedule factor η_t / η_0");
+    c.xMin = 0;
+    c.yMin = 0;
+    c.yTitle = QStringLiteral("ratio of effective lrs");
     c.emptyText = QStringLiteral("Tick \"compare without decay\" on a run to see this chart.");
     double fmin = 1.0;
     for (const RunTrack& t : tracks) {

@@ -1,5 +1,6 @@
 #include "ui/run_controller.h"
 
+#include "core/functions/test_function.h"
 #include "ui/run_worker.h"
 
 #include <algorithm>
@@ -43,6 +44,13 @@ bool RunController::sameNumbers(const RunConfig& a, const RunConfig& b) {
 
 void RunController::setExperiment(const Experiment& experiment) {
     m_experiment = experiment;
+    // Show every constant of the function, as a file read back would have them.
+    if (const FunctionInfo* info = findFunction(m_experiment.function.function)) {
+        const ParamSet defaults = ParamSet::defaults(info->params);
+        for (const auto& [name, value] : defaults.values())
+            if (!m_experiment.function.params.has(name))
+                m_experiment.function.params.set(name, value);
+    }
     m_generations.assign(m_experiment.runs.size(), {0, 0});
     restart(true);
 }

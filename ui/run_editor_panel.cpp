@@ -125,6 +125,13 @@ RunEditorPanel::RunEditorPanel(RunController* controller, QWidget* parent)
     rf->addRow(m_preview);
     layout->addWidget(m_runBox);
     layout->addStretch(1);
+    // Long entries ("Cosine annealing with warm restarts (PyTorch)") must not widen the dock.
+    for (QComboBox* combo : {m_function, m_optimizer, m_schedule}) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(10);
+    }
+    for (QLineEdit* edit : {m_noiseStd, m_startX, m_startY})
+        edit->setMinimumWidth(40);
 
     connect(m_function, &QComboBox::activated, this, &RunEditorPanel::onFunctionChosen);
     connect(m_constants, &ParamForm::valuesChanged, this, [this]() { applyProblem(); });

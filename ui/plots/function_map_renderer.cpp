@@ -18,8 +18,14 @@ namespace {
 QString fmtTick(double v, double step) {
     if (std::fabs(v) < step * 1e-6)
         v = 0;
-    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-    return QString::number(v, 'f', std::min(decimals, 6));
+    int decimals = 0;
+    while (decimals < 6) {
+        const double scaled = step * std::pow(10.0, decimals);
+        if (std::fabs(scaled - std::round(scaled)) < 1e-6 * scaled)
+            break;
+        ++decimals;
+    }
+    return QString::number(v, 'f', decimals);
 }
 
 QString paramsText(const FunctionProblem& problem) {
@@ -40,7 +46,7 @@ FunctionMapRenderer::Layout FunctionMapRenderer::layout(const QRectF& target, co
     Layout l;
     l.title = QRectF(target.left() + 8, target.top() + 4, target.width() - 16, h * 1.6);
     const double left = fm.horizontalAdvance(QStringLiteral("-0.000")) + h * 1.6;
-    const double right = fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.2;
+    const double right = fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.8;
     const double top = l.title.bottom() + h * 0.4;
     const double bottom = h * 3.0;
     l.plot = QRectF(target.left() + left, top, std::max(10.0, target.width() - left - right),
@@ -332,7 +338,7 @@ void FunctionMapRenderer::drawColorBar(QPainter& p, const Layout& l, const QPale
                    Qt::AlignLeft | Qt::AlignVCenter, QString::number(fval, 'g', 3));
     }
     p.save();
-    p.translate(r.right() + fm.horizontalAdvance("0.00e+00") + fm.height() * 1.9, r.center().y());
+    p.translate(r.right() + fm.horizontalAdvance("0.00e+00") + fm.height() * 1.0, r.center().y());
     p.rotate(90);
     p.drawText(QRectF(-r.height() / 2, -fm.height(), r.height(), fm.height() * 1.2),
                Qt::AlignCenter, QStringLiteral("f(x, y), log scale"));

@@ -46,6 +46,20 @@ struct Range {
     }
 };
 
+// Whole decades around the data, at most 7 of them (more would crowd the labels; lower points are
+// clipped), padded a hair so the end ticks are drawn.
+void logRange(const Range& r, double* lo, double* hi) {
+    if (!std::isfinite(r.lo) || !std::isfinite(r.hi))
+        return;
+    *hi = std::pow(10.0, std::ceil(std::log10(r.hi) - 1e-9));
+    *lo = std::pow(10.0, std::floor(std::log10(r.lo) + 1e-9));
+    if (!(*hi > *lo))
+        *lo = *hi / 10;
+    *lo = std::max(*lo, *hi * 1e-7);
+    *lo *= 0.999;
+    *hi *= 1.001;
+}
+
 QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX,
                         const QFont& labels, const QFont& titles) {
     QAbstractAxis* axis = nullptr;
@@ -53,10 +67,8 @@ QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX
         auto* a = new QLogValueAxis;
         a->setBase(10);
         a->setLabelFormat(QStringLiteral("%.0e"));
-        double lo = std::isfinite(r.lo) ? std::pow(10.0, std::floor(std::log10(r.lo))) : 1e-3;
-        double hi = std::isfinite(r.hi) ? std::pow(10.0, std::ceil(std::log10(r.hi))) : 1;
-        if (!(hi > lo))
-            hi = lo * 10;
+        double lo = 1e-3, hi = 1;
+        logRange(r, &lo, &hi);
         a->setRange(lo, hi);
         const int decades = int(std::lround(std::log10(hi / lo)));
         a->setMinorTickCount(decades <= 4 ? 8 : 0);
@@ -89,6 +101,15 @@ QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX
     return axis;
 }
 
+void applyFixedEnds(const ChartSpec& spec, Range& rx, Range& ry) {
+    if (std::isfinite(spec.xMin))
+        rx.lo = spec.xMin;
+    if (std::isfinite(spec.xMax))
+        rx.hi = spec.xMax;
+    if (std::isfinite(spec.yMin))
+        ry.lo = std::isfinite(ry.lo) ? std::min(ry.lo, spec.yMin) : spec.yMin;
+}
+
 // Fill `chart` with `spec` from scratch.
 void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const QFont& base) {
     chart->removeAllSeries();
@@ -112,6 +133,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     chart->legend()->setFont(labelFont);
     chart->legend()->setLabelColor(text);
     chart->legend()->setShowToolTips(true);
+    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // dashed twins show dashed
 
     Range rx, ry;
     std::vector<QVector<QPointF>> data;
@@ -122,6 +144,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
             ry.add(p.y());
         }
     }
+    applyFixedEnds(spec, rx, ry);
     QAbstractAxis* ax = makeAxis(spec.logX, rx, spec.xTitle, true, labelFont, base);
     QAbstractAxis* ay = makeAxis(spec.logY, ry, spec.yTitle, false, labelFont, base);
     for (QAbstractAxis* a : {ax, ay}) {
@@ -180,7 +203,7 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view);
-    setMinimumSize(260, 200);
+    setMinimumSize(220, 190);
 }
 
 LineChart::~LineChart() = default;
@@ -245,10 +268,8 @@ void LineChart::setSpec(const ChartSpec& spec) {
         if (!std::isfinite(r.lo))
             return;
         if (log) {
-            const double lo = std::pow(10.0, std::floor(std::log10(r.lo)));
-            double hi = std::pow(10.0, std::ceil(std::log10(r.hi)));
-            if (!(hi > lo))
-                hi = lo * 10;
+            double lo = 1e-3, hi = 1;
+            logRange(r, &lo, &hi);
             axis->setRange(lo, hi);
             if (auto* la = qobject_cast<QLogValueAxis*>(axis))
                 la->setMinorTickCount(std::log10(hi / lo) <= 4.5 ? 8 : 0);
@@ -270,6 +291,7 @@ void LineChart::setSpec(const ChartSpec& spec) {
             va->applyNiceNumbers();
         }
     };
+    applyFixedEnds(spec, rx, ry);
     fit(hs.first(), rx, spec.logX, true);
     fit(vs.first(), ry, spec.logY, false);
 }

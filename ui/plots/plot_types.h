@@ -10,6 +10,7 @@
 #include <QString>
 #include <QVector>
 
+#include <limits>
 #include <vector>
 
 namespace optiscope {
@@ -32,6 +33,10 @@ struct ChartSpec {
     bool logY = false;
     std::vector<ChartSeries> series;
     QString emptyText; ///< shown when there is nothing to draw
+    /// Fixed axis ends (NaN: fit the data), e.g. x up to the step budget, lr from 0.
+    double xMin = std::numeric_limits<double>::quiet_NaN();
+    double xMax = std::numeric_limits<double>::quiet_NaN();
+    double yMin = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One run's path on the function map.
