@@ -3,8 +3,11 @@
 #include "ui/plots/line_chart.h"
 #include "ui/run_controller.h"
 
+#include <QElapsedTimer>
 #include <QGridLayout>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace optiscope {
 
@@ -47,6 +50,10 @@ void ChartsPanel::scheduleUpdate() {
 }
 
 void ChartsPanel::updateCharts() {
+    // Adaptive pace: however slow the charts get, the GUI thread spends at most ~1/4 of its time
+    // on them.
+    QElapsedTimer timer;
+    timer.start();
     const Experiment& e = m_controller->experiment();
     const auto& t = m_controller->tracks();
     m_loss->setSpec(buildLossChart(e, t));
@@ -54,6 +61,7 @@ void ChartsPanel::updateCharts() {
     m_effX->setSpec(buildEffLrChart(e, t, 0));
     m_effY->setSpec(buildEffLrChart(e, t, 1));
     m_ratio->setSpec(buildRatioChart(e, t));
+    m_throttle->setInterval(std::clamp(int(timer.elapsed()) * 4, 80, 600));
 }
 
 } // namespace optiscope

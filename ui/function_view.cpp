@@ -16,6 +16,7 @@ FunctionView::FunctionView(QWidget* parent) : QWidget(parent) {
     setToolTip(tr("Click or drag: set the start point · wheel: zoom · right/middle drag or "
                   "Shift+drag: pan · double-click: reset the view"));
     m_scene.view = QRectF(-2, -1, 4, 4);
+    m_renderer.setCacheStatic(true);
 }
 
 void FunctionView::setScene(const MapScene& scene) {
@@ -48,6 +49,8 @@ QPointF FunctionView::worldAt(const QPointF& pixel) const {
 }
 
 void FunctionView::paintEvent(QPaintEvent*) {
+    QElapsedTimer timer;
+    timer.start();
     QPainter p(this);
     m_renderer.render(p, QRectF(rect()), m_scene, palette());
     if (m_hasHover && plotRect().contains(m_hover)) {
@@ -64,6 +67,7 @@ void FunctionView::paintEvent(QPaintEvent*) {
         p.setPen(Qt::white);
         p.drawText(box, Qt::AlignCenter, s);
     }
+    m_lastPaintMs = timer.elapsed();
 }
 
 void FunctionView::wheelEvent(QWheelEvent* event) {

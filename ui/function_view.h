@@ -24,6 +24,8 @@ public:
     void setView(const QRectF& view);
     /// Back to the bounds of the function (`home`), e.g. after the function changed.
     void setHome(const QRectF& home, bool apply);
+    /// How long the last repaint took (the owner paces repaints by it).
+    [[nodiscard]] qint64 lastPaintMs() const { return m_lastPaintMs; }
 
     QSize sizeHint() const override { return {640, 560}; }
     QSize minimumSizeHint() const override { return {320, 280}; }
@@ -57,6 +59,7 @@ private:
     QElapsedTimer m_lastPick;
     QPointF m_hover;
     bool m_hasHover = false;
+    qint64 m_lastPaintMs = 0;
 };
 
 } // namespace optiscope

@@ -27,6 +27,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace optiscope {
 
 namespace {
@@ -334,6 +336,8 @@ void MainWindow::refreshMap() {
         m_map->setHome(defaultMapView(e), true);
     }
     m_map->setScene(buildMapScene(e, m_controller->tracks(), m_map->view()));
+    // Repaint at most ~30 times a second, and never more than a third of the GUI thread's time.
+    m_mapThrottle->setInterval(int(std::clamp<qint64>(m_map->lastPaintMs() * 3, 30, 400)));
 }
 
 void MainWindow::showInspector() {

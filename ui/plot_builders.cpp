@@ -13,7 +13,7 @@ namespace optiscope {
 
 namespace {
 
-constexpr int kMaxPoints = 2000;
+constexpr int kMaxPoints = 400;
 
 QString trackName(const RunTrack& t) {
     return QString::fromStdString(t.instance.name);
@@ -111,7 +111,7 @@ MapScene buildMapScene(const Experiment& e, const std::vector<RunTrack>& tracks,
         m.dashed = t.instance.twin;
         // The path keeps more detail than the charts: it is the thing everyone watches.
         const size_t n = t.samples.size();
-        const size_t k = std::max<size_t>(1, (n + 3999) / 4000);
+        const size_t k = std::max<size_t>(1, (n + 1199) / 1200);
         for (size_t i = 0; i < n; i += k)
             m.path.push_back(QPointF(t.samples[i].x, t.samples[i].y));
         if (t.hasLatest) {

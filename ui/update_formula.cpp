@@ -110,10 +110,10 @@ std::vector<InspectorRow> inspectorRows(const OptimizerConfig& o, const RunState
             rows.push_back({QStringLiteral("v = exp_avg_sq"), c.v(0), c.v(1),
                             QStringLiteral("second moment: EMA of g²")});
         }
-        rows.push_back({QStringLiteral("m̂ = m / (1−β1^t)"), c.mhat(0), c.mhat(1),
+        rows.push_back({QStringLiteral("m_hat = m / (1−β1^t)"), c.mhat(0), c.mhat(1),
                         QStringLiteral("bias-corrected first moment")});
         if (o.type != "adamax")
-            rows.push_back({QStringLiteral("v̂ = v / (1−β2^t)"), c.vhat(0), c.vhat(1),
+            rows.push_back({QStringLiteral("v_hat = v / (1−β2^t)"), c.vhat(0), c.vhat(1),
                             QStringLiteral("bias-corrected second moment")});
         rows.push_back(
             {QStringLiteral("1−β1^t"), c.bc1(), c.bc1(), QStringLiteral("bias correction")});
@@ -158,28 +158,30 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
             "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + (1−β<sub>1</sub>)·g<sub>t</sub>"
             "&nbsp;&nbsp;&nbsp; v<sub>t</sub> = β<sub>2</sub>·v<sub>t−1</sub> + "
             "(1−β<sub>2</sub>)·g<sub>t</sub>²<br>"
-            "m̂<sub>t</sub> = m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>) "
-            "&nbsp;&nbsp;&nbsp; v̂<sub>t</sub> = v<sub>t</sub>/(1−β<sub>2</sub><sup>t</sup>)<br>"
-            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√v̂<sub>t</sub> + ε) · "
-            "m̂<sub>t</sub></b>");
+            "<b>m̂</b><sub>t</sub> = m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>) "
+            "&nbsp;&nbsp;&nbsp; <b>v̂</b><sub>t</sub> = "
+            "v<sub>t</sub>/(1−β<sub>2</sub><sup>t</sup>)<br>"
+            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√<b>v̂</b><sub>t</sub> + ε) · "
+            "<b>m̂</b><sub>t</sub></b>");
         if (o.type == "adamw")
             f.symbolic += QStringLiteral("<br>(AdamW first decays θ: θ ← θ·(1 − η<sub>t</sub>·λ))");
         if (o.type == "nadam")
             f.symbolic = QStringLiteral(
                 "NAdam (Dozat 2016): Adam with a Nesterov look-ahead on m:<br>"
-                "θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√v̂<sub>t</sub> + ε) · "
+                "θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√<b>v̂</b><sub>t</sub> + ε) · "
                 "[μ<sub>t+1</sub>·m<sub>t</sub>/(1−Πμ<sub>1..t+1</sub>) + "
                 "(1−μ<sub>t</sub>)·g<sub>t</sub>/(1−Πμ<sub>1..t</sub>)]");
         if (o.type == "radam")
             f.symbolic += QStringLiteral(
-                "<br>RAdam: while ρ<sub>t</sub> ≤ 5 the step is η<sub>t</sub>·m̂<sub>t</sub> "
+                "<br>RAdam: while ρ<sub>t</sub> ≤ 5 the step is η<sub>t</sub>·<b>m̂</b><sub>t</sub> "
                 "(no v); after, it is multiplied by the rectification r<sub>t</sub>");
         for (int k = 0; k < 2; ++k) {
-            lines << QStringLiteral("<b>%1:</b> m̂ = %2 / %3 = %4; &nbsp; v̂ = %5 / %6 = %7")
+            lines << QStringLiteral(
+                         "<b>%1:</b> <b>m̂</b> = %2 / %3 = %4; &nbsp; <b>v̂</b> = %5 / %6 = %7")
                          .arg(axis[k], num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.v(k)),
                               num(c.bc2()), num(c.vhat(k)));
-            lines << QStringLiteral("&nbsp;&nbsp;&nbsp;eff. lr = %1 / (√%2 + %3) = <b>%4</b>; "
-                                    "&nbsp; Δθ = −%4 × m̂ ≈ %5 &nbsp;(actual %6)")
+            lines << QStringLiteral("&nbsp;&nbsp;&nbsp;eff. lr = %1 / (√%2 + %3) = <b>%4</b><br>"
+                                    "&nbsp;&nbsp;&nbsp;Δθ = −%4 × <b>m̂</b> ≈ %5 &nbsp;(actual %6)")
                          .arg(num(lr), num(c.vhat(k)), num(eps), num(c.eff(k)),
                               num(-c.eff(k) * c.mhat(k)), num(c.delta(k)));
         }
@@ -191,11 +193,12 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
             "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/u<sub>t</sub> · "
             "m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>)</b>");
         for (int k = 0; k < 2; ++k)
-            lines << QStringLiteral(
-                         "<b>%1:</b> eff. lr = %2 / %3 = <b>%4</b>; &nbsp; m̂ = %5 / %6 = %7; "
-                         "&nbsp; Δθ = %8")
-                         .arg(axis[k], num(lr), num(c.tensor("exp_inf", k)), num(c.eff(k)),
-                              num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.delta(k)));
+            lines
+                << QStringLiteral(
+                       "<b>%1:</b> eff. lr = %2 / %3 = <b>%4</b>; &nbsp; <b>m̂</b> = %5 / %6 = %7; "
+                       "&nbsp; Δθ = %8")
+                       .arg(axis[k], num(lr), num(c.tensor("exp_inf", k)), num(c.eff(k)),
+                            num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.delta(k)));
     } else if (o.type == "sgd") {
         const double mu = param(o, "momentum", 0);
         if (mu > 0) {

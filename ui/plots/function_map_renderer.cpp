@@ -204,11 +204,48 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-    p.fillRect(target, pal.color(QPalette::Window));
-    QFont font = p.font();
-    const Layout l = layout(target, font);
+    const Layout l = layout(target, p.font());
     ensureField(scene, l.plot.size().toSize());
+    if (m_cacheStatic && p.device()) {
+        // On screen the heatmap, contours, axes and colour bar change only with the view, so
+        // they are drawn once into an image; each frame blits it and strokes the paths on top.
+        const qreal dpr = p.device()->devicePixelRatioF();
+        const QString key =
+            m_field.key + QStringLiteral("|%1x%2@%3|%4|%5|%6")
+                              .arg(target.width())
+                              .arg(target.height())
+                              .arg(dpr)
+                              .arg(pal.color(QPalette::Window).name(), p.font().toString())
+                              .arg(scene.showStart);
+        if (key != m_staticKey) {
+            m_static = QImage((target.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+            m_static.setDevicePixelRatio(dpr);
+            QPainter sp(&m_static);
+            sp.setFont(p.font());
+            sp.setRenderHint(QPainter::Antialiasing, true);
+            sp.setRenderHint(QPainter::SmoothPixmapTransform, true);
+            const QRectF local(QPointF(0, 0), target.size());
+            drawStatic(sp, local, layout(local, p.font()), scene, pal);
+            m_staticKey = key;
+        }
+        p.drawImage(target.topLeft(), m_static);
+    } else {
+        drawStatic(p, target, l, scene, pal);
+    }
+    if (m_field.error.isEmpty() && !m_field.image.isNull()) {
+        p.save();
+        p.setClipRect(l.plot);
+        drawTraces(p, l, scene);
+        p.restore();
+        drawLegend(p, l, scene, pal);
+    }
+    p.restore();
+}
 
+void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const Layout& l,
+                                     const MapScene& scene, const QPalette& pal) {
+    p.fillRect(target, pal.color(QPalette::Window));
+    const QFont font = p.font();
     // Title: the function, its formula and constants.
     const FunctionInfo* info = findFunction(scene.problem.function);
     QString title =
@@ -231,7 +268,6 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     if (!m_field.error.isEmpty() || m_field.image.isNull()) {
         p.fillRect(l.plot, pal.color(QPalette::Mid));
         p.drawText(l.plot, Qt::AlignCenter, m_field.error);
-        p.restore();
         return;
     }
     p.drawImage(l.plot, m_field.image);
@@ -267,7 +303,6 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
         } catch (...) {
         }
     }
-    drawTraces(p, l, scene);
     p.restore();
 
     p.setPen(QPen(pal.color(QPalette::WindowText), 1));
@@ -275,8 +310,6 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     p.drawRect(l.plot);
     drawAxes(p, l, scene.view, pal);
     drawColorBar(p, l, pal);
-    drawLegend(p, l, scene, pal);
-    p.restore();
 }
 
 void FunctionMapRenderer::drawAxes(QPainter& p, const Layout& l, const QRectF& view,
@@ -349,17 +382,46 @@ void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScen
     QFontMetricsF fm(p.font());
     for (const MapTrace& t : scene.traces) {
         if (t.path.size() >= 2) {
+            // Points closer than a pixel to the last one drawn add nothing but stroking time (a
+            // noisy run hovering at its minimum piles up thousands of them).
             QPolygonF poly;
             poly.reserve(t.path.size());
-            for (const QPointF& w : t.path)
-                poly << toPixel(l.plot, scene.view, w);
-            // A dark halo keeps the colour readable on every part of the map.
-            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
-            p.drawPolyline(poly);
-            QPen pen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap,
-                     Qt::RoundJoin);
+            // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100
+            // pixels long would take forever, and nothing of it past the margin is visible.
+            const QRectF far = l.plot.adjusted(-4000, -4000, 4000, 4000);
+            auto pixel = [&](const QPointF& w) {
+                const QPointF q = toPixel(l.plot, scene.view, w);
+                if (!std::isfinite(q.x()) || !std::isfinite(q.y()))
+                    return far.center();
+                return QPointF(std::clamp(q.x(), far.left(), far.right()),
+                               std::clamp(q.y(), far.top(), far.bottom()));
+            };
+            for (const QPointF& w : t.path) {
+                const QPointF q = pixel(w);
+                if (poly.isEmpty() ||
+                    std::fabs(q.x() - poly.back().x()) + std::fabs(q.y() - poly.back().y()) >= 2.0)
+                    poly << q;
+            }
+            poly << pixel(t.path.back());
+            // A dark halo keeps the colour readable on every part of the map. Bevel joins: round
+            // ones cost a curve per vertex.
+            // Stroked in short pieces: the raster engine fills one long self-crossing outline
+            // (a noisy run circling its minimum) in time that grows much faster than its length.
+            auto strokeInPieces = [&]() {
+                constexpr int piece = 48;
+                for (int i = 0; i + 1 < poly.size(); i += piece)
+                    p.drawPolyline(poly.constData() + i, std::min<int>(piece + 1, poly.size() - i));
+            };
+            // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the
+            // cost.
+            p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
+            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin));
+            strokeInPieces();
+            p.setRenderHint(QPainter::Antialiasing, true);
+            QPen pen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine, Qt::FlatCap,
+                     Qt::BevelJoin);
             p.setPen(pen);
-            p.drawPolyline(poly);
+            strokeInPieces();
         }
         if (t.hasCurrent) {
             const QPointF c = toPixel(l.plot, scene.view, t.current);

@@ -32,6 +32,9 @@ public:
     void render(QPainter& painter, const QRectF& target, const MapScene& scene,
                 const QPalette& palette);
 
+    /// Keep the static layer (heatmap, contours, axes) in an image between frames (on screen).
+    void setCacheStatic(bool on) { m_cacheStatic = on; }
+
     /// "nice" tick positions covering [lo, hi], about `count` of them.
     static QVector<double> ticks(double lo, double hi, int count);
 
@@ -44,12 +47,17 @@ private:
         QString error;
     };
     void ensureField(const MapScene& scene, const QSize& pixels);
+    void drawStatic(QPainter& p, const QRectF& target, const Layout& l, const MapScene& scene,
+                    const QPalette& pal);
     void drawAxes(QPainter& p, const Layout& l, const QRectF& view, const QPalette& pal);
     void drawColorBar(QPainter& p, const Layout& l, const QPalette& pal);
     void drawTraces(QPainter& p, const Layout& l, const MapScene& scene);
     void drawLegend(QPainter& p, const Layout& l, const MapScene& scene, const QPalette& pal);
 
     Field m_field;
+    bool m_cacheStatic = false;
+    QImage m_static;
+    QString m_staticKey;
 };
 
 } // namespace optiscope

@@ -171,7 +171,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
             series = sc;
         } else {
             series = new QLineSeries;
-            QPen pen(s.color, s.width, s.style, Qt::RoundCap, Qt::RoundJoin);
+            QPen pen(s.color, s.width, s.style, Qt::FlatCap, Qt::BevelJoin);
             series->setPen(pen);
         }
         series->setName(s.name);
