@@ -29,7 +29,8 @@ const char* kSpecExample = R"({
 std::string withRun(const std::string& run,
                     const std::string& problem = R"({"function": "rosenbrock"})",
                     const std::string& steps = "100") {
-    return R"({"problem": )" + problem + R"(, "steps": )" + steps + R"(, "runs": [)" + run + "]}";
+    const std::string stepsKey = steps.empty() ? "" : R"(, "steps": )" + steps;
+    return R"({"problem": )" + problem + stepsKey + R"(, "runs": [)" + run + "]}";
 }
 
 std::string deepNesting(int depth) {
@@ -92,7 +93,8 @@ private slots:
                 "schedule": {"type": "reduce_on_plateau", "patience": 5}})",
             R"({"type": "network", "dataset": {"name": "spirals", "samples": 300, "noise": 0.2, "seed": 3},
                 "validation_split": 0.25, "model": {"hidden": [8, 8], "activation": "relu"},
-                "loss": "cross_entropy", "batch_size": 16, "epochs": 12, "seed": 4})"));
+                "loss": "cross_entropy", "batch_size": 16, "epochs": 12, "seed": 4})",
+            ""));
     }
     void roundTrip() {
         QFETCH(QString, json);
@@ -121,7 +123,10 @@ private slots:
         row("binary garbage", std::string("\x00\xff\xfe\x01garbage", 11), "", "not valid JSON");
         row("invalid utf-8", "{\"title\": \"\xc3\x28\"}", "", "not valid JSON");
         row("huge number", R"({"steps": 1e999})", "", "not valid JSON");
-        row("deep nesting", deepNesting(100000), "", "nested deeper than 32 levels");
+        std::string deepPath;
+        for (int i = 0; i < 31; ++i)
+            deepPath += "[0]";
+        row("deep nesting", deepNesting(100000), deepPath.c_str(), "nested deeper than 32 levels");
         row("duplicate key", R"({"steps": 10, "steps": 20})", "steps", "appears twice");
         row("not an object", "[1, 2, 3]", "", "must be an object");
         row("unknown top-level key",
@@ -183,7 +188,7 @@ private slots:
             "runs[0].optimizer.amsgrad", "must be true or false");
         row("nesterov without momentum",
             withRun(R"({"name": "A", "optimizer": {"type": "sgd", "nesterov": true}})"),
-            "runs[0].optimizer", "nesterov");
+            "runs[0].optimizer.nesterov", "requires momentum > 0");
         row("missing optimizer", withRun(R"({"name": "A"})"), "runs[0].optimizer", "is required");
         row("missing name", withRun(R"({"optimizer": {"type": "adam"}})"), "runs[0].name",
             "is required");
@@ -224,6 +229,8 @@ private slots:
                 adam,
                 R"({"type": "network", "dataset": {"name": "xor"}, "model": {"hidden": [100000000]}})"),
             "problem.model.hidden[0]", "must be in [1,");
+        row("steps on a network problem", withRun(adam, R"({"type": "network", "dataset": {"name": "xor"}})"), "steps",
+            "problem.epochs");
         row("unknown problem type", withRun(adam, R"({"type": "graph"})"), "problem.type",
             "must be one of");
     }

@@ -1,6 +1,7 @@
 // Function runs and the experiment runner: closed-loop agreement with PyTorch, twins, noise,
 // divergence, stop and pause from another thread.
 #include "core/experiment/experiment_io.h"
+#include "core/functions/test_function.h"
 #include "core/run/experiment_runner.h"
 #include "core/run/function_run.h"
 
@@ -45,9 +46,13 @@ std::string typeOfClass(const std::string& cls) {
 /// The experiment that reproduces a reference trajectory file closed-loop.
 Experiment experimentFromReference(const Json& ref) {
     Json exp;
-    exp["problem"] = {{"function", ref["function"]["name"]},
-                      {"params", ref["function"]["params"]},
-                      {"start", ref["start"]}};
+    const std::string function = ref["function"]["name"].get<std::string>();
+    Json constants = Json::object();
+    // Styblinski-Tang's reference lists its built-in ½ as a constant "s"; OptiScope fixes it.
+    for (const auto& [key, value] : ref["function"]["params"].items())
+        if (findParam(findFunction(function)->params, key))
+            constants[key] = value;
+    exp["problem"] = {{"function", function}, {"params", constants}, {"start", ref["start"]}};
     exp["steps"] = ref["n_steps"];
     const std::string type = typeOfClass(ref["optimizer"]["class"].get<std::string>());
     Json opt = {{"type", type}};

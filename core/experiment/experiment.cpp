@@ -1,5 +1,6 @@
 #include "core/experiment/experiment.h"
 
+#include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -12,6 +13,8 @@ Experiment Experiment::defaultExperiment() {
     e.title = "Adam with and without learning-rate decay on noisy Rosenbrock";
     e.problemType = ProblemType::Function;
     e.function.function = "rosenbrock";
+    if (const auto* info = findFunction("rosenbrock"))
+        e.function.params = ParamSet::defaults(info->params);
     e.function.start = Eigen::Vector2d(-1.5, 2.0);
     e.function.noise = NoiseConfig{2.0, 1};
     e.steps = 1500;

@@ -427,7 +427,9 @@ public:
             }
         }
         if (j.contains("steps")) {
-            if (auto v = number(j["steps"], "steps", 1, double(ExperimentLimits::maxSteps), true))
+            if (network)
+                error("steps", "applies to function problems; a network trains for problem.epochs");
+            else if (auto v = number(j["steps"], "steps", 1, double(ExperimentLimits::maxSteps), true))
                 e.steps = static_cast<long long>(*v);
         } else if (!network) {
             error("steps", "is required (number of optimizer updates)");

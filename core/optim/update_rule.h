@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace optiscope {
@@ -83,6 +84,13 @@ struct OptimizerInfo {
 const std::vector<OptimizerInfo>& optimizerCatalog();
 /// The catalog entry of `type`, or nullptr.
 const OptimizerInfo* findOptimizer(const std::string& type);
+
+/// Cross-field checks on top of the per-parameter ParamSpec checks (which this also runs on every
+/// value present): unknown parameters, and SGD's `nesterov` needing momentum > 0 and
+/// dampening == 0, as torch.optim.SGD requires. Returns {field, reason} pairs; empty when valid.
+/// An unknown `type` gives one pair {"type", reason}.
+std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std::string& type,
+                                                                      const ParamSet& params);
 
 /// Build a rule from a type and a parameter set already validated against its table (missing
 /// values take the table's defaults). Throws std::invalid_argument on an unknown type.

@@ -1,0 +1,49 @@
+// Helpers shared by the update rules' implementations (not part of the public interface).
+#pragma once
+
+#include "core/optim/update_rule.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace optiscope::detail {
+
+/// Checks the sizes of a step and, on the first step after construction without reset(),
+/// prepares the state for them.
+template <typename Scalar>
+void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index gradSize) {
+    if (paramSize != gradSize)
+        throw std::invalid_argument("update rule: gradient has " + std::to_string(gradSize) +
+                                    " entries for " + std::to_string(paramSize) + " parameters");
+    if (rule.effectiveLr().size() != paramSize) {
+        if (rule.stepCount() != 0)
+            throw std::invalid_argument("update rule: parameter count changed without reset()");
+        rule.reset(paramSize);
+    }
+}
+
+/// g = grad + wd * p as torch's grad.add(p, alpha=wd): one rounding, fma(p, wd, g). With wd == 0
+/// torch skips the add, and so do we (it would turn a -0 gradient into +0).
+template <typename Out, typename P, typename G>
+void coupledL2(Out& out, const P& params, const G& grad, double weightDecay) {
+    using Scalar = typename Out::Scalar;
+    if (weightDecay == 0.0) {
+        out = grad;
+        return;
+    }
+    const Scalar wd = static_cast<Scalar>(weightDecay);
+    out.resize(grad.size());
+    for (Eigen::Index i = 0; i < grad.size(); ++i)
+        out[i] = std::fma(params[i], wd, grad[i]);
+}
+
+/// max(a, b) that propagates NaN as torch.maximum / amax do (std::max would drop it).
+template <typename Scalar> Scalar maxNan(Scalar a, Scalar b) {
+    if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<Scalar>::quiet_NaN();
+    return a < b ? b : a;
+}
+
+} // namespace optiscope::detail
