@@ -1,6 +1,7 @@
 #include "app/cli/run_command.h"
 
 #include "app/cli/cli.h"
+#include "app/cli/network_command.h"
 #include "core/experiment/experiment_io.h"
 #include "core/io/atomic_file.h"
 #include "core/run/experiment_runner.h"
@@ -164,11 +165,8 @@ int runCommand(const std::vector<std::string>& args) {
         return kExitInvalid;
     }
     const Experiment& experiment = *parsed.experiment;
-    if (experiment.problemType != Experiment::ProblemType::Function) {
-        std::cerr << options.file
-                  << ": problem.type: network problems are not available in this build yet\n";
-        return kExitFailure;
-    }
+    if (experiment.problemType == Experiment::ProblemType::Network)
+        return runNetworkExperiment(experiment, options.file, options.outDir, options.quiet);
 
     std::error_code ec;
     std::filesystem::create_directories(options.outDir, ec);

@@ -1,0 +1,252 @@
+#include "app/cli/network_command.h"
+
+#include "app/cli/cli.h"
+#include "core/io/atomic_file.h"
+#include "core/nn/network_run.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace optiscope::cli {
+
+namespace {
+
+void appendNumber(std::string& out, double v) {
+    out += ',';
+    if (std::isfinite(v))
+        out += formatDouble(v);
+}
+
+/// Streams one run's two traces.
+struct NetworkTraces {
+    AtomicFile steps;
+    AtomicFile epochs;
+    std::string stepBuffer = "step,epoch,lr,loss\n";
+    bool headerDone = false;
+
+    NetworkTraces(const std::filesystem::path& dir, const std::string& slug)
+        : steps((dir / (slug + "-steps.csv")).string()),
+          epochs((dir / (slug + "-epochs.csv")).string()) {}
+
+    void step(const nn::StepRecord& r) {
+        stepBuffer += std::to_string(r.step) + "," + std::to_string(r.epoch);
+        appendNumber(stepBuffer, r.lr);
+        appendNumber(stepBuffer, r.loss);
+        stepBuffer += '\n';
+        if (stepBuffer.size() > (1u << 16)) {
+            steps.write(stepBuffer);
+            stepBuffer.clear();
+        }
+    }
+
+    void epoch(const nn::EpochRecord& r, const nn::Network<float>& network) {
+        if (!headerDone) {
+            std::string header = "epoch,lr,train_loss,train_acc,val_loss,val_acc";
+            for (const auto& t : network.tensors())
+                for (const char* q : {"p05", "p50", "p95"})
+                    header += ",eff_lr." + t.name + "." + q;
+            epochs.write(header + "\n");
+            headerDone = true;
+        }
+        std::string row = std::to_string(r.epoch);
+        for (double v : {r.lr, r.trainLoss, r.trainAccuracy, r.valLoss, r.valAccuracy})
+            appendNumber(row, v);
+        for (size_t i = 0; i < network.tensors().size(); ++i) {
+            const bool have = i < r.effLr.size();
+            appendNumber(row, have ? r.effLr[i].p05 : NAN);
+            appendNumber(row, have ? r.effLr[i].p50 : NAN);
+            appendNumber(row, have ? r.effLr[i].p95 : NAN);
+        }
+        epochs.write(row + "\n");
+    }
+
+    bool commit(std::string& error) {
+        steps.write(stepBuffer);
+        stepBuffer.clear();
+        if (!steps.commit()) {
+            error = steps.error();
+            return false;
+        }
+        if (!epochs.commit()) {
+            error = epochs.error();
+            return false;
+        }
+        return true;
+    }
+};
+
+struct NetworkOutcome {
+    RunInstance instance;
+    long long steps = 0;
+    long long epochs = 0;
+    bool diverged = false;
+    long long divergedAt = 0;
+    nn::EpochRecord last;
+    double seconds = 0.0;
+    std::string error;
+};
+
+std::string fmt(double v, const char* format) {
+    if (!std::isfinite(v))
+        return "n/a";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+std::string humanLine(const NetworkOutcome& r) {
+    char buf[512];
+    if (!r.error.empty())
+        std::snprintf(buf, sizeof buf, "%-28s failed: %s", r.instance.name.c_str(),
+                      r.error.c_str());
+    else if (r.diverged)
+        std::snprintf(buf, sizeof buf, "%-28s diverged at step %lld (epoch %lld)",
+                      r.instance.name.c_str(), r.divergedAt, r.epochs);
+    else
+        std::snprintf(buf, sizeof buf,
+                      "%-28s %lld epochs  train loss %s  val loss %s  val acc %s  %.2f s",
+                      r.instance.name.c_str(), r.epochs, fmt(r.last.trainLoss, "%.4g").c_str(),
+                      fmt(r.last.valLoss, "%.4g").c_str(),
+                      fmt(100.0 * r.last.valAccuracy, "%.1f%%").c_str(), r.seconds);
+    return buf;
+}
+
+nlohmann::ordered_json number(double v) {
+    return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr;
+}
+
+std::string summaryJson(const Experiment& e, const std::vector<NetworkOutcome>& outcomes) {
+    nlohmann::ordered_json j;
+    j["title"] = e.title;
+    j["problem"] = "network";
+    j["dataset"] = e.network.dataset.name;
+    j["epochs"] = e.network.epochs;
+    auto runs = nlohmann::ordered_json::array();
+    for (const auto& r : outcomes) {
+        nlohmann::ordered_json run;
+        run["name"] = r.instance.name;
+        run["steps_trace"] = r.instance.slug + "-steps.csv";
+        run["epochs_trace"] = r.instance.slug + "-epochs.csv";
+        run["no_decay_twin"] = r.instance.twin;
+        run["epochs_done"] = r.epochs;
+        run["steps_done"] = r.steps;
+        run["final_lr"] = number(r.last.lr);
+        run["final_train_loss"] = number(r.last.trainLoss);
+        run["final_train_acc"] = number(r.last.trainAccuracy);
+        run["final_val_loss"] = number(r.last.valLoss);
+        run["final_val_acc"] = number(r.last.valAccuracy);
+        run["diverged"] = r.diverged;
+        run["diverged_at_step"] = r.diverged ? nlohmann::ordered_json(r.divergedAt) : nullptr;
+        run["wall_time_s"] = r.seconds;
+        runs.push_back(run);
+    }
+    j["runs"] = runs;
+    return j.dump(2) + "\n";
+}
+
+} // namespace
+
+int runNetworkExperiment(const Experiment& experiment, const std::string& experimentFile,
+                         const std::string& outDir, bool quiet) {
+    nn::DataLocations where;
+    where.baseDir = std::filesystem::absolute(experimentFile).parent_path().string();
+    std::shared_ptr<const nn::DataSplit> data;
+    const std::vector<RunInstance> instances = expandRuns(experiment);
+    std::vector<std::unique_ptr<nn::NetworkTrainer>> trainers;
+    try {
+        data = nn::prepareNetworkData(experiment.network, where);
+        for (const auto& instance : instances)
+            trainers.push_back(nn::makeNetworkTrainer(experiment, instance, data));
+    } catch (const nn::DataError& e) {
+        std::cerr << experimentFile << ": problem.dataset: " << e.what() << "\n";
+        return kExitInvalid;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << experimentFile << ": problem: " << e.what() << "\n";
+        return kExitInvalid;
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(outDir, ec);
+    if (ec || !std::filesystem::is_directory(outDir)) {
+        std::cerr << outDir
+                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
+                  << "\n";
+        return kExitFailure;
+    }
+    const std::filesystem::path dir(outDir);
+    std::vector<std::unique_ptr<NetworkTraces>> traces;
+    for (const auto& instance : instances) {
+        traces.push_back(std::make_unique<NetworkTraces>(dir, instance.slug));
+        if (!traces.back()->steps.open() || !traces.back()->epochs.open()) {
+            std::cerr << (traces.back()->steps.error().empty() ? traces.back()->epochs.error()
+                                                               : traces.back()->steps.error())
+                      << "\n";
+            return kExitFailure;
+        }
+    }
+
+    std::vector<NetworkOutcome> outcomes(instances.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i = next++; i < instances.size(); i = next++) {
+            NetworkOutcome& out = outcomes[i];
+            out.instance = instances[i];
+            nn::NetworkTrainer& trainer = *trainers[i];
+            NetworkTraces& trace = *traces[i];
+            trainer.onStep = [&trace](const nn::StepRecord& r) { trace.step(r); };
+            trainer.onEpoch = [&](const nn::EpochRecord& r) {
+                trace.epoch(r, trainer.network());
+                out.last = r;
+            };
+            try {
+                trainer.run();
+            } catch (const std::exception& e) {
+                out.error = e.what();
+            }
+            out.steps = trainer.stepsDone();
+            out.epochs = trainer.epochsDone();
+            out.diverged = trainer.diverged();
+            out.divergedAt = trainer.divergedAt();
+            out.seconds = trainer.elapsedSeconds();
+        }
+    };
+    // Runs are independent (each owns its network, optimizer and shuffling), so running them
+    // side by side changes no number.
+    const size_t workers =
+        std::min<size_t>(instances.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < workers; ++w)
+        pool.emplace_back(work);
+    for (auto& t : pool)
+        t.join();
+
+    int status = kExitOk;
+    for (size_t i = 0; i < instances.size(); ++i) {
+        std::string error;
+        if (!outcomes[i].error.empty()) {
+            std::cerr << outcomes[i].instance.name << ": " << outcomes[i].error << "\n";
+            status = kExitFailure;
+        } else if (!traces[i]->commit(error)) {
+            std::cerr << error << "\n";
+            status = kExitFailure;
+        }
+    }
+    std::string error;
+    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
+                             &error)) {
+        std::cerr << error << "\n";
+        status = kExitFailure;
+    }
+    if (!quiet)
+        for (const auto& r : outcomes)
+            std::cout << humanLine(r) << "\n";
+    return status;
+}
+
+} // namespace optiscope::cli

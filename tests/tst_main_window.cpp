@@ -1,0 +1,208 @@
+// The main window renders with runs on it, and open/save round-trips an experiment.
+#include "core/experiment/experiment_io.h"
+#include "core/optim/update_rule.h"
+#include "ui/export_controller.h"
+#include "ui/function_view.h"
+#include "ui/inspector_panel.h"
+#include "ui/main_window.h"
+#include "ui/run_controller.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QSet>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace optiscope;
+
+namespace {
+
+int distinctColors(const QImage& image) {
+    QSet<QRgb> colors;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2)
+            colors.insert(image.pixel(x, y));
+    return int(colors.size());
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void rendersWithRuns_data();
+    void rendersWithRuns();
+    void clickSetsTheStart();
+    void inspectorShowsTheFormula();
+    void openSaveRoundTrip();
+    void openReportsInvalidFiles();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    // Keep the user's settings out of it.
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("settings"));
+    QApplication::setOrganizationName("OptiScopeTest");
+    QApplication::setApplicationName("tst_main_window");
+}
+
+void TestMainWindow::rendersWithRuns_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1366x768") << QSize(1366, 768);
+    QTest::newRow("1600x1000") << QSize(1600, 1000);
+}
+
+void TestMainWindow::rendersWithRuns() {
+    QFETCH(QSize, size);
+    MainWindow window;
+    window.resize(size);
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    window.controller()->setSpeed(0);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->allFinished(), 20000);
+    QTest::qWait(300); // throttled repaints
+    QCOMPARE(window.controller()->tracks().size(), size_t(2));
+    for (const RunTrack& t : window.controller()->tracks())
+        QCOMPARE(t.latest.step, 1500LL);
+
+    const QImage shot = window.grab().toImage();
+    QVERIFY(shot.width() >= size.width() * 0.9);
+    const QString path =
+        m_dir.filePath(QStringLiteral("window-%1x%2.png").arg(size.width()).arg(size.height()));
+    QVERIFY(shot.save(path));
+    const QByteArray shots = qgetenv("OPTISCOPE_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        shot.save(QString::fromLocal8Bit(shots) + "/" + QFileInfo(path).fileName());
+    QVERIFY2(distinctColors(shot) > 200, qPrintable(QString::number(distinctColors(shot))));
+    // The map really shows the trajectories: the run's colour is on it.
+    const QImage map = window.functionView()->grab().toImage();
+    const QColor runColour = window.controller()->tracks()[0].color;
+    int hits = 0;
+    for (int y = 0; y < map.height(); ++y)
+        for (int x = 0; x < map.width(); ++x) {
+            const QColor c(map.pixel(x, y));
+            if (std::abs(c.red() - runColour.red()) + std::abs(c.green() - runColour.green()) +
+                    std::abs(c.blue() - runColour.blue()) <
+                24)
+                ++hits;
+        }
+    QVERIFY2(hits > 50, qPrintable(QString::number(hits)));
+    // Everything fits: the window is not larger than asked.
+    QVERIFY(window.width() <= size.width());
+    QVERIFY(window.height() <= size.height());
+}
+
+void TestMainWindow::inspectorShowsTheFormula() {
+    MainWindow window;
+    window.resize(1600, 1000);
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    window.controller()->setSpeed(0);
+    window.show();
+    window.showInspector();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->allFinished(), 20000);
+    QTest::qWait(200);
+    // The formula label shows Adam's rule with this step's numbers (t = 1500, 1 − β2^t, ...).
+    QString text;
+    for (QLabel* label : window.inspector()->findChildren<QLabel*>())
+        text += label->text() + "\n";
+    QVERIFY2(text.contains("t = 1500"), qPrintable(text));
+    QVERIFY2(text.contains("m̂"), qPrintable(text));
+    QVERIFY2(text.contains(QString::number(1.0 / (1.0 - 0.999), 'g', 4)), qPrintable(text));
+    const double bc2 = 1 - std::pow(0.999, 1500);
+    QVERIFY2(text.contains(QString::number(bc2, 'g', 4)), qPrintable(text));
+    const QByteArray shots = qgetenv("OPTISCOPE_SCREENSHOT_DIR");
+    if (!shots.isEmpty())
+        window.grab().save(QString::fromLocal8Bit(shots) + "/inspector.png");
+}
+
+void TestMainWindow::clickSetsTheStart() {
+    MainWindow window;
+    window.resize(1366, 768);
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    FunctionView* map = window.functionView();
+    const Eigen::Vector2d before = window.controller()->experiment().function.start;
+    QTest::mouseClick(map, Qt::LeftButton, {}, QPoint(map->width() / 2, map->height() / 2));
+    const Eigen::Vector2d after = window.controller()->experiment().function.start;
+    QVERIFY(after != before);
+    QVERIFY(map->view().contains(QPointF(after.x(), after.y())));
+    // Every run restarts from there.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->tracks()[0].samples.empty(), 5000);
+    QCOMPARE(window.controller()->tracks()[0].samples.front().x, after.x());
+    QCOMPARE(window.controller()->tracks()[1].samples.front().y, after.y());
+}
+
+void TestMainWindow::openSaveRoundTrip() {
+    Experiment e = Experiment::defaultExperiment();
+    RunConfig sgd;
+    sgd.name = "SGD momentum";
+    sgd.optimizer.type = "sgd";
+    sgd.optimizer.params = ParamSet::defaults(findOptimizer("sgd")->params);
+    sgd.optimizer.params.set("lr", 1e-3);
+    sgd.optimizer.params.set("momentum", 0.9);
+    sgd.color = "#00aa88";
+    sgd.visible = false;
+    e.runs.push_back(sgd);
+    e.function.start = Eigen::Vector2d(0.5, -0.25);
+
+    MainWindow first;
+    first.setExperiment(e, QString());
+    // Change Adam's beta2 through the controller, as the editor does.
+    RunConfig adam = first.controller()->experiment().runs[0];
+    adam.optimizer.params.set("betas", std::vector<double>{0.9, 0.99});
+    first.controller()->setRun(0, adam);
+    const QString path = m_dir.filePath("round-trip.json");
+    QString error;
+    QVERIFY2(first.saveFile(path, &error), qPrintable(error));
+    QCOMPARE(first.filePath(), path);
+
+    MainWindow second;
+    QVERIFY2(second.openFile(path, &error), qPrintable(error));
+    const Experiment& back = second.controller()->experiment();
+    QCOMPARE(QString::fromStdString(experimentToJson(back)),
+             QString::fromStdString(experimentToJson(first.controller()->experiment())));
+    QVERIFY(back == first.controller()->experiment());
+    // Saving what was opened writes the same bytes.
+    const QString again = m_dir.filePath("round-trip-2.json");
+    QVERIFY2(second.saveFile(again, &error), qPrintable(error));
+    QFile a(path), b(again);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    QCOMPARE(a.readAll(), b.readAll());
+    QCOMPARE(back.runs[0].optimizer.params.list("betas")[1], 0.99);
+    QCOMPARE(back.runs[1].color, std::string("#00aa88"));
+    QVERIFY(!back.runs[1].visible);
+    QCOMPARE(second.controller()->tracks().size(), size_t(3)); // Adam, its twin, SGD
+}
+
+void TestMainWindow::openReportsInvalidFiles() {
+    const QString path = m_dir.filePath("bad.json");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"format": "optiscope-experiment", "version": 1, "problem": {"type": "function",
+        "function": "rosenbrock"}, "steps": 10, "runs": [{"name": "A", "optimizer": {"type":
+        "adam", "betas": [0.9, 1.2]}}]})");
+    f.close();
+    MainWindow window;
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    const Experiment before = window.controller()->experiment();
+    QString error;
+    QVERIFY(!window.openFile(path, &error));
+    QVERIFY2(error.contains("bad.json") && error.contains("runs[0].optimizer.betas[1]"),
+             qPrintable(error));
+    QVERIFY(window.controller()->experiment() == before); // nothing replaced
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,271 @@
+// The run worker and controller: batches arrive, stop and pause are honoured, stale generations
+// are dropped, and changing one run restarts that run only.
+#include "core/optim/update_rule.h"
+#include "ui/run_controller.h"
+#include "ui/run_worker.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <map>
+#include <memory>
+
+using namespace optiscope;
+
+namespace {
+
+Experiment smallExperiment(long long steps) {
+    Experiment e = Experiment::defaultExperiment();
+    e.steps = steps;
+    return e;
+}
+
+RunConfig runOf(const std::string& type, double lr) {
+    RunConfig r;
+    r.name = type;
+    r.optimizer.type = type;
+    r.optimizer.params = ParamSet::defaults(findOptimizer(type)->params);
+    r.optimizer.params.set("lr", lr);
+    return r;
+}
+
+// A worker in its own thread, shut down like the controller does.
+struct WorkerThread {
+    QThread thread;
+    RunWorker* worker = new RunWorker;
+    WorkerThread() {
+        worker->moveToThread(&thread);
+        QObject::connect(&thread, &QThread::started, worker, &RunWorker::begin);
+        QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+        thread.start();
+    }
+    ~WorkerThread() {
+        worker->requestStop();
+        thread.quit();
+        thread.wait();
+    }
+    void load(const Experiment& e, std::vector<RunJob> jobs) {
+        auto exp = std::make_shared<const Experiment>(e);
+        QMetaObject::invokeMethod(
+            worker, [w = worker, exp, jobs]() { w->load(exp, jobs); }, Qt::QueuedConnection);
+    }
+};
+
+std::vector<RunJob> jobsFor(const Experiment& e, std::uint64_t firstGeneration) {
+    std::vector<RunJob> jobs;
+    for (const RunInstance& inst : expandRuns(e))
+        jobs.push_back({firstGeneration++, inst});
+    return jobs;
+}
+
+} // namespace
+
+class TestRunWorker : public QObject {
+    Q_OBJECT
+private slots:
+    void workerProducesBatches();
+    void workerStopsOnRequest();
+    void pausedWorkerHoldsStill();
+    void everyOptimizerRuns_data();
+    void everyOptimizerRuns();
+    void staleGenerationDropped();
+    void changingAHyperparameterRestartsOnlyThatRun();
+    void budgetBoundsMemory();
+};
+
+void TestRunWorker::workerProducesBatches() {
+    WorkerThread wt;
+    const Experiment e = smallExperiment(1500);
+    wt.worker->setSpeed(0);
+    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    wt.load(e, jobsFor(e, 1));
+    std::map<std::uint64_t, std::vector<RunSample>> rows;
+    std::map<std::uint64_t, bool> finished;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&]() {
+            while (!spy.isEmpty()) {
+                const auto batch = spy.takeFirst().at(0).value<RunBatch>();
+                for (const RunProgress& p : batch.runs) {
+                    for (const RunSample& s : p.samples)
+                        rows[p.generation].push_back(s);
+                    finished[p.generation] = p.finished;
+                }
+            }
+            return finished.size() == 2 && finished[1] && finished[2];
+        }(),
+        20000);
+    for (std::uint64_t g : {1, 2}) {
+        const auto& r = rows[g];
+        QCOMPARE(r.size(), size_t(1501)); // row 0 .. row 1500, each once
+        for (size_t i = 0; i < r.size(); ++i)
+            QCOMPARE(r[i].step, (long long)i);
+        QVERIFY(r.back().state.size() > 0);
+    }
+    // The twin has a constant lr, the decayed run does not.
+    QCOMPARE(rows[2].back().lr, 0.1);
+    QVERIFY(rows[1].back().lr < 0.1 * 0.7 * 0.7 * 0.7 * 0.7);
+}
+
+void TestRunWorker::workerStopsOnRequest() {
+    WorkerThread wt;
+    const Experiment e = smallExperiment(50'000'000); // far more than a test can wait for
+    wt.worker->setSpeed(0);
+    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    wt.load(e, jobsFor(e, 1));
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 3, 5000);
+    wt.worker->requestStop();
+    QTest::qWait(300); // let a batch already queued arrive
+    const int after = int(spy.count());
+    QTest::qWait(500);
+    QCOMPARE(int(spy.count()), after);
+    // The loop must have left its slice: the thread quits at once.
+    wt.thread.quit();
+    QVERIFY(wt.thread.wait(2000));
+}
+
+void TestRunWorker::pausedWorkerHoldsStill() {
+    WorkerThread wt;
+    const Experiment e = smallExperiment(1000);
+    wt.worker->setPaused(true);
+    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    wt.load(e, jobsFor(e, 1));
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 5000); // row 0 is reported
+    QTest::qWait(300);
+    long long maxStep = 0;
+    for (const auto& args : spy)
+        for (const RunProgress& p : args.at(0).value<RunBatch>().runs)
+            maxStep = std::max(maxStep, p.latest.step);
+    QCOMPARE(maxStep, 0LL);
+    // One single step moves every run by exactly one update.
+    spy.clear();
+    wt.worker->requestSingleStep();
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 5000);
+    const RunBatch b = spy.takeFirst().at(0).value<RunBatch>();
+    QCOMPARE(b.runs.size(), size_t(2));
+    for (const RunProgress& p : b.runs)
+        QCOMPARE(p.latest.step, 1LL);
+}
+
+void TestRunWorker::everyOptimizerRuns_data() {
+    QTest::addColumn<QString>("type");
+    for (const OptimizerInfo& info : optimizerCatalog())
+        QTest::newRow(info.type.c_str()) << QString::fromStdString(info.type);
+}
+
+void TestRunWorker::everyOptimizerRuns() {
+    QFETCH(QString, type);
+    RunController controller;
+    Experiment e = smallExperiment(200);
+    e.runs = {runOf(type.toStdString(), 1e-3)};
+    controller.setSpeed(0);
+    controller.setExperiment(e);
+    QSignalSpy failed(&controller, &RunController::runFailed);
+    controller.play();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 20000);
+    QCOMPARE(failed.count(), 0);
+    const RunTrack& t = controller.tracks().at(0);
+    QCOMPARE(t.samples.size(), size_t(201));
+    QVERIFY(!t.layout.tensors.empty() || !t.layout.scalars.empty());
+    QVERIFY(std::isfinite(t.samples.back().effLrX));
+}
+
+void TestRunWorker::staleGenerationDropped() {
+    RunController controller;
+    controller.setExperiment(smallExperiment(100));
+    QSignalSpy updated(&controller, &RunController::tracksUpdated);
+    QTRY_VERIFY_WITH_TIMEOUT(updated.count() >= 1, 5000); // row 0 of each run
+    const auto before = controller.tracks();
+    updated.clear();
+
+    RunBatch stale;
+    RunProgress p;
+    p.generation = 987654; // never handed out
+    p.samples.push_back(RunSample{});
+    p.latest.step = 42;
+    stale.runs.push_back(p);
+    controller.acceptBatch(stale);
+    QCOMPARE(updated.count(), 0);
+    for (size_t i = 0; i < before.size(); ++i) {
+        QCOMPARE(controller.tracks()[i].samples.size(), before[i].samples.size());
+        QCOMPARE(controller.tracks()[i].latest.step, before[i].latest.step);
+    }
+
+    // After a reset, batches of the old generations are stale too.
+    const std::uint64_t old = controller.tracks()[0].generation;
+    controller.reset();
+    QVERIFY(controller.tracks()[0].generation != old);
+    RunBatch late;
+    RunProgress q;
+    q.generation = old;
+    q.latest.step = 99;
+    RunSample s;
+    s.step = 99;
+    q.samples.push_back(s);
+    late.runs.push_back(q);
+    controller.acceptBatch(late);
+    for (const RunSample& row : controller.tracks()[0].samples)
+        QVERIFY(row.step != 99);
+}
+
+void TestRunWorker::changingAHyperparameterRestartsOnlyThatRun() {
+    RunController controller;
+    Experiment e = smallExperiment(300);
+    e.runs = {runOf("adam", 0.05), runOf("sgd", 1e-3)};
+    controller.setSpeed(0);
+    controller.setExperiment(e);
+    controller.play();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 20000);
+    const RunTrack adamBefore = controller.tracks()[0];
+    const RunTrack sgdBefore = controller.tracks()[1];
+    QCOMPARE(adamBefore.samples.size(), size_t(301));
+
+    RunConfig sgd = controller.experiment().runs[1];
+    sgd.optimizer.params.set("lr", 2e-3);
+    controller.setRun(1, sgd);
+    // Run 0 untouched: same generation, same rows; run 1 starts over under a new generation.
+    QCOMPARE(controller.tracks()[0].generation, adamBefore.generation);
+    QCOMPARE(controller.tracks()[0].samples.size(), size_t(301));
+    QVERIFY(controller.tracks()[1].generation != sgdBefore.generation);
+    QVERIFY(controller.tracks()[1].samples.empty());
+
+    controller.play();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        controller.tracks()[1].finished && controller.tracks()[1].samples.size() == 301, 20000);
+    QCOMPARE(controller.tracks()[0].generation, adamBefore.generation);
+    const RunTrack& adamAfter = controller.tracks()[0];
+    for (size_t i = 0; i < adamAfter.samples.size(); ++i) {
+        QCOMPARE(adamAfter.samples[i].x, adamBefore.samples[i].x);
+        QCOMPARE(adamAfter.samples[i].y, adamBefore.samples[i].y);
+    }
+    // The sgd run really changed: twice the lr moves it differently.
+    QVERIFY(controller.tracks()[1].samples.back().x != sgdBefore.samples.back().x);
+
+    // Cosmetic changes (name, colour) restart nothing.
+    RunConfig renamed = controller.experiment().runs[0];
+    renamed.name = "Adam, renamed";
+    renamed.color = "#123456";
+    const std::uint64_t g0 = controller.tracks()[0].generation;
+    controller.setRun(0, renamed);
+    QCOMPARE(controller.tracks()[0].generation, g0);
+    QCOMPARE(controller.tracks()[0].samples.size(), size_t(301));
+}
+
+void TestRunWorker::budgetBoundsMemory() {
+    // 10^6 steps: the stride keeps the history at most ~8k rows per run.
+    RunController controller;
+    Experiment e = smallExperiment(1'000'000);
+    controller.setSpeed(0);
+    controller.setExperiment(e);
+    controller.play();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 120000);
+    QCOMPARE(controller.stride(), displayStride(1'000'000));
+    for (const RunTrack& t : controller.tracks()) {
+        QVERIFY(t.samples.size() <= 8192 + 2 + 64);
+        QCOMPARE(t.samples.back().step, 1'000'000LL);
+        QCOMPARE(t.samples.front().step, 0LL);
+    }
+}
+
+QTEST_MAIN(TestRunWorker)
+#include "tst_run_worker.moc"

@@ -1,0 +1,39 @@
+// The charts beside the map: loss, learning rate, effective lr for x and for y (each run with its
+// dashed no-decay twin) and the ratio eff. lr (decay)/(no decay) against the schedule factor.
+// Redraws at most every ~80 ms, however fast batches arrive.
+#pragma once
+
+#include "ui/plot_builders.h"
+
+#include <QWidget>
+
+class QTimer;
+
+namespace optiscope {
+
+class LineChart;
+class RunController;
+
+class ChartsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ChartsPanel(RunController* controller, QWidget* parent = nullptr);
+
+signals:
+    /// The user asked for the export menu of a plot at `globalPos`.
+    void contextMenuRequested(optiscope::PlotKind kind, const QPoint& globalPos);
+
+private:
+    void scheduleUpdate();
+    void updateCharts();
+
+    RunController* m_controller;
+    LineChart* m_loss;
+    LineChart* m_lr;
+    LineChart* m_effX;
+    LineChart* m_effY;
+    LineChart* m_ratio;
+    QTimer* m_throttle;
+};
+
+} // namespace optiscope

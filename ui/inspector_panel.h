@@ -1,0 +1,44 @@
+// The inspector: for the selected run and step, θ, g, m, v, m̂, v̂, the bias corrections, the
+// effective lr and the step taken, beside the optimizer's update formula with those numbers filled
+// in and its averaging windows. A slider steps through the kept rows; "live" follows the run.
+#pragma once
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QTableWidget;
+
+namespace optiscope {
+
+class RunController;
+
+class InspectorPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectorPanel(RunController* controller, QWidget* parent = nullptr);
+
+    /// Inspect the track of `configIndex` (its twin if `twin`).
+    void setRun(int configIndex, bool twin);
+
+private:
+    void rebuildChoices();
+    void refresh();
+    void showRow(int row);
+
+    RunController* m_controller;
+    QComboBox* m_run;
+    QSlider* m_slider;
+    QSpinBox* m_stepBox;
+    QCheckBox* m_live;
+    QLabel* m_stepLabel;
+    QTableWidget* m_table;
+    QLabel* m_formula;
+    QLabel* m_numbers;
+    QLabel* m_windows;
+};
+
+} // namespace optiscope

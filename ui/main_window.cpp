@@ -1,0 +1,365 @@
+#include "ui/main_window.h"
+
+#include "core/experiment/experiment_io.h"
+#include "ui/charts_panel.h"
+#include "ui/export_controller.h"
+#include "ui/function_view.h"
+#include "ui/inspector_panel.h"
+#include "ui/play_bar.h"
+#include "ui/run_controller.h"
+#include "ui/run_editor_panel.h"
+#include "ui/run_list_panel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace optiscope {
+
+namespace {
+
+QScrollArea* scrolling(QWidget* w) {
+    auto* area = new QScrollArea;
+    area->setWidget(w);
+    area->setWidgetResizable(true);
+    area->setFrameShape(QFrame::NoFrame);
+    area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    return area;
+}
+
+constexpr int kMaxRecent = 8;
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_controller(new RunController(this)), m_mapThrottle(new QTimer(this)) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+    m_map = new FunctionView;
+    m_charts = new ChartsPanel(m_controller);
+    auto* chartsScroll = scrolling(m_charts);
+    m_charts->setMinimumSize(460, 640);
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    splitter->setObjectName(QStringLiteral("mapChartsSplitter"));
+    splitter->addWidget(m_map);
+    splitter->addWidget(chartsScroll);
+    splitter->setStretchFactor(0, 5);
+    splitter->setStretchFactor(1, 6);
+    splitter->setChildrenCollapsible(false);
+    setCentralWidget(splitter);
+
+    m_runList = new RunListPanel(m_controller);
+    m_editor = new RunEditorPanel(m_controller);
+    auto* runsSplit = new QSplitter(Qt::Vertical);
+    runsSplit->setObjectName(QStringLiteral("runsSplitter"));
+    runsSplit->addWidget(m_runList);
+    auto* editorScroll = scrolling(m_editor);
+    editorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    runsSplit->addWidget(editorScroll);
+    runsSplit->setStretchFactor(0, 1);
+    runsSplit->setStretchFactor(1, 3);
+    m_runsDock = new QDockWidget(tr("Runs"), this);
+    m_runsDock->setObjectName(QStringLiteral("runsDock"));
+    m_runsDock->setWidget(runsSplit);
+    addDockWidget(Qt::LeftDockWidgetArea, m_runsDock);
+
+    m_inspector = new InspectorPanel(m_controller);
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(scrolling(m_inspector));
+    addDockWidget(Qt::LeftDockWidgetArea, m_inspectorDock);
+    tabifyDockWidget(m_runsDock, m_inspectorDock);
+    m_runsDock->raise();
+    QTimer::singleShot(0, this, [this]() {
+        if (!m_restoredState)
+            resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
+    });
+
+    m_playBar = new PlayBar(m_controller, this);
+    addToolBar(Qt::TopToolBarArea, m_playBar);
+    m_exporter = new ExportController(m_controller, m_map, this);
+    buildMenus();
+    statusBar()->showMessage(tr("Click the map to set the start point · wheel to zoom · "
+                                "right-drag to pan"));
+
+    m_mapThrottle->setSingleShot(true);
+    m_mapThrottle->setInterval(30);
+    connect(m_mapThrottle, &QTimer::timeout, this, &MainWindow::refreshMap);
+    auto mapSoon = [this]() {
+        if (!m_mapThrottle->isActive())
+            m_mapThrottle->start();
+    };
+    connect(m_controller, &RunController::tracksUpdated, this, mapSoon);
+    connect(m_controller, &RunController::experimentChanged, this, [this, mapSoon]() {
+        if (!m_loading) {
+            m_modified = true;
+            refreshTitle();
+        }
+        mapSoon();
+    });
+    connect(m_controller, &RunController::runFailed, this,
+            [this](const QString& msg) { showStatus(tr("Run failed: %1").arg(msg)); });
+    connect(m_map, &FunctionView::startPicked, m_controller, &RunController::setStart);
+    connect(m_map, &FunctionView::contextMenuAt, this, [this](const QPoint& pos) {
+        m_exporter->showContextMenu(PlotKind::Trajectories, pos);
+    });
+    connect(m_charts, &ChartsPanel::contextMenuRequested, m_exporter,
+            &ExportController::showContextMenu);
+    connect(m_exporter, &ExportController::message, this, &MainWindow::showStatus);
+    connect(m_runList, &RunListPanel::selectionChanged, this, [this](int config, bool twin) {
+        m_editor->setCurrentRun(config);
+        m_inspector->setRun(config, twin);
+    });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // First launch: large, but never larger than the screen (1366×768 included).
+        const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1366, 768);
+        resize(std::min(1500, avail.width() - 20), std::min(940, avail.height() - 40));
+        move(avail.topLeft() + QPoint(10, 10));
+    }
+    m_restoredState = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_playBar->setSpeedIndex(settings.value(QStringLiteral("play/speed"), 6).toInt());
+    refreshRecentMenu();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New (default experiment)"), QKeySequence::New, this, [this]() {
+        if (maybeSave())
+            setExperiment(Experiment::defaultExperiment(), QString());
+    });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    file->addSeparator();
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    for (PlotKind kind : allPlotKinds()) {
+        QMenu* sub = exportMenu->addMenu(plotKindTitle(kind));
+        m_exporter->addPlotActions(sub, kind);
+    }
+    exportMenu->addSeparator();
+    exportMenu->addAction(tr("Traces as &CSV…"), m_exporter, &ExportController::exportTraces);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_playBar->playAction());
+    run->addAction(m_playBar->stepAction());
+    run->addAction(m_playBar->resetAction());
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_runsDock->toggleViewAction());
+    view->addAction(m_inspectorDock->toggleViewAction());
+    view->addAction(m_playBar->toggleViewAction());
+    view->addSeparator();
+    view->addAction(tr("Reset map &view"), this,
+                    [this]() { m_map->setView(defaultMapView(m_controller->experiment())); });
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this]() {
+        QMessageBox::information(
+            this, tr("Keyboard shortcuts"),
+            tr("Space: play / pause\n→: one step\nR: reset\nCtrl+O / Ctrl+S: open / save\n\n"
+               "Map: click or drag to set the start point, wheel to zoom, right or middle drag "
+               "(or Shift+drag) to pan, double-click to reset the view, right-click to export."));
+    });
+    help->addAction(tr("&About OptiScope"), this, [this]() {
+        QMessageBox::about(this, tr("About OptiScope"),
+                           tr("<b>OptiScope</b><br>Watch gradient-descent optimizers move over 2D "
+                              "functions, and see how Adam's effective per-parameter learning "
+                              "rate η<sub>t</sub>/(√v̂<sub>t</sub>+ε) evolves with and without "
+                              "learning-rate decay."));
+    });
+}
+
+void MainWindow::setExperiment(const Experiment& experiment, const QString& filePath) {
+    m_loading = true;
+    m_filePath = filePath;
+    m_controller->setExperiment(experiment);
+    m_map->setHome(defaultMapView(experiment), true);
+    m_functionShown = experiment.function.function;
+    m_runList->select(experiment.runs.empty() ? -1 : 0, false);
+    m_modified = false;
+    m_loading = false;
+    refreshTitle();
+    refreshMap();
+    m_controller->play();
+}
+
+bool MainWindow::openFile(const QString& path, QString* error) {
+    const ExperimentParseResult result = loadExperiment(path.toStdString());
+    if (!result.ok()) {
+        if (error)
+            *error =
+                QString::fromStdString(result.messages(QFileInfo(path).fileName().toStdString()));
+        return false;
+    }
+    if (result.experiment->problemType != Experiment::ProblemType::Function) {
+        if (error)
+            *error = tr("%1: network problems are not shown in this window yet; run them with "
+                        "optiscope-cli")
+                         .arg(QFileInfo(path).fileName());
+        return false;
+    }
+    setExperiment(*result.experiment, path);
+    addRecent(path);
+    return true;
+}
+
+bool MainWindow::saveFile(const QString& path, QString* error) {
+    std::string why;
+    if (!saveExperiment(m_controller->experiment(), path.toStdString(), &why)) {
+        if (error)
+            *error = QString::fromStdString(why);
+        return false;
+    }
+    m_filePath = path;
+    m_modified = false;
+    addRecent(path);
+    refreshTitle();
+    return true;
+}
+
+void MainWindow::open() {
+    if (!maybeSave())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"),
+                                                      QFileInfo(m_filePath).absolutePath(),
+                                                      tr("Experiments (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openFile(path, &error))
+        QMessageBox::warning(this, tr("Cannot open the experiment"), error);
+}
+
+bool MainWindow::save() {
+    if (m_filePath.isEmpty())
+        return saveAs();
+    QString error;
+    if (!saveFile(m_filePath, &error)) {
+        QMessageBox::warning(this, tr("Cannot save"), error);
+        return false;
+    }
+    showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(m_filePath)));
+    return true;
+}
+
+bool MainWindow::saveAs() {
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save experiment"),
+        m_filePath.isEmpty() ? QStringLiteral("experiment.json") : m_filePath,
+        tr("Experiments (*.json)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        path += QStringLiteral(".json");
+    m_filePath = path;
+    return save();
+}
+
+bool MainWindow::maybeSave() {
+    if (!m_modified)
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Unsaved changes"), tr("Save the changes to this experiment first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Save)
+        return save();
+    return true;
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("files/recent")).toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("files/recent"), recent);
+    refreshRecentMenu();
+}
+
+void MainWindow::refreshRecentMenu() {
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
+    for (const QString& path : recent) {
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path]() {
+                            if (!maybeSave())
+                                return;
+                            QString error;
+                            if (!openFile(path, &error))
+                                QMessageBox::warning(this, tr("Cannot open the experiment"), error);
+                        })
+            ->setToolTip(path);
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::refreshTitle() {
+    const QString name =
+        m_filePath.isEmpty() ? tr("default experiment") : QFileInfo(m_filePath).fileName();
+    setWindowTitle(QStringLiteral("%1%2 — OptiScope").arg(name, m_modified ? "*" : ""));
+}
+
+void MainWindow::refreshMap() {
+    const Experiment& e = m_controller->experiment();
+    if (e.function.function != m_functionShown) {
+        m_functionShown = e.function.function;
+        m_map->setHome(defaultMapView(e), true);
+    }
+    m_map->setScene(buildMapScene(e, m_controller->tracks(), m_map->view()));
+    // Repaint at most ~30 times a second, and never more than a third of the GUI thread's time.
+    m_mapThrottle->setInterval(int(std::clamp<qint64>(m_map->lastPaintMs() * 3, 30, 400)));
+}
+
+void MainWindow::showInspector() {
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
+}
+
+void MainWindow::showStatus(const QString& text) {
+    statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    m_controller->pause();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("play/speed"), m_playBar->speedIndex());
+    event->accept();
+}
+
+} // namespace optiscope

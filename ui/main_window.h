@@ -1,0 +1,80 @@
+// The main window: wires the run controller to the panels, menus and docks, and handles files and
+// settings. The work lives in the panels and the controller; this class stays thin.
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTimer;
+
+namespace optiscope {
+
+struct Experiment;
+class ChartsPanel;
+class ExportController;
+class FunctionView;
+class InspectorPanel;
+class PlayBar;
+class RunController;
+class RunEditorPanel;
+class RunListPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    [[nodiscard]] RunController* controller() const { return m_controller; }
+    [[nodiscard]] ExportController* exporter() const { return m_exporter; }
+    [[nodiscard]] FunctionView* functionView() const { return m_map; }
+
+    /// Show `experiment` and play it.
+    void setExperiment(const Experiment& experiment, const QString& filePath);
+    /// Open an experiment file; false with `error` (every issue, with JSON paths) on failure.
+    bool openFile(const QString& path, QString* error);
+    /// Save the current experiment; false with `error` on failure.
+    bool saveFile(const QString& path, QString* error);
+    [[nodiscard]] QString filePath() const { return m_filePath; }
+    /// Bring the inspector's tab to the front.
+    void showInspector();
+    [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void open();
+    bool save();
+    bool saveAs();
+    bool maybeSave();
+    void addRecent(const QString& path);
+    void refreshRecentMenu();
+    void refreshTitle();
+    void refreshMap();
+    void showStatus(const QString& text);
+
+    RunController* m_controller;
+    FunctionView* m_map;
+    ChartsPanel* m_charts;
+    RunListPanel* m_runList;
+    RunEditorPanel* m_editor;
+    InspectorPanel* m_inspector;
+    PlayBar* m_playBar;
+    ExportController* m_exporter;
+    QDockWidget* m_runsDock;
+    QDockWidget* m_inspectorDock;
+    QMenu* m_recentMenu = nullptr;
+    QTimer* m_mapThrottle;
+    QString m_filePath;
+    std::string m_functionShown;
+    bool m_modified = false;
+    bool m_loading = false;
+    bool m_restoredState = false;
+};
+
+} // namespace optiscope

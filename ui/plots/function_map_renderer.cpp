@@ -1,0 +1,488 @@
+#include "ui/plots/function_map_renderer.h"
+
+#include "core/functions/test_function.h"
+#include "ui/plots/color_map.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace optiscope {
+
+namespace {
+
+QString fmtTick(double v, double step) {
+    if (std::fabs(v) < step * 1e-6)
+        v = 0;
+    int decimals = 0;
+    while (decimals < 6) {
+        const double scaled = step * std::pow(10.0, decimals);
+        if (std::fabs(scaled - std::round(scaled)) < 1e-6 * scaled)
+            break;
+        ++decimals;
+    }
+    return QString::number(v, 'f', decimals);
+}
+
+QString paramsText(const FunctionProblem& problem) {
+    QStringList parts;
+    for (const auto& [name, value] : problem.params.values())
+        if (const auto* d = std::get_if<double>(&value))
+            parts << QStringLiteral("%1 = %2").arg(QString::fromStdString(name)).arg(*d, 0, 'g', 4);
+    if (problem.noise && problem.noise->stddev > 0)
+        parts << QStringLiteral("gradient noise σ = %1").arg(problem.noise->stddev, 0, 'g', 3);
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+FunctionMapRenderer::Layout FunctionMapRenderer::layout(const QRectF& target, const QFont& font) {
+    QFontMetricsF fm(font);
+    const double h = fm.height();
+    Layout l;
+    l.title = QRectF(target.left() + 8, target.top() + 4, target.width() - 16, h * 1.6);
+    const double left = fm.horizontalAdvance(QStringLiteral("-0.000")) + h * 1.6;
+    const double right = fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.8;
+    const double top = l.title.bottom() + h * 0.4;
+    const double bottom = h * 3.0;
+    l.plot = QRectF(target.left() + left, top, std::max(10.0, target.width() - left - right),
+                    std::max(10.0, target.bottom() - bottom - top));
+    l.colorBar = QRectF(l.plot.right() + h * 0.8, l.plot.top(), h * 0.9, l.plot.height());
+    return l;
+}
+
+QPointF FunctionMapRenderer::toPixel(const QRectF& plot, const QRectF& view, const QPointF& w) {
+    return {plot.left() + (w.x() - view.left()) / view.width() * plot.width(),
+            plot.bottom() - (w.y() - view.top()) / view.height() * plot.height()};
+}
+
+QPointF FunctionMapRenderer::toWorld(const QRectF& plot, const QRectF& view, const QPointF& px) {
+    return {view.left() + (px.x() - plot.left()) / plot.width() * view.width(),
+            view.top() + (plot.bottom() - px.y()) / plot.height() * view.height()};
+}
+
+QVector<double> FunctionMapRenderer::ticks(double lo, double hi, int count) {
+    QVector<double> out;
+    if (!(hi > lo) || count < 1)
+        return out;
+    const double raw = (hi - lo) / count;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (m * mag >= raw) {
+            step = m * mag;
+            break;
+        }
+    for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+        out.push_back(v);
+    return out;
+}
+
+void FunctionMapRenderer::ensureField(const MapScene& scene, const QSize& pixels) {
+    QString key = QString::fromStdString(scene.problem.function) + "|" +
+                  QString::fromStdString(paramsText(scene.problem).toStdString()) +
+                  QStringLiteral("|%1,%2,%3,%4|%5x%6")
+                      .arg(scene.view.left(), 0, 'g', 17)
+                      .arg(scene.view.top(), 0, 'g', 17)
+                      .arg(scene.view.width(), 0, 'g', 17)
+                      .arg(scene.view.height(), 0, 'g', 17)
+                      .arg(pixels.width())
+                      .arg(pixels.height());
+    if (key == m_field.key)
+        return;
+    m_field = Field();
+    m_field.key = key;
+    const FunctionInfo* info = findFunction(scene.problem.function);
+    if (!info) {
+        m_field.error = QStringLiteral("unknown function \"%1\"")
+                            .arg(QString::fromStdString(scene.problem.function));
+        return;
+    }
+    std::unique_ptr<TestFunction> fn;
+    try {
+        fn = std::make_unique<TestFunction>(*info, scene.problem.params);
+    } catch (const std::exception& e) {
+        m_field.error = QString::fromStdString(e.what());
+        return;
+    }
+    // Sample f on a grid no larger than ~250k points; the image is scaled smoothly to the plot.
+    int w = std::max(8, pixels.width()), h = std::max(8, pixels.height());
+    const double scale = std::sqrt(250000.0 / (double(w) * h));
+    if (scale < 1) {
+        w = std::max(8, int(w * scale));
+        h = std::max(8, int(h * scale));
+    }
+    std::vector<double> f(size_t(w) * h);
+    double lo = INFINITY, hi = -INFINITY;
+    const QRectF& v = scene.view;
+    for (int j = 0; j < h; ++j) {
+        const double y = v.top() + (h - 1 - j + 0.5) / h * v.height();
+        for (int i = 0; i < w; ++i) {
+            const double x = v.left() + (i + 0.5) / w * v.width();
+            const double val = fn->value(Eigen::Vector2d(x, y));
+            f[size_t(j) * w + i] = val;
+            if (std::isfinite(val)) {
+                lo = std::min(lo, val);
+                hi = std::max(hi, val);
+            }
+        }
+    }
+    for (const auto& m : fn->minima()) {
+        const double val = fn->value(m);
+        if (std::isfinite(val) && v.contains(QPointF(m.x(), m.y())))
+            lo = std::min(lo, val);
+    }
+    if (!std::isfinite(lo)) {
+        m_field.error = QStringLiteral("f is not finite here");
+        return;
+    }
+    if (!(hi > lo))
+        hi = lo + 1;
+    m_field.fMin = lo;
+    m_field.fMax = hi;
+    m_field.offset = std::max((hi - lo) * 1e-5, 1e-12);
+    const double zLo = std::log10(m_field.offset);
+    const double zHi = std::log10(hi - lo + m_field.offset);
+    auto zOf = [&](double val) {
+        return std::isfinite(val)
+                   ? (std::log10(std::max(val - lo, 0.0) + m_field.offset) - zLo) / (zHi - zLo)
+                   : 1.0;
+    };
+    std::vector<double> z(f.size());
+    m_field.image = QImage(w, h, QImage::Format_RGB32);
+    for (int j = 0; j < h; ++j) {
+        auto* line = reinterpret_cast<QRgb*>(m_field.image.scanLine(j));
+        for (int i = 0; i < w; ++i) {
+            const double t = zOf(f[size_t(j) * w + i]);
+            z[size_t(j) * w + i] = t;
+            line[i] = viridis(t);
+        }
+    }
+
+    // Contours: marching squares on a coarser grid, 14 levels evenly spaced in log f.
+    const int step = std::max(1, std::min(w, h) / 110);
+    const int cw = (w - 1) / step + 1, ch = (h - 1) / step + 1;
+    auto zAt = [&](int ci, int cj) { return z[size_t(cj * step) * w + size_t(ci * step)]; };
+    auto world = [&](double gi, double gj) {
+        const double px = gi * step + 0.5, py = gj * step + 0.5;
+        return QPointF(v.left() + px / w * v.width(), v.top() + (h - py) / h * v.height());
+    };
+    const int levels = 14;
+    for (int L = 1; L <= levels; ++L) {
+        const double c = double(L) / (levels + 1);
+        for (int cj = 0; cj + 1 < ch; ++cj) {
+            for (int ci = 0; ci + 1 < cw; ++ci) {
+                const double a = zAt(ci, cj), b = zAt(ci + 1, cj);
+                const double d = zAt(ci, cj + 1), e = zAt(ci + 1, cj + 1);
+                QPointF pts[4];
+                int n = 0;
+                auto edge = [&](double v0, double v1, double i0, double j0, double i1, double j1) {
+                    if ((v0 < c) != (v1 < c) && n < 4) {
+                        const double t = (c - v0) / (v1 - v0);
+                        pts[n++] = world(i0 + (i1 - i0) * t, j0 + (j1 - j0) * t);
+                    }
+                };
+                edge(a, b, ci, cj, ci + 1, cj);
+                edge(b, e, ci + 1, cj, ci + 1, cj + 1);
+                edge(e, d, ci + 1, cj + 1, ci, cj + 1);
+                edge(d, a, ci, cj + 1, ci, cj);
+                if (n >= 2)
+                    m_field.contours.push_back(QLineF(pts[0], pts[1]));
+                if (n == 4)
+                    m_field.contours.push_back(QLineF(pts[2], pts[3]));
+            }
+        }
+    }
+}
+
+void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapScene& scene,
+                                 const QPalette& pal) {
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    const Layout l = layout(target, p.font());
+    ensureField(scene, l.plot.size().toSize());
+    if (m_cacheStatic && p.device()) {
+        // On screen the heatmap, contours, axes and colour bar change only with the view, so
+        // they are drawn once into an image; each frame blits it and strokes the paths on top.
+        const qreal dpr = p.device()->devicePixelRatioF();
+        const QString key =
+            m_field.key + QStringLiteral("|%1x%2@%3|%4|%5|%6")
+                              .arg(target.width())
+                              .arg(target.height())
+                              .arg(dpr)
+                              .arg(pal.color(QPalette::Window).name(), p.font().toString())
+                              .arg(scene.showStart);
+        if (key != m_staticKey) {
+            m_static = QImage((target.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+            m_static.setDevicePixelRatio(dpr);
+            QPainter sp(&m_static);
+            sp.setFont(p.font());
+            sp.setRenderHint(QPainter::Antialiasing, true);
+            sp.setRenderHint(QPainter::SmoothPixmapTransform, true);
+            const QRectF local(QPointF(0, 0), target.size());
+            drawStatic(sp, local, layout(local, p.font()), scene, pal);
+            m_staticKey = key;
+        }
+        p.drawImage(target.topLeft(), m_static);
+    } else {
+        drawStatic(p, target, l, scene, pal);
+    }
+    if (m_field.error.isEmpty() && !m_field.image.isNull()) {
+        p.save();
+        p.setClipRect(l.plot);
+        drawTraces(p, l, scene);
+        p.restore();
+        drawLegend(p, l, scene, pal);
+    }
+    p.restore();
+}
+
+void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const Layout& l,
+                                     const MapScene& scene, const QPalette& pal) {
+    p.fillRect(target, pal.color(QPalette::Window));
+    const QFont font = p.font();
+    // Title: the function, its formula and constants.
+    const FunctionInfo* info = findFunction(scene.problem.function);
+    QString title =
+        info ? QString::fromStdString(info->title) : QString::fromStdString(scene.problem.function);
+    QString sub = info ? QString::fromStdString(info->formula) : QString();
+    const QString extra = paramsText(scene.problem);
+    if (!extra.isEmpty())
+        sub += QStringLiteral("   (%1)").arg(extra);
+    QFont bold = font;
+    bold.setBold(true);
+    bold.setPointSizeF(font.pointSizeF() * 1.15);
+    p.setFont(bold);
+    p.setPen(pal.color(QPalette::WindowText));
+    QFontMetricsF bfm(bold);
+    p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+    p.setFont(font);
+    p.drawText(l.title.adjusted(bfm.horizontalAdvance(title) + 16, 0, 0, 0),
+               Qt::AlignLeft | Qt::AlignVCenter, sub);
+
+    if (!m_field.error.isEmpty() || m_field.image.isNull()) {
+        p.fillRect(l.plot, pal.color(QPalette::Mid));
+        p.drawText(l.plot, Qt::AlignCenter, m_field.error);
+        return;
+    }
+    p.drawImage(l.plot, m_field.image);
+
+    p.save();
+    p.setClipRect(l.plot);
+    QVector<QLineF> lines;
+    lines.reserve(m_field.contours.size());
+    for (const QLineF& c : m_field.contours)
+        lines.push_back(
+            QLineF(toPixel(l.plot, scene.view, c.p1()), toPixel(l.plot, scene.view, c.p2())));
+    p.setPen(QPen(QColor(255, 255, 255, 90), 1.0));
+    p.drawLines(lines);
+
+    // Known minima: white stars with a dark outline.
+    if (info) {
+        try {
+            TestFunction fn(*info, scene.problem.params);
+            for (const auto& m : fn.minima()) {
+                const QPointF c = toPixel(l.plot, scene.view, QPointF(m.x(), m.y()));
+                QPainterPath star;
+                for (int k = 0; k < 10; ++k) {
+                    const double r = (k % 2 == 0) ? 9.0 : 4.0;
+                    const double a = -M_PI / 2 + k * M_PI / 5;
+                    const QPointF q(c.x() + r * std::cos(a), c.y() + r * std::sin(a));
+                    k == 0 ? star.moveTo(q) : star.lineTo(q);
+                }
+                star.closeSubpath();
+                p.setPen(QPen(Qt::black, 1.2));
+                p.setBrush(Qt::white);
+                p.drawPath(star);
+            }
+        } catch (...) {
+        }
+    }
+    p.restore();
+
+    p.setPen(QPen(pal.color(QPalette::WindowText), 1));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(l.plot);
+    drawAxes(p, l, scene.view, pal);
+    drawColorBar(p, l, pal);
+}
+
+void FunctionMapRenderer::drawAxes(QPainter& p, const Layout& l, const QRectF& view,
+                                   const QPalette& pal) {
+    QFontMetricsF fm(p.font());
+    p.setPen(pal.color(QPalette::WindowText));
+    const int nx = std::max(2, int(l.plot.width() / (fm.horizontalAdvance("-00.00") * 2.2)));
+    const auto xt = ticks(view.left(), view.right(), nx);
+    const double xstep = xt.size() > 1 ? xt[1] - xt[0] : view.width();
+    for (double x : xt) {
+        const double px = toPixel(l.plot, view, QPointF(x, view.top())).x();
+        p.drawLine(QPointF(px, l.plot.bottom()), QPointF(px, l.plot.bottom() + 5));
+        const QString s = fmtTick(x, xstep);
+        p.drawText(QRectF(px - 50, l.plot.bottom() + 6, 100, fm.height()), Qt::AlignHCenter, s);
+    }
+    const int ny = std::max(2, int(l.plot.height() / (fm.height() * 3)));
+    const auto yt = ticks(view.top(), view.bottom(), ny);
+    const double ystep = yt.size() > 1 ? yt[1] - yt[0] : view.height();
+    for (double y : yt) {
+        const double py = toPixel(l.plot, view, QPointF(view.left(), y)).y();
+        p.drawLine(QPointF(l.plot.left() - 5, py), QPointF(l.plot.left(), py));
+        p.drawText(QRectF(l.plot.left() - 200 - 8, py - fm.height() / 2, 200, fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, fmtTick(y, ystep));
+    }
+    QFont f = p.font();
+    f.setItalic(true);
+    p.setFont(f);
+    p.drawText(QRectF(l.plot.left(), l.plot.bottom() + fm.height() * 1.3, l.plot.width(),
+                      fm.height() * 1.4),
+               Qt::AlignCenter, QStringLiteral("x"));
+    p.drawText(QRectF(l.plot.left() - fm.horizontalAdvance("-0.000") - fm.height() * 1.6,
+                      l.plot.top(), fm.height(), l.plot.height()),
+               Qt::AlignCenter, QStringLiteral("y"));
+    f.setItalic(false);
+    p.setFont(f);
+}
+
+void FunctionMapRenderer::drawColorBar(QPainter& p, const Layout& l, const QPalette& pal) {
+    const QRectF& r = l.colorBar;
+    QImage bar(1, 256, QImage::Format_RGB32);
+    for (int i = 0; i < 256; ++i)
+        bar.setPixel(0, i, viridis(1.0 - i / 255.0));
+    p.drawImage(r, bar);
+    p.setPen(pal.color(QPalette::WindowText));
+    p.drawRect(r);
+    // Ticks at decades of f − f_min, labelled with f itself.
+    QFontMetricsF fm(p.font());
+    const double zLo = std::log10(m_field.offset);
+    const double zHi = std::log10(m_field.fMax - m_field.fMin + m_field.offset);
+    int first = int(std::ceil(zLo)), last = int(std::floor(zHi));
+    int every =
+        std::max(1, (last - first + 1) / std::max(2, int(r.height() / (fm.height() * 1.8))));
+    for (int e = last; e >= first; e -= every) {
+        const double t = (e - zLo) / (zHi - zLo);
+        const double py = r.bottom() - t * r.height();
+        p.drawLine(QPointF(r.right(), py), QPointF(r.right() + 4, py));
+        const double fval = m_field.fMin + std::pow(10.0, e);
+        p.drawText(QRectF(r.right() + 6, py - fm.height() / 2, 200, fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, QString::number(fval, 'g', 3));
+    }
+    p.save();
+    p.translate(r.right() + fm.horizontalAdvance("0.00e+00") + fm.height() * 1.0, r.center().y());
+    p.rotate(90);
+    p.drawText(QRectF(-r.height() / 2, -fm.height(), r.height(), fm.height() * 1.2),
+               Qt::AlignCenter, QStringLiteral("f(x, y), log scale"));
+    p.restore();
+}
+
+void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScene& scene) {
+    QFontMetricsF fm(p.font());
+    for (const MapTrace& t : scene.traces) {
+        if (t.path.size() >= 2) {
+            // Points closer than a pixel to the last one drawn add nothing but stroking time (a
+            // noisy run hovering at its minimum piles up thousands of them).
+            QPolygonF poly;
+            poly.reserve(t.path.size());
+            // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100
+            // pixels long would take forever, and nothing of it past the margin is visible.
+            const QRectF far = l.plot.adjusted(-4000, -4000, 4000, 4000);
+            auto pixel = [&](const QPointF& w) {
+                const QPointF q = toPixel(l.plot, scene.view, w);
+                if (!std::isfinite(q.x()) || !std::isfinite(q.y()))
+                    return far.center();
+                return QPointF(std::clamp(q.x(), far.left(), far.right()),
+                               std::clamp(q.y(), far.top(), far.bottom()));
+            };
+            for (const QPointF& w : t.path) {
+                const QPointF q = pixel(w);
+                if (poly.isEmpty() ||
+                    std::fabs(q.x() - poly.back().x()) + std::fabs(q.y() - poly.back().y()) >= 2.0)
+                    poly << q;
+            }
+            poly << pixel(t.path.back());
+            // A dark halo keeps the colour readable on every part of the map. Bevel joins: round
+            // ones cost a curve per vertex.
+            // Stroked in short pieces: the raster engine fills one long self-crossing outline
+            // (a noisy run circling its minimum) in time that grows much faster than its length.
+            auto strokeInPieces = [&]() {
+                constexpr int piece = 48;
+                for (int i = 0; i + 1 < poly.size(); i += piece)
+                    p.drawPolyline(poly.constData() + i, std::min<int>(piece + 1, poly.size() - i));
+            };
+            // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the
+            // cost.
+            p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
+            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin));
+            strokeInPieces();
+            p.setRenderHint(QPainter::Antialiasing, true);
+            QPen pen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine, Qt::FlatCap,
+                     Qt::BevelJoin);
+            p.setPen(pen);
+            strokeInPieces();
+        }
+        if (t.hasCurrent) {
+            const QPointF c = toPixel(l.plot, scene.view, t.current);
+            p.setPen(QPen(Qt::black, 1.5));
+            p.setBrush(t.color);
+            p.drawEllipse(c, t.dashed ? 5.0 : 7.0, t.dashed ? 5.0 : 7.0);
+            if (!t.status.isEmpty()) {
+                const QString s = t.label + ": " + t.status;
+                QRectF box(c + QPointF(10, -fm.height() - 4),
+                           QSizeF(fm.horizontalAdvance(s) + 10, fm.height() + 4));
+                if (box.right() > l.plot.right())
+                    box.moveRight(c.x() - 10);
+                if (box.top() < l.plot.top())
+                    box.moveTop(c.y() + 10);
+                p.setPen(Qt::NoPen);
+                p.setBrush(QColor(0, 0, 0, 200));
+                p.drawRoundedRect(box, 4, 4);
+                p.setPen(QColor(255, 120, 100));
+                p.drawText(box, Qt::AlignCenter, s);
+            }
+        }
+    }
+    if (scene.showStart) {
+        const QPointF s =
+            toPixel(l.plot, scene.view, QPointF(scene.problem.start.x(), scene.problem.start.y()));
+        p.setPen(QPen(Qt::black, 2));
+        p.setBrush(Qt::white);
+        p.drawRect(QRectF(s - QPointF(6, 6), QSizeF(12, 12)));
+        p.setPen(Qt::white);
+        QFont f = p.font();
+        f.setBold(true);
+        p.setFont(f);
+        p.drawText(s + QPointF(10, -8), QStringLiteral("start"));
+        f.setBold(false);
+        p.setFont(f);
+    }
+}
+
+void FunctionMapRenderer::drawLegend(QPainter& p, const Layout& l, const MapScene& scene,
+                                     const QPalette& pal) {
+    Q_UNUSED(pal);
+    if (scene.traces.empty())
+        return;
+    QFontMetricsF fm(p.font());
+    double w = 0;
+    for (const auto& t : scene.traces)
+        w = std::max(w, fm.horizontalAdvance(t.label));
+    const double row = fm.height() * 1.25;
+    QRectF box(l.plot.right() - w - 60, l.plot.top() + 8, w + 52,
+               row * double(scene.traces.size()) + 10);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0, 0, 0, 170));
+    p.drawRoundedRect(box, 5, 5);
+    double y = box.top() + 5 + row / 2;
+    for (const auto& t : scene.traces) {
+        p.setPen(QPen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine));
+        p.drawLine(QPointF(box.left() + 8, y), QPointF(box.left() + 38, y));
+        p.setPen(Qt::white);
+        p.drawText(QRectF(box.left() + 44, y - row / 2, w + 8, row), Qt::AlignVCenter, t.label);
+        y += row;
+    }
+}
+
+} // namespace optiscope

@@ -1,0 +1,326 @@
+#include "ui/plots/line_chart.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCoreApplication>
+#include <QCursor>
+#include <QEvent>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QScatterSeries>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace optiscope {
+
+namespace {
+
+bool isDark(const QPalette& pal) {
+    return pal.color(QPalette::Window).lightness() < 128;
+}
+
+QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts) {
+    QVector<QPointF> out;
+    out.reserve(pts.size());
+    for (const QPointF& p : pts) {
+        if (!std::isfinite(p.x()) || !std::isfinite(p.y()))
+            continue;
+        if ((spec.logX && p.x() <= 0) || (spec.logY && p.y() <= 0))
+            continue;
+        out.push_back(p);
+    }
+    return out;
+}
+
+struct Range {
+    double lo = INFINITY, hi = -INFINITY;
+    void add(double v) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+    }
+};
+
+// Whole decades around the data, at most 7 of them (more would crowd the labels; lower points are
+// clipped), padded a hair so the end ticks are drawn.
+void logRange(const Range& r, double* lo, double* hi) {
+    if (!std::isfinite(r.lo) || !std::isfinite(r.hi))
+        return;
+    *hi = std::pow(10.0, std::ceil(std::log10(r.hi) - 1e-9));
+    *lo = std::pow(10.0, std::floor(std::log10(r.lo) + 1e-9));
+    if (!(*hi > *lo))
+        *lo = *hi / 10;
+    *lo = std::max(*lo, *hi * 1e-7);
+    *lo *= 0.999;
+    *hi *= 1.001;
+}
+
+QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX,
+                        const QFont& labels, const QFont& titles) {
+    QAbstractAxis* axis = nullptr;
+    if (log) {
+        auto* a = new QLogValueAxis;
+        a->setBase(10);
+        a->setLabelFormat(QStringLiteral("%.0e"));
+        double lo = 1e-3, hi = 1;
+        logRange(r, &lo, &hi);
+        a->setRange(lo, hi);
+        const int decades = int(std::lround(std::log10(hi / lo)));
+        a->setMinorTickCount(decades <= 4 ? 8 : 0);
+        if (decades > 8)
+            a->setLabelFormat(QStringLiteral("%.0e"));
+        axis = a;
+    } else {
+        auto* a = new QValueAxis;
+        double lo = std::isfinite(r.lo) ? r.lo : 0, hi = std::isfinite(r.hi) ? r.hi : 1;
+        if (isX && lo >= 0)
+            lo = 0;
+        if (!(hi > lo)) {
+            const double pad = std::max(std::fabs(lo) * 0.1, 1e-12);
+            lo -= pad;
+            hi += pad;
+        } else if (!isX) {
+            const double pad = (hi - lo) * 0.05;
+            lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+            hi += pad;
+        }
+        a->setRange(lo, hi);
+        a->setTickCount(6);
+        a->applyNiceNumbers();
+        a->setLabelFormat(QStringLiteral("%g"));
+        axis = a;
+    }
+    axis->setTitleText(title);
+    axis->setLabelsFont(labels);
+    axis->setTitleFont(titles);
+    return axis;
+}
+
+void applyFixedEnds(const ChartSpec& spec, Range& rx, Range& ry) {
+    if (std::isfinite(spec.xMin))
+        rx.lo = spec.xMin;
+    if (std::isfinite(spec.xMax))
+        rx.hi = spec.xMax;
+    if (std::isfinite(spec.yMin))
+        ry.lo = std::isfinite(ry.lo) ? std::min(ry.lo, spec.yMin) : spec.yMin;
+}
+
+// Fill `chart` with `spec` from scratch.
+void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const QFont& base) {
+    chart->removeAllSeries();
+    for (QAbstractAxis* a : chart->axes())
+        chart->removeAxis(a), delete a;
+    chart->setTheme(isDark(pal) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setBackgroundBrush(pal.color(QPalette::Base));
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    const QColor text = pal.color(QPalette::Text);
+
+    QFont titleFont = base;
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(base.pointSizeF() * 1.1);
+    QFont labelFont = base;
+    labelFont.setPointSizeF(base.pointSizeF() * 0.9);
+    chart->setTitle(spec.title);
+    chart->setTitleFont(titleFont);
+    chart->setTitleBrush(text);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setFont(labelFont);
+    chart->legend()->setLabelColor(text);
+    chart->legend()->setShowToolTips(true);
+    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries); // dashed twins show dashed
+
+    Range rx, ry;
+    std::vector<QVector<QPointF>> data;
+    for (const ChartSeries& s : spec.series) {
+        data.push_back(usable(spec, s.points));
+        for (const QPointF& p : data.back()) {
+            rx.add(p.x());
+            ry.add(p.y());
+        }
+    }
+    applyFixedEnds(spec, rx, ry);
+    QAbstractAxis* ax = makeAxis(spec.logX, rx, spec.xTitle, true, labelFont, base);
+    QAbstractAxis* ay = makeAxis(spec.logY, ry, spec.yTitle, false, labelFont, base);
+    for (QAbstractAxis* a : {ax, ay}) {
+        a->setLabelsColor(text);
+        a->setTitleBrush(text);
+        QColor grid = text;
+        grid.setAlpha(40);
+        a->setGridLineColor(grid);
+        grid.setAlpha(20);
+        a->setMinorGridLineColor(grid);
+    }
+    chart->addAxis(ax, Qt::AlignBottom);
+    chart->addAxis(ay, Qt::AlignLeft);
+
+    for (size_t i = 0; i < spec.series.size(); ++i) {
+        const ChartSeries& s = spec.series[i];
+        QXYSeries* series = nullptr;
+        if (s.scatter) {
+            auto* sc = new QScatterSeries;
+            sc->setMarkerSize(10);
+            sc->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+            sc->setColor(s.color);
+            sc->setBorderColor(text);
+            series = sc;
+        } else {
+            series = new QLineSeries;
+            QPen pen(s.color, s.width, s.style, Qt::FlatCap, Qt::BevelJoin);
+            series->setPen(pen);
+        }
+        series->setName(s.name);
+        series->replace(data[i]);
+        chart->addSeries(series);
+        series->attachAxis(ax);
+        series->attachAxis(ay);
+        if (!s.inLegend)
+            for (QLegendMarker* m : chart->legend()->markers(series))
+                m->setVisible(false);
+    }
+    chart->legend()->setVisible(!spec.series.empty());
+}
+
+} // namespace
+
+struct LineChart::Impl {
+    QChart* chart = nullptr;
+    QChartView* view = nullptr;
+    QStringList structure; ///< names/kinds of the series shown, to decide update vs rebuild
+};
+
+LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>()) {
+    d->chart = new QChart;
+    d->view = new QChartView(d->chart, this);
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setContextMenuPolicy(Qt::NoContextMenu); // the panel shows ours
+    d->view->setMouseTracking(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+    setMinimumSize(220, 190);
+}
+
+LineChart::~LineChart() = default;
+
+void LineChart::setSpec(const ChartSpec& spec) {
+    QStringList structure;
+    for (const auto& s : spec.series)
+        structure << s.name + (s.scatter ? "#s" : "#l") + s.color.name() +
+                         QString::number(int(s.style));
+    structure << QString::number(spec.logX) + QString::number(spec.logY) + spec.title;
+    const bool rebuild = structure != d->structure;
+    m_spec = spec;
+    if (rebuild) {
+        populate(d->chart, spec, palette(), font());
+        d->structure = structure;
+        const auto series = d->chart->series();
+        for (int i = 0; i < series.size(); ++i) {
+            auto* xy = qobject_cast<QXYSeries*>(series[i]);
+            if (!xy)
+                continue;
+            connect(xy, &QXYSeries::hovered, this, [this, xy](const QPointF& at, bool on) {
+                if (!on) {
+                    QToolTip::hideText();
+                    return;
+                }
+                const auto pts = xy->points();
+                if (pts.isEmpty())
+                    return;
+                auto it = std::min_element(
+                    pts.begin(), pts.end(), [&](const QPointF& a, const QPointF& b) {
+                        return std::fabs(a.x() - at.x()) < std::fabs(b.x() - at.x());
+                    });
+                QToolTip::showText(QCursor::pos(),
+                                   QStringLiteral("<b>%1</b><br>%2 = %3<br>%4 = %5")
+                                       .arg(xy->name().toHtmlEscaped(), m_spec.xTitle)
+                                       .arg(it->x(), 0, 'g', 6)
+                                       .arg(m_spec.yTitle)
+                                       .arg(it->y(), 0, 'g', 6),
+                                   this);
+            });
+        }
+        return;
+    }
+    // Same series: new points and ranges only (QXYSeries::replace, no clear + append).
+    Range rx, ry;
+    const auto series = d->chart->series();
+    for (int i = 0; i < series.size() && i < int(spec.series.size()); ++i) {
+        auto* xy = qobject_cast<QXYSeries*>(series[i]);
+        const auto pts = usable(spec, spec.series[size_t(i)].points);
+        for (const QPointF& p : pts) {
+            rx.add(p.x());
+            ry.add(p.y());
+        }
+        if (xy)
+            xy->replace(pts);
+    }
+    const auto hs = d->chart->axes(Qt::Horizontal);
+    const auto vs = d->chart->axes(Qt::Vertical);
+    if (hs.isEmpty() || vs.isEmpty())
+        return;
+    auto fit = [](QAbstractAxis* axis, const Range& r, bool log, bool isX) {
+        if (!std::isfinite(r.lo))
+            return;
+        if (log) {
+            double lo = 1e-3, hi = 1;
+            logRange(r, &lo, &hi);
+            axis->setRange(lo, hi);
+            if (auto* la = qobject_cast<QLogValueAxis*>(axis))
+                la->setMinorTickCount(std::log10(hi / lo) <= 4.5 ? 8 : 0);
+        } else if (auto* va = qobject_cast<QValueAxis*>(axis)) {
+            double lo = r.lo, hi = r.hi;
+            if (isX && lo >= 0)
+                lo = 0;
+            if (!(hi > lo)) {
+                const double pad = std::max(std::fabs(lo) * 0.1, 1e-12);
+                lo -= pad;
+                hi += pad;
+            } else if (!isX) {
+                const double pad = (hi - lo) * 0.05;
+                lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+                hi += pad;
+            }
+            va->setRange(lo, hi);
+            va->setTickCount(6);
+            va->applyNiceNumbers();
+        }
+    };
+    applyFixedEnds(spec, rx, ry);
+    fit(hs.first(), rx, spec.logX, true);
+    fit(vs.first(), ry, spec.logY, false);
+}
+
+void LineChart::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) {
+        d->structure.clear();
+        setSpec(m_spec);
+    }
+}
+
+void LineChart::render(const ChartSpec& spec, QPainter& painter, const QRectF& target,
+                       const QPalette& palette) {
+    QChart* chart = new QChart;
+    QChartView view(chart);
+    view.setPalette(palette);
+    view.setRenderHint(QPainter::Antialiasing);
+    view.setFrameShape(QFrame::NoFrame);
+    view.setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    view.setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    populate(chart, spec, palette, view.font());
+    view.resize(target.size().toSize());
+    chart->resize(target.size());
+    QCoreApplication::sendPostedEvents(); // let the chart lay itself out
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    view.scene()->render(&painter, target, QRectF(QPointF(0, 0), target.size()));
+    painter.restore();
+}
+
+} // namespace optiscope

@@ -1,0 +1,67 @@
+// Editors for the problem (function, its constants, gradient noise, start point) and for the
+// selected run (optimizer and every hyper-parameter, schedule and its parameters with a live lr
+// preview, "compare without decay"). Generated from the catalogs' ParamTables.
+#pragma once
+
+#include "core/experiment/experiment.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace optiscope {
+
+struct ScheduleInfo;
+class LrPreview;
+class ParamForm;
+class RunController;
+
+class RunEditorPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunEditorPanel(RunController* controller, QWidget* parent = nullptr);
+
+    /// Edit run `configIndex` (-1: none).
+    void setCurrentRun(int configIndex);
+
+private:
+    void loadProblem();
+    void loadRun();
+    void applyProblem();
+    void applyRun(const RunConfig& run);
+    void onFunctionChosen();
+    void onOptimizerChosen();
+    void onScheduleChosen();
+    static ParamSet scheduleStartValues(const ScheduleInfo& info, long long steps);
+
+    RunController* m_controller;
+    int m_config = -1;
+
+    QComboBox* m_function;
+    ParamForm* m_constants;
+    QLineEdit* m_noiseStd;
+    QSpinBox* m_noiseSeed;
+    QLineEdit* m_startX;
+    QLineEdit* m_startY;
+    QLabel* m_problemError;
+
+    QGroupBox* m_runBox;
+    QLineEdit* m_name;
+    QComboBox* m_optimizer;
+    QLabel* m_optimizerRef;
+    ParamForm* m_optimizerParams;
+    QComboBox* m_schedule;
+    QLabel* m_scheduleFormula;
+    ParamForm* m_scheduleParams;
+    QLabel* m_scheduleError;
+    QCheckBox* m_compare;
+    LrPreview* m_preview;
+};
+
+} // namespace optiscope

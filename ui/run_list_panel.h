@@ -1,0 +1,40 @@
+// The list of runs: colour, visibility, name (double-click to rename) and live status per run,
+// the no-decay twin as a child row; add, duplicate, remove and recolour buttons.
+#pragma once
+
+#include <QWidget>
+
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace optiscope {
+
+class RunController;
+
+class RunListPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunListPanel(RunController* controller, QWidget* parent = nullptr);
+
+    /// The selected run configuration (-1: none) and whether its twin row is selected.
+    [[nodiscard]] int currentConfig() const { return m_config; }
+    [[nodiscard]] bool currentTwin() const { return m_twin; }
+    void select(int configIndex, bool twin);
+
+signals:
+    void selectionChanged(int configIndex, bool twin);
+
+private:
+    void rebuild();
+    void refreshStatus();
+    void onItemChanged(QTreeWidgetItem* item, int column);
+    void recolor();
+
+    RunController* m_controller;
+    QTreeWidget* m_tree;
+    int m_config = -1;
+    bool m_twin = false;
+    bool m_rebuilding = false;
+};
+
+} // namespace optiscope

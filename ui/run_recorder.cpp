@@ -1,0 +1,60 @@
+#include "ui/run_recorder.h"
+
+#include "core/run/function_run.h"
+
+namespace optiscope {
+
+namespace {
+
+RunSample sampleOf(const FunctionRun& run, bool withState) {
+    const FunctionStep& cur = run.current();
+    RunSample s;
+    s.step = cur.step;
+    s.x = cur.point.x();
+    s.y = cur.point.y();
+    s.loss = cur.loss;
+    s.gradX = cur.grad.x();
+    s.gradY = cur.grad.y();
+    s.lr = cur.lr;
+    s.effLrX = cur.effLr.x();
+    s.effLrY = cur.effLr.y();
+    s.lrReduced = cur.lrReduced;
+    if (withState && cur.step > 0)
+        s.state = RunStateLayout::flatten(run.rule().state());
+    return s;
+}
+
+} // namespace
+
+std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
+    std::vector<RunTrack> tracks;
+    const long long stride = displayStride(experiment.steps);
+    for (const RunInstance& inst : expandRuns(experiment)) {
+        FunctionRun run(experiment, inst);
+        RunTrack t;
+        t.instance = inst;
+        const RunConfig& cfg = experiment.runs[size_t(inst.configIndex)];
+        t.color = cfg.color.empty() ? runColor(inst.configIndex)
+                                    : QColor(QString::fromStdString(cfg.color));
+        t.visible = cfg.visible;
+        t.layout = RunStateLayout::of(run.rule().state());
+        t.samples.push_back(sampleOf(run, false));
+        while (run.advance()) {
+            const FunctionStep& cur = run.current();
+            if (cur.step % stride == 0 || run.finished() || cur.lrReduced)
+                if (t.samples.back().step != cur.step)
+                    t.samples.push_back(sampleOf(run, true));
+        }
+        if (t.samples.back().step != run.current().step)
+            t.samples.push_back(sampleOf(run, true));
+        t.latest = t.samples.back();
+        t.hasLatest = true;
+        t.finished = true;
+        t.diverged = run.diverged();
+        t.divergedAt = run.divergedAt();
+        tracks.push_back(std::move(t));
+    }
+    return tracks;
+}
+
+} // namespace optiscope

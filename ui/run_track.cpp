@@ -1,0 +1,68 @@
+#include "ui/run_track.h"
+
+#include <cmath>
+
+namespace optiscope {
+
+RunStateLayout RunStateLayout::of(const OptimizerState& state) {
+    RunStateLayout layout;
+    for (const auto& s : state.scalars)
+        layout.scalars.push_back(s.name);
+    for (const auto& t : state.tensors)
+        layout.tensors.emplace_back(t.name, static_cast<int>(t.values.size()));
+    return layout;
+}
+
+std::vector<double> RunStateLayout::flatten(const OptimizerState& state) {
+    std::vector<double> out;
+    for (const auto& s : state.scalars)
+        out.push_back(s.value);
+    for (const auto& t : state.tensors)
+        for (Eigen::Index i = 0; i < t.values.size(); ++i)
+            out.push_back(t.values[i]);
+    return out;
+}
+
+OptimizerState RunStateLayout::unflatten(const std::vector<double>& values) const {
+    OptimizerState state;
+    size_t at = 0;
+    auto next = [&]() { return at < values.size() ? values[at++] : std::nan(""); };
+    for (const auto& name : scalars)
+        state.scalars.push_back({name, next()});
+    for (const auto& [name, count] : tensors) {
+        StateTensor t{name, Eigen::VectorXd(count)};
+        for (int i = 0; i < count; ++i)
+            t.values[i] = next();
+        state.tensors.push_back(std::move(t));
+    }
+    return state;
+}
+
+QString RunTrack::statusText() const {
+    if (!error.isEmpty())
+        return QStringLiteral("error: %1").arg(error);
+    if (diverged)
+        return QStringLiteral("diverged at step %1").arg(divergedAt);
+    if (!hasLatest)
+        return QStringLiteral("waiting");
+    return QStringLiteral("step %1 · loss %2%3")
+        .arg(latest.step)
+        .arg(latest.loss, 0, 'g', 4)
+        .arg(finished ? QStringLiteral(" · done") : QString());
+}
+
+long long displayStride(long long budget, long long cap) {
+    long long stride = 1;
+    while (budget / stride > cap)
+        stride *= 2;
+    return stride;
+}
+
+QColor runColor(int index) {
+    // Okabe–Ito-like qualitative palette, distinguishable for colour-blind viewers.
+    static const char* const colors[] = {"#e69f00", "#56b4e9", "#d55e00", "#009e73",
+                                         "#cc79a7", "#0072b2", "#8bc34a", "#ba68c8"};
+    return QColor(colors[index % 8]);
+}
+
+} // namespace optiscope

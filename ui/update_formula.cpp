@@ -1,0 +1,277 @@
+#include "ui/update_formula.h"
+
+#include <cmath>
+#include <limits>
+
+namespace optiscope {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+QString num(double v) {
+    if (std::isnan(v))
+        return QStringLiteral("—");
+    return QString::number(v, 'g', 4);
+}
+
+double param(const OptimizerConfig& o, const char* name, double fallback = NaN) {
+    if (!o.params.has(name))
+        return fallback;
+    const ParamValue& v = o.params.get(name);
+    if (const auto* d = std::get_if<double>(&v))
+        return *d;
+    if (const auto* b = std::get_if<bool>(&v))
+        return *b ? 1 : 0;
+    return fallback;
+}
+
+double beta(const OptimizerConfig& o, int i) {
+    if (!o.params.has("betas"))
+        return NaN;
+    const auto& l = o.params.list("betas");
+    return i < int(l.size()) ? l[size_t(i)] : NaN;
+}
+
+struct Ctx {
+    const OptimizerConfig& o;
+    OptimizerState state;
+    const RunSample& s;
+    const RunSample* prev;
+    double t;
+
+    double tensor(const char* name, int c) const {
+        const StateTensor* st = state.tensor(name);
+        return st && c < st->values.size() ? st->values[c] : NaN;
+    }
+    double scalar(const char* name) const {
+        const StateScalar* st = state.scalar(name);
+        return st ? st->value : NaN;
+    }
+    double grad(int c) const { // the gradient update k used
+        if (!prev || prev->step != s.step - 1)
+            return NaN;
+        return c == 0 ? prev->gradX : prev->gradY;
+    }
+    double theta(int c) const { return c == 0 ? s.x : s.y; }
+    double delta(int c) const {
+        if (!prev || prev->step != s.step - 1)
+            return NaN;
+        return c == 0 ? s.x - prev->x : s.y - prev->y;
+    }
+    double eff(int c) const { return c == 0 ? s.effLrX : s.effLrY; }
+    bool adamFamily() const {
+        return o.type == "adam" || o.type == "adamw" || o.type == "nadam" || o.type == "radam" ||
+               o.type == "adamax";
+    }
+    double m(int c) const { return tensor("exp_avg", c); }
+    double v(int c) const {
+        if (param(o, "amsgrad", 0) > 0.5) {
+            const double mx = tensor("max_exp_avg_sq", c);
+            if (!std::isnan(mx))
+                return mx;
+        }
+        return tensor("exp_avg_sq", c);
+    }
+    double bc1() const { return 1 - std::pow(beta(o, 0), t); }
+    double bc2() const { return 1 - std::pow(beta(o, 1), t); }
+    double mhat(int c) const {
+        const double direct = tensor("m_hat", c);
+        return std::isnan(direct) ? m(c) / bc1() : direct;
+    }
+    double vhat(int c) const {
+        const double direct = tensor("v_hat", c);
+        return std::isnan(direct) ? v(c) / bc2() : direct;
+    }
+};
+
+QString sub(const QString& s) {
+    return QStringLiteral("<sub>%1</sub>").arg(s);
+}
+
+} // namespace
+
+std::vector<InspectorRow> inspectorRows(const OptimizerConfig& o, const RunStateLayout& layout,
+                                        const RunSample& s, const RunSample* prev) {
+    Ctx c{o, layout.unflatten(s.state), s, prev, double(s.step)};
+    std::vector<InspectorRow> rows;
+    rows.push_back({QStringLiteral("θ (after the update)"), s.x, s.y, QStringLiteral("the point")});
+    rows.push_back({QStringLiteral("g (used by update t)"), c.grad(0), c.grad(1),
+                    QStringLiteral("gradient at the previous point, noise included")});
+    rows.push_back({QStringLiteral("next g (at θ)"), s.gradX, s.gradY,
+                    QStringLiteral("gradient the next update will use")});
+    if (c.adamFamily()) {
+        rows.push_back({QStringLiteral("m = exp_avg"), c.m(0), c.m(1),
+                        QStringLiteral("first moment: EMA of g")});
+        if (o.type == "adamax") {
+            rows.push_back({QStringLiteral("u = exp_inf"), c.tensor("exp_inf", 0),
+                            c.tensor("exp_inf", 1), QStringLiteral("max(β2·u, |g|+ε)")});
+        } else {
+            rows.push_back({QStringLiteral("v = exp_avg_sq"), c.v(0), c.v(1),
+                            QStringLiteral("second moment: EMA of g²")});
+        }
+        rows.push_back({QStringLiteral("m_hat = m / (1−β1^t)"), c.mhat(0), c.mhat(1),
+                        QStringLiteral("bias-corrected first moment")});
+        if (o.type != "adamax")
+            rows.push_back({QStringLiteral("v_hat = v / (1−β2^t)"), c.vhat(0), c.vhat(1),
+                            QStringLiteral("bias-corrected second moment")});
+        rows.push_back(
+            {QStringLiteral("1−β1^t"), c.bc1(), c.bc1(), QStringLiteral("bias correction")});
+        if (o.type != "adamax")
+            rows.push_back(
+                {QStringLiteral("1−β2^t"), c.bc2(), c.bc2(), QStringLiteral("bias correction")});
+    }
+    // Every other state tensor, under torch's name.
+    for (const auto& t : c.state.tensors) {
+        if (c.adamFamily() && (t.name == "exp_avg" || t.name == "exp_avg_sq" ||
+                               t.name == "exp_inf" || t.name == "m_hat" || t.name == "v_hat"))
+            continue;
+        rows.push_back({QString::fromStdString(t.name), t.values.size() > 0 ? t.values[0] : NaN,
+                        t.values.size() > 1 ? t.values[1] : NaN,
+                        QStringLiteral("optimizer state")});
+    }
+    rows.push_back({QStringLiteral("η_t (lr of update t)"), s.lr, s.lr,
+                    QStringLiteral("the schedule's learning rate")});
+    rows.push_back({QStringLiteral("effective lr"), s.effLrX, s.effLrY,
+                    QStringLiteral("the factor that multiplies the update direction")});
+    rows.push_back(
+        {QStringLiteral("step taken Δθ"), c.delta(0), c.delta(1), QStringLiteral("θ_t − θ_(t−1)")});
+    return rows;
+}
+
+FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout,
+                          const RunSample& s, const RunSample* prev) {
+    Ctx c{o, layout.unflatten(s.state), s, prev, double(s.step)};
+    FormulaText f;
+    const QString t = QString::number(s.step);
+    const QString eta = QStringLiteral("η%1").arg(sub(QStringLiteral("t")));
+    const double lr = s.lr;
+    const double eps = param(o, "eps");
+    QStringList lines;
+    if (s.step == 0) {
+        f.symbolic = QStringLiteral("Row 0 is the start point: no update yet.");
+        return f;
+    }
+    const char* axis[2] = {"x", "y"};
+    if (o.type == "adam" || o.type == "adamw" || o.type == "nadam" || o.type == "radam") {
+        f.symbolic = QStringLiteral(
+            "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + (1−β<sub>1</sub>)·g<sub>t</sub>"
+            "&nbsp;&nbsp;&nbsp; v<sub>t</sub> = β<sub>2</sub>·v<sub>t−1</sub> + "
+            "(1−β<sub>2</sub>)·g<sub>t</sub>²<br>"
+            "<b>m̂</b><sub>t</sub> = m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>) "
+            "&nbsp;&nbsp;&nbsp; <b>v̂</b><sub>t</sub> = "
+            "v<sub>t</sub>/(1−β<sub>2</sub><sup>t</sup>)<br>"
+            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√<b>v̂</b><sub>t</sub> + ε) · "
+            "<b>m̂</b><sub>t</sub></b>");
+        if (o.type == "adamw")
+            f.symbolic += QStringLiteral("<br>(AdamW first decays θ: θ ← θ·(1 − η<sub>t</sub>·λ))");
+        if (o.type == "nadam")
+            f.symbolic = QStringLiteral(
+                "NAdam (Dozat 2016): Adam with a Nesterov look-ahead on m:<br>"
+                "θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√<b>v̂</b><sub>t</sub> + ε) · "
+                "[μ<sub>t+1</sub>·m<sub>t</sub>/(1−Πμ<sub>1..t+1</sub>) + "
+                "(1−μ<sub>t</sub>)·g<sub>t</sub>/(1−Πμ<sub>1..t</sub>)]");
+        if (o.type == "radam")
+            f.symbolic += QStringLiteral(
+                "<br>RAdam: while ρ<sub>t</sub> ≤ 5 the step is η<sub>t</sub>·<b>m̂</b><sub>t</sub> "
+                "(no v); after, it is multiplied by the rectification r<sub>t</sub>");
+        for (int k = 0; k < 2; ++k) {
+            lines << QStringLiteral(
+                         "<b>%1:</b> <b>m̂</b> = %2 / %3 = %4; &nbsp; <b>v̂</b> = %5 / %6 = %7")
+                         .arg(axis[k], num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.v(k)),
+                              num(c.bc2()), num(c.vhat(k)));
+            lines << QStringLiteral("&nbsp;&nbsp;&nbsp;eff. lr = %1 / (√%2 + %3) = <b>%4</b><br>"
+                                    "&nbsp;&nbsp;&nbsp;Δθ = −%4 × <b>m̂</b> ≈ %5 &nbsp;(actual %6)")
+                         .arg(num(lr), num(c.vhat(k)), num(eps), num(c.eff(k)),
+                              num(-c.eff(k) * c.mhat(k)), num(c.delta(k)));
+        }
+    } else if (o.type == "adamax") {
+        f.symbolic = QStringLiteral(
+            "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + (1−β<sub>1</sub>)·g<sub>t</sub> "
+            "&nbsp;&nbsp; u<sub>t</sub> = max(β<sub>2</sub>·u<sub>t−1</sub>, |g<sub>t</sub>| + "
+            "ε)<br>"
+            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/u<sub>t</sub> · "
+            "m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>)</b>");
+        for (int k = 0; k < 2; ++k)
+            lines
+                << QStringLiteral(
+                       "<b>%1:</b> eff. lr = %2 / %3 = <b>%4</b>; &nbsp; <b>m̂</b> = %5 / %6 = %7; "
+                       "&nbsp; Δθ = %8")
+                       .arg(axis[k], num(lr), num(c.tensor("exp_inf", k)), num(c.eff(k)),
+                            num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.delta(k)));
+    } else if (o.type == "sgd") {
+        const double mu = param(o, "momentum", 0);
+        if (mu > 0) {
+            f.symbolic =
+                QStringLiteral(
+                    "b<sub>t</sub> = μ·b<sub>t−1</sub> + (1−τ)·g<sub>t</sub><br>"
+                    "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·b<sub>t</sub></b>%1")
+                    .arg(param(o, "nesterov", 0) > 0.5
+                             ? QStringLiteral(
+                                   " (Nesterov: − η<sub>t</sub>·(g<sub>t</sub> + μ·b<sub>t</sub>))")
+                             : QString());
+            for (int k = 0; k < 2; ++k)
+                lines << QStringLiteral(
+                             "<b>%1:</b> b = %2; &nbsp; Δθ = −%3 × %2 = %4 &nbsp;(actual %5)")
+                             .arg(axis[k], num(c.tensor("momentum_buffer", k)), num(lr),
+                                  num(-lr * c.tensor("momentum_buffer", k)), num(c.delta(k)));
+        } else {
+            f.symbolic = QStringLiteral(
+                "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·g<sub>t</sub></b>");
+            for (int k = 0; k < 2; ++k)
+                lines << QStringLiteral("<b>%1:</b> Δθ = −%2 × %3 = %4")
+                             .arg(axis[k], num(lr), num(c.grad(k)), num(c.delta(k)));
+        }
+    } else {
+        // Adagrad, RMSprop, Adadelta: a per-parameter factor times the gradient.
+        if (o.type == "adagrad")
+            f.symbolic =
+                QStringLiteral("s<sub>t</sub> = s<sub>t−1</sub> + g<sub>t</sub>² &nbsp;&nbsp; "
+                               "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√s<sub>t</sub> "
+                               "+ ε)·g<sub>t</sub></b>");
+        else if (o.type == "rmsprop")
+            f.symbolic = QStringLiteral(
+                "s<sub>t</sub> = α·s<sub>t−1</sub> + (1−α)·g<sub>t</sub>² &nbsp;&nbsp; "
+                "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√s<sub>t</sub> + "
+                "ε)·g<sub>t</sub></b>");
+        else if (o.type == "adadelta")
+            f.symbolic = QStringLiteral(
+                "s<sub>t</sub> = ρ·s<sub>t−1</sub> + (1−ρ)·g<sub>t</sub>² &nbsp;&nbsp; "
+                "Δ<sub>t</sub> = √(d<sub>t−1</sub>+ε)/√(s<sub>t</sub>+ε)·g<sub>t</sub><br>"
+                "d<sub>t</sub> = ρ·d<sub>t−1</sub> + (1−ρ)·Δ<sub>t</sub>² &nbsp;&nbsp; "
+                "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·Δ<sub>t</sub></b>");
+        else
+            f.symbolic =
+                QStringLiteral("θ<sub>t</sub> = θ<sub>t−1</sub> − (effective lr)·(direction)");
+        for (int k = 0; k < 2; ++k)
+            lines << QStringLiteral("<b>%1:</b> eff. lr = <b>%2</b>; &nbsp; g = %3; &nbsp; "
+                                    "Δθ = −%2 × %3 = %4 &nbsp;(actual %5)")
+                         .arg(axis[k], num(c.eff(k)), num(c.grad(k)), num(-c.eff(k) * c.grad(k)),
+                              num(c.delta(k)));
+    }
+    f.numbers = QStringLiteral("t = %1, %2 = %3<br>").arg(t, eta, num(lr)) +
+                lines.join(QStringLiteral("<br>"));
+
+    auto window = [](const QString& name, double b) {
+        return QStringLiteral("%1 = %2 averages over ≈ %3 steps (1/(1−%1))")
+            .arg(name, num(b), num(1.0 / (1.0 - b)));
+    };
+    QStringList w;
+    if (c.adamFamily()) {
+        w << window(QStringLiteral("β1"), beta(o, 0));
+        if (o.type != "adamax")
+            w << window(QStringLiteral("β2"), beta(o, 1));
+    } else if (o.type == "rmsprop") {
+        w << window(QStringLiteral("α"), param(o, "alpha"));
+    } else if (o.type == "adadelta") {
+        w << window(QStringLiteral("ρ"), param(o, "rho"));
+    } else if (o.type == "sgd" && param(o, "momentum", 0) > 0) {
+        w << window(QStringLiteral("μ"), param(o, "momentum"));
+    } else if (o.type == "adagrad") {
+        w << QStringLiteral("Adagrad sums every g² since the start: its effective lr only falls.");
+    }
+    f.windows = w.join(QStringLiteral("<br>"));
+    return f;
+}
+
+} // namespace optiscope
