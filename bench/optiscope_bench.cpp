@@ -3,7 +3,11 @@
 // the two). Single-threaded. Each workload is warmed up, then timed in --repetitions runs of at
 // least --min-time seconds each; the median is printed.
 //
-//   optiscope-bench [--repetitions N] [--min-time SECONDS] [--filter SUBSTRING] [--verbose]
+// ui_event_loop_max_delay_ms (bench/ui_bench.cpp) is the median of up to 3 windows of
+// --ui-seconds (default 5) with the GUI playing 8 runs; it needs the GUI build.
+//
+//   optiscope-bench [--repetitions N] [--min-time SECONDS] [--filter SUBSTRING]
+//                   [--ui-seconds S] [--verbose]
 
 #include "core/experiment/experiment.h"
 #include "core/functions/test_function.h"
@@ -11,6 +15,10 @@
 #include "core/nn/network.h"
 #include "core/optim/update_rule.h"
 #include "core/run/function_run.h"
+
+#ifdef OPTISCOPE_BENCH_UI
+#include "bench/ui_bench.h"
+#endif
 
 #include <algorithm>
 #include <chrono>
@@ -33,6 +41,7 @@ struct Options {
     double minTime = 0.5;
     std::string filter;
     bool verbose = false;
+    double uiSeconds = 5.0;
 };
 
 /// A workload: `run(iterations)` does that many iterations; each iteration processes
@@ -147,23 +156,38 @@ Workload network(std::string name, std::unique_ptr<nn::Network<float>> net, Eige
             }};
 }
 
-std::vector<Workload> workloads() {
-    std::vector<Workload> w;
-    w.push_back(adam2d());
-    w.push_back(network("mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
-                        nn::buildMlp<float>(2, {8, 8}, nn::Activation::Tanh, 2), 10, 2));
-    w.push_back(network("mlp_digits_64-64-10_relu_b32_samples_per_s",
-                        nn::buildMlp<float>(64, {64}, nn::Activation::Relu, 10), 32, 10));
-    w.push_back(network("mlp_mnist_784-128-10_relu_b64_samples_per_s",
-                        nn::buildMlp<float>(784, {128}, nn::Activation::Relu, 10), 64, 10));
-    w.push_back(network("lenet5_cifar_b64_samples_per_s",
-                        nn::buildLeNet5<float>(nn::Shape{3, 32, 32}, 10), 64, 10));
-    return w;
-}
+/// Every workload by name, built only when selected.
+struct Entry {
+    const char* name;
+    Workload (*make)();
+};
+const Entry kWorkloads[] = {
+    {"adam_2d_rosenbrock_steps_per_s", adam2d},
+    {"mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
+     [] {
+         return network("mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
+                        nn::buildMlp<float>(2, {8, 8}, nn::Activation::Tanh, 2), 10, 2);
+     }},
+    {"mlp_digits_64-64-10_relu_b32_samples_per_s",
+     [] {
+         return network("mlp_digits_64-64-10_relu_b32_samples_per_s",
+                        nn::buildMlp<float>(64, {64}, nn::Activation::Relu, 10), 32, 10);
+     }},
+    {"mlp_mnist_784-128-10_relu_b64_samples_per_s",
+     [] {
+         return network("mlp_mnist_784-128-10_relu_b64_samples_per_s",
+                        nn::buildMlp<float>(784, {128}, nn::Activation::Relu, 10), 64, 10);
+     }},
+    {"lenet5_cifar_b64_samples_per_s",
+     [] {
+         return network("lenet5_cifar_b64_samples_per_s",
+                        nn::buildLeNet5<float>(nn::Shape{3, 32, 32}, 10), 64, 10);
+     }},
+};
 
 void usage() {
     std::fprintf(stderr, "usage: optiscope-bench [--repetitions N] [--min-time SECONDS] "
-                         "[--filter SUBSTRING] [--verbose]\n");
+                         "[--filter SUBSTRING] [--ui-seconds S] [--verbose]\n");
 }
 
 } // namespace
@@ -185,6 +209,8 @@ int main(int argc, char** argv) {
             o.minTime = std::max(0.01, std::atof(value()));
         else if (arg == "--filter")
             o.filter = value();
+        else if (arg == "--ui-seconds")
+            o.uiSeconds = std::max(0.1, std::atof(value()));
         else if (arg == "--verbose")
             o.verbose = true;
         else {
@@ -192,11 +218,29 @@ int main(int argc, char** argv) {
             return arg == "--help" || arg == "-h" ? 0 : 2;
         }
     }
-    for (const Workload& w : workloads()) {
-        if (!o.filter.empty() && w.name.find(o.filter) == std::string::npos)
+    for (const Entry& entry : kWorkloads) {
+        const std::string name = entry.name;
+        if (!o.filter.empty() && name.find(o.filter) == std::string::npos)
             continue;
-        std::printf("%s %.6g\n", w.name.c_str(), measure(w, o));
+        std::printf("%s %.6g\n", name.c_str(), measure(entry.make(), o));
         std::fflush(stdout);
+    }
+    const std::string ui = "ui_event_loop_max_delay_ms";
+    if (o.filter.empty() || ui.find(o.filter) != std::string::npos) {
+#ifdef OPTISCOPE_BENCH_UI
+        // Median of up to 3 windows of --ui-seconds each.
+        std::vector<double> delays;
+        for (int r = 0; r < std::min(3, o.repetitions); ++r) {
+            delays.push_back(optiscope::bench::uiEventLoopMaxDelayMs(o.uiSeconds));
+            if (o.verbose)
+                std::fprintf(stderr, "  %s rep %d: %.3f ms\n", ui.c_str(), r, delays.back());
+        }
+        std::sort(delays.begin(), delays.end());
+        std::printf("%s %.4g\n", ui.c_str(), delays[delays.size() / 2]);
+#else
+        std::fprintf(stderr, "%s: built without the GUI (OPTISCOPE_BUILD_GUI=OFF)\n", ui.c_str());
+        std::printf("%s n/a\n", ui.c_str());
+#endif
     }
     return 0;
 }

@@ -18,6 +18,8 @@ template <typename Scalar> void AdamUpdate<Scalar>::reset(Eigen::Index size) {
     m_denom = Vector::Zero(size);
     m_gEff = Vector::Zero(size);
     m_bc1 = m_bc2 = m_stepSize = 0.0;
+    m_biasCorrection1.reset();
+    m_biasCorrection2.reset();
 }
 
 template <typename Scalar>
@@ -36,8 +38,8 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     }
 
     const double t = static_cast<double>(this->m_step);
-    m_bc1 = 1.0 - std::pow(m_hyper.beta1, t);
-    m_bc2 = 1.0 - std::pow(m_hyper.beta2, t);
+    m_bc1 = m_biasCorrection1(m_hyper.beta1, t); // 1 - beta1^t
+    m_bc2 = m_biasCorrection2(m_hyper.beta2, t);
     m_stepSize = lr / m_bc1;
     const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
     const Scalar b2 = static_cast<Scalar>(m_hyper.beta2);
