@@ -109,14 +109,17 @@ template <typename Scalar> std::vector<TensorSpec> Conv2dLayer<Scalar>::tensors(
 // written instead of streaming a batch-sized matrix (15 MB for LeNet's conv1 at batch 64)
 // through memory, and Eigen's packing buffers stay under its stack-allocation limit (no heap).
 // backward() rebuilds each chunk's columns rather than keeping them all.
+// Measured on LeNet-5 (AVX-512, 48 kB L1, 1 MB L2): the forward product prefers chunks of about
+// 24k floats, the backward pass (two products and col2im per chunk) about 8k.
 namespace {
-constexpr Index kChunkFloats = 24 * 1024;
-}
+constexpr Index kChunkFloats = 8 * 1024;
+constexpr Index kForwardChunks = 3; ///< forward chunk = 3 backward chunks
+} // namespace
 
 template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
     const Index oc = this->m_output.channels;
     m_chunk = std::max<Index>(16, kChunkFloats / std::max(m_patch, oc));
-    const auto need = static_cast<std::size_t>(m_chunk * std::max(m_patch, oc));
+    const auto need = static_cast<std::size_t>(kForwardChunks * m_chunk * std::max(m_patch, oc));
     if (m_cols.size() < need) {
         m_cols.resize(need);
         m_dCols.resize(need);
@@ -199,8 +202,9 @@ template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map ou
     ConstMap wt(this->m_params, oc, m_patch);
     Eigen::Map<const Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> b(this->m_params + oc * m_patch, oc);
     using ColMatrix = Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
-    for (Index p0 = 0; p0 < positions; p0 += m_chunk) {
-        const Index rows = std::min(m_chunk, positions - p0);
+    const Index chunk = kForwardChunks * m_chunk;
+    for (Index p0 = 0; p0 < positions; p0 += chunk) {
+        const Index rows = std::min(chunk, positions - p0);
         im2col(in, p0, p0 + rows);
         ConstMap cols(m_cols.data(), rows, m_patch);
         Map o(out.data() + p0 * oc, rows, oc); // HWC output: one row per output pixel

@@ -149,9 +149,9 @@ private:
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch;        ///< kernel² · in_channels
-    Eigen::Index m_chunk = 0;    ///< output positions per chunk (see layers.cpp)
-    std::vector<Scalar> m_cols;  ///< chunk × patch
-    std::vector<Scalar> m_dCols; ///< chunk × max(patch, out_channels): input gradient, product
+    Eigen::Index m_chunk = 0;    ///< output positions per backward chunk (see layers.cpp)
+    std::vector<Scalar> m_cols;  ///< forward chunk × patch
+    std::vector<Scalar> m_dCols; ///< forward chunk × max(patch, out_channels): dIn, product
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
