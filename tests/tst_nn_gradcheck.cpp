@@ -64,6 +64,8 @@ std::unique_ptr<Net> buildCase(const QString& id) {
     }
     if (id == "lenet5-8x8")
         return buildLeNet5<double>(Shape{1, 8, 8}, 3);
+    if (id == "lenet5-32x32") // conv1's im2col runs one sample per chunk: the chunked path
+        return buildLeNet5<double>(Shape{3, 32, 32}, 3);
     return nullptr;
 }
 
@@ -95,7 +97,7 @@ void TestNnGradcheck::gradients_data() {
     QTest::addColumn<QString>("model");
     QTest::addColumn<bool>("crossEntropy");
     for (const char* m : {"dense-relu", "dense-tanh", "dense-sigmoid", "dense-linear", "conv-valid",
-                          "conv-padded", "lenet5-8x8"}) {
+                          "conv-padded", "lenet5-8x8", "lenet5-32x32"}) {
         QTest::newRow((std::string(m) + " ce").c_str()) << QString(m) << true;
         QTest::newRow((std::string(m) + " mse").c_str()) << QString(m) << false;
     }
