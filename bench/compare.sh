@@ -68,7 +68,8 @@ targets = [
     ("lenet5_cifar_b64_samples_per_s", 2),
     ("ui_event_loop_max_delay_ms", "<= 16"),
 ]
-fmt = lambda v: "n/a" if v is None else f"{v:.4g}"
+fmt = lambda v: "n/a" if v is None else (f"{v:,.0f}" if v >= 1000 else f"{v:.4g}")
+fmtRatio = lambda r: "n/a" if r is None else (f"{r:,.0f}×" if r >= 100 else f"{r:.3g}×")
 version = ""
 if os.path.exists(os.path.join(out, "version.txt")):
     version = open(os.path.join(out, "version.txt")).read().strip()
@@ -82,6 +83,6 @@ for name, target in targets:
         continue
     ratio = a / b if a is not None and b else None
     met = "n/a" if ratio is None else ("yes" if ratio >= target else "no")
-    print(f"| {name} | {fmt(a)} | {fmt(b)} | {'n/a' if ratio is None else f'{ratio:.3g}×'} "
+    print(f"| {name} | {fmt(a)} | {fmt(b)} | {fmtRatio(ratio)} "
           f"| ≥ {target}× | {met} |")
 EOF
