@@ -4,6 +4,7 @@
 #include "ui/run_controller.h"
 #include "ui/run_worker.h"
 
+#include <QPointer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -33,7 +34,8 @@ RunConfig runOf(const std::string& type, double lr) {
 // A worker in its own thread, shut down like the controller does.
 struct WorkerThread {
     QThread thread;
-    RunWorker* worker = new RunWorker;
+    // Guarded: a test may quit the thread itself, after which the worker deletes itself.
+    QPointer<RunWorker> worker = new RunWorker;
     WorkerThread() {
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::started, worker, &RunWorker::begin);
@@ -41,14 +43,16 @@ struct WorkerThread {
         thread.start();
     }
     ~WorkerThread() {
-        worker->requestStop();
+        if (worker)
+            worker->requestStop();
         thread.quit();
         thread.wait();
     }
     void load(const Experiment& e, std::vector<RunJob> jobs) {
         auto exp = std::make_shared<const Experiment>(e);
         QMetaObject::invokeMethod(
-            worker, [w = worker, exp, jobs]() { w->load(exp, jobs); }, Qt::QueuedConnection);
+            worker.data(), [w = worker.data(), exp, jobs]() { w->load(exp, jobs); },
+            Qt::QueuedConnection);
     }
 };
 
