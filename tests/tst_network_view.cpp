@@ -2,6 +2,7 @@
 // charts with data in them, shows sample images, and for a 2-D set draws a decision boundary that
 // changes while the network trains. A broken data path shows a message naming the file.
 #include "core/experiment/experiment_io.h"
+#include "ui/function_view.h"
 #include "ui/main_window.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_preview.h"
