@@ -65,6 +65,7 @@ template <typename Get>
 void addPerEpoch(ChartSpec& spec, const NetworkTrack& t, const QString& suffix, Qt::PenStyle style,
                  Get get) {
     ChartSeries s = line(t, suffix, style);
+    s.inLegend = style == Qt::SolidLine; // one entry per run; the title says what dotted means
     bool any = false;
     for (const nn::EpochRecord& r : t.epochs) {
         const double v = get(r);
@@ -82,7 +83,7 @@ ChartSpec networkLossChart(const std::vector<NetworkTrack>& tracks, long long ep
     ChartSpec spec = base(QStringLiteral("Loss (train solid, validation dotted)"),
                           QStringLiteral("loss"), epochs);
     for (const NetworkTrack& t : tracks) {
-        addPerEpoch(spec, t, QStringLiteral(" train"), Qt::SolidLine,
+        addPerEpoch(spec, t, QString(), Qt::SolidLine,
                     [](const nn::EpochRecord& r) { return r.trainLoss; });
         addPerEpoch(spec, t, QStringLiteral(" val"), Qt::DotLine,
                     [](const nn::EpochRecord& r) { return r.valLoss; });
@@ -94,7 +95,7 @@ ChartSpec networkAccuracyChart(const std::vector<NetworkTrack>& tracks, long lon
     ChartSpec spec = base(QStringLiteral("Accuracy (train solid, validation dotted)"),
                           QStringLiteral("accuracy (%)"), epochs);
     for (const NetworkTrack& t : tracks) {
-        addPerEpoch(spec, t, QStringLiteral(" train"), Qt::SolidLine,
+        addPerEpoch(spec, t, QString(), Qt::SolidLine,
                     [](const nn::EpochRecord& r) { return 100.0 * r.trainAccuracy; });
         addPerEpoch(spec, t, QStringLiteral(" val"), Qt::DotLine,
                     [](const nn::EpochRecord& r) { return 100.0 * r.valAccuracy; });
@@ -125,12 +126,12 @@ ChartSpec networkLrChart(const std::vector<NetworkTrack>& tracks, long long epoc
 
 ChartSpec networkEffLrChart(const std::vector<NetworkTrack>& tracks, const std::string& tensor,
                             long long epochs) {
-    ChartSpec spec = base(QStringLiteral("Effective lr of %1 (p05–p95 band, p50 line)")
+    ChartSpec spec = base(QStringLiteral("Effective lr of %1 (p05–p95, p50)")
                               .arg(QString::fromStdString(tensor)),
                           QStringLiteral("effective lr"), epochs);
     spec.logY = true;
     for (const NetworkTrack& t : tracks) {
-        ChartSeries mid = line(t, QStringLiteral(" p50"), Qt::SolidLine);
+        ChartSeries mid = line(t, QString(), Qt::SolidLine);
         ChartBand band;
         band.name = QString::fromStdString(t.instance.name) + QStringLiteral(" p05–p95");
         band.color = t.color;
