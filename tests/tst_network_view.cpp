@@ -50,6 +50,7 @@ private slots:
     void opensDigitsPresetWithCharts();
     void boundaryChangesWhileTraining();
     void brokenDataPathIsReported();
+    void editorChangesTheProblem();
     void backToAFunctionExperiment();
 
 private:
@@ -192,6 +193,35 @@ void TestNetworkView::brokenDataPathIsReported() {
     QTRY_VERIFY_WITH_TIMEOUT(!window.networkView()->errorText().isEmpty(), 10000);
     QVERIFY2(window.networkView()->errorText().contains(QStringLiteral("missing-mnist")),
              qPrintable(window.networkView()->errorText()));
+}
+
+void TestNetworkView::editorChangesTheProblem() {
+    MainWindow window;
+    QString error;
+    QVERIFY(window.openFile(
+        QStringLiteral(OPTISCOPE_SOURCE_DIR "/resources/presets/digits-mlp-adam-plateau.json"),
+        &error));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    NetworkView* view = window.networkView();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->tracks()[0].epochs.empty(), 30000);
+    // Pick "circles" in the editor: the experiment changes and training restarts on 2-D points.
+    auto* dataset = view->findChild<QComboBox*>(QStringLiteral("networkDataset"));
+    QVERIFY(dataset);
+    dataset->setCurrentText(QStringLiteral("circles"));
+    QCOMPARE(window.controller()->experiment().network.dataset.name, std::string("circles"));
+    QCOMPARE(window.controller()->experiment().runs.size(), size_t(1)); // runs kept
+    QTRY_VERIFY_WITH_TIMEOUT(view->preview()->preview().is2d, 10000);
+    QCOMPARE(view->preview()->preview().datasetName, QStringLiteral("circles"));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->tracks()[0].epochs.empty(), 30000);
+    // 2 inputs, 64 hidden, 2 classes now.
+    QTRY_VERIFY_WITH_TIMEOUT(!view->diagram()->diagram().units.empty(), 10000);
+    QCOMPARE(view->diagram()->diagram().units.front().size(), size_t(2));
+    QCOMPARE(view->diagram()->diagram().units.back().size(), size_t(2));
+    // Reset restarts training from epoch 0.
+    QTRY_VERIFY_WITH_TIMEOUT(view->tracks()[0].epochs.size() >= 3, 30000);
+    window.controller()->reset();
+    QVERIFY(view->tracks()[0].epochs.size() < 3);
 }
 
 void TestNetworkView::backToAFunctionExperiment() {
