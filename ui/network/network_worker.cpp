@@ -17,6 +17,7 @@ struct NetworkWorker::Live {
     bool failed = false;
     QString error;
     bool reportedEnd = false;
+    long long chunk = 1; ///< updates per runSteps() call, adapted to take about 2 ms
     [[nodiscard]] bool ended() const {
         return failed || !trainer || trainer->state() != nn::NetworkTrainer::State::Running;
     }
@@ -343,15 +344,24 @@ void NetworkWorker::tick() {
         bool any = true;
         while (any && !m_stop.load() && !m_paused.load() && Clock::now() < deadline) {
             any = false;
-            for (auto& live : m_runs) {
+            // Start each tick with another run, so none is favoured when slices run out.
+            ++m_rotate;
+            for (size_t k = 0; k < m_runs.size(); ++k) {
+                auto& live = m_runs[(k + m_rotate) % m_runs.size()];
                 if (live->ended())
                     continue;
                 try {
-                    // About a tenth of an epoch at a time keeps slices short for large sets.
-                    const long long chunk =
-                        std::max<long long>(1, live->trainer->stepsPerEpoch() / 8);
-                    if (live->trainer->runSteps(chunk))
+                    // Slices of ~2 ms whatever a step costs (µs on toy sets, ms for LeNet-5), so
+                    // batches keep their pace and a stop request is seen quickly.
+                    const auto t0 = Clock::now();
+                    if (live->trainer->runSteps(live->chunk))
                         any = true;
+                    const double ms =
+                        std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                    if (ms < 1.0)
+                        live->chunk = std::min<long long>(live->chunk * 2, 1 << 16);
+                    else if (ms > 4.0)
+                        live->chunk = std::max<long long>(live->chunk / 2, 1);
                 } catch (const std::exception& e) {
                     live->failed = true;
                     live->error = QString::fromStdString(e.what());

@@ -121,6 +121,7 @@ private:
     std::shared_ptr<const Experiment> m_experiment;
     std::shared_ptr<const nn::DataSplit> m_data;
     std::vector<std::unique_ptr<Live>> m_runs;
+    std::size_t m_rotate = 0;
     bool m_is2d = false;
     QRectF m_plane;
     std::unique_ptr<nn::Network<float>> m_boundaryNet; ///< copy for the boundary
