@@ -203,7 +203,9 @@ void NetworkProblemEditor::refreshEnabled() {
     m_dataSeed->setEnabled(toy);
     m_path->setEnabled(isFileSet(set) || set == QLatin1String("digits"));
     m_target->setEnabled(set == QLatin1String("csv"));
-    m_hidden->setEnabled(m_architecture->currentText() == QLatin1String("mlp"));
+    const bool mlp = m_architecture->currentText() == QLatin1String("mlp");
+    m_hidden->setEnabled(mlp);
+    m_activation->setEnabled(mlp); // LeNet-5 uses ReLU (SPEC §4)
     for (auto& [name, box] : m_extras)
         box->setEnabled(toy && set != QLatin1String("sine"));
 }
