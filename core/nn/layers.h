@@ -3,7 +3,7 @@
 // Every layer works on a whole mini-batch at once. Activations are row-major matrices with one
 // row per sample; an image row holds its pixels in HWC order (height, width, channel — the
 // channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC), so that a
-// convolution is im2col copies and GEMMs with no transposes.
+// convolution is one im2col copy and one GEMM with no transposes.
 //
 // A layer owns no trainable numbers: Network keeps every tensor of every layer in ONE flat
 // parameter vector (and the gradients in a second one of the same layout) and binds each layer to
@@ -127,8 +127,7 @@ private:
 
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
 /// padding `padding` on every side. Weight laid out [out_channels][ky][kx][in_channels] (HWC
-/// patches), bias [out_channels]. Computed as im2col + GEMM over chunks of samples sized to
-/// stay in cache.
+/// patches), bias [out_channels]. Computed as im2col + GEMM, in cache-sized chunks of the batch.
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -145,13 +144,14 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    void im2col(ConstMap in, Eigen::Index first, Eigen::Index count);
+    /// Patches of the output positions [p0, p1) of the batch (position = sample·Ho·Wo + pixel).
+    void im2col(ConstMap in, Eigen::Index p0, Eigen::Index p1);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch;        ///< kernel² · in_channels
-    Eigen::Index m_chunk = 1;    ///< samples per im2col + GEMM
-    std::vector<Scalar> m_cols;  ///< (chunk·Ho·Wo) × patch
-    std::vector<Scalar> m_dCols; ///< same shape, for the input gradient
+    Eigen::Index m_chunk = 0;    ///< output positions per backward chunk (see layers.cpp)
+    std::vector<Scalar> m_cols;  ///< forward chunk × patch
+    std::vector<Scalar> m_dCols; ///< forward chunk × max(patch, out_channels): dIn, product
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like

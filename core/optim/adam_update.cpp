@@ -3,6 +3,7 @@
 #include "core/optim/update_detail.h"
 
 #include <cmath>
+#include <type_traits>
 
 namespace optiscope {
 
@@ -17,6 +18,8 @@ template <typename Scalar> void AdamUpdate<Scalar>::reset(Eigen::Index size) {
     m_denom = Vector::Zero(size);
     m_gEff = Vector::Zero(size);
     m_bc1 = m_bc2 = m_stepSize = 0.0;
+    m_biasCorrection1.reset();
+    m_biasCorrection2.reset();
 }
 
 template <typename Scalar>
@@ -35,8 +38,8 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     }
 
     const double t = static_cast<double>(this->m_step);
-    m_bc1 = 1.0 - std::pow(m_hyper.beta1, t);
-    m_bc2 = 1.0 - std::pow(m_hyper.beta2, t);
+    m_bc1 = m_biasCorrection1(m_hyper.beta1, t); // 1 - beta1^t
+    m_bc2 = m_biasCorrection2(m_hyper.beta2, t);
     m_stepSize = lr / m_bc1;
     const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
     const Scalar b2 = static_cast<Scalar>(m_hyper.beta2);
@@ -48,21 +51,39 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     const Scalar eps = static_cast<Scalar>(m_hyper.eps);
     const Scalar negStepSize = static_cast<Scalar>(-m_stepSize);
     const Scalar lrS = static_cast<Scalar>(lr);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        m_expAvgSq[i] = std::fma(oneMinusB2 * g, g, m_expAvgSq[i] * b2);
-        Scalar v = m_expAvgSq[i];
-        if (m_hyper.amsgrad) {
-            m_maxExpAvgSq[i] = detail::maxNan(m_maxExpAvgSq[i], v);
-            v = m_maxExpAvgSq[i];
+    // Element-wise, in torch's operation order; written over restrict pointers with the amsgrad
+    // test hoisted so that the compiler vectorises it (same IEEE operations per element, so the
+    // results are bit-identical to the scalar loop).
+    auto update = [&](auto amsgrad) {
+        Scalar* __restrict p = params.data();
+        const Scalar* __restrict gEff = m_gEff.data();
+        Scalar* __restrict m = m_expAvg.data();
+        Scalar* __restrict sq = m_expAvgSq.data();
+        Scalar* __restrict maxSq = m_maxExpAvgSq.data();
+        Scalar* __restrict mHat = m_mHat.data();
+        Scalar* __restrict vHat = m_vHat.data();
+        Scalar* __restrict denom = m_denom.data();
+        Scalar* __restrict effLr = this->m_effLr.data();
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const Scalar g = gEff[i];
+            m[i] = std::fma(g, oneMinusB1, m[i] * b1);
+            sq[i] = std::fma(oneMinusB2 * g, g, sq[i] * b2);
+            Scalar v = sq[i];
+            if constexpr (decltype(amsgrad)::value) {
+                maxSq[i] = detail::maxNan(maxSq[i], v);
+                v = maxSq[i];
+            }
+            denom[i] = std::sqrt(v) / bc2Sqrt + eps;
+            p[i] = p[i] + (negStepSize * m[i]) / denom[i];
+            mHat[i] = m[i] / bc1;
+            vHat[i] = v / bc2;
+            effLr[i] = lrS / (std::sqrt(vHat[i]) + eps);
         }
-        m_denom[i] = std::sqrt(v) / bc2Sqrt + eps;
-        params[i] = params[i] + (negStepSize * m_expAvg[i]) / m_denom[i];
-        m_mHat[i] = m_expAvg[i] / bc1;
-        m_vHat[i] = v / bc2;
-        this->m_effLr[i] = lrS / (std::sqrt(m_vHat[i]) + eps);
-    }
+    };
+    if (m_hyper.amsgrad)
+        update(std::true_type{});
+    else
+        update(std::false_type{});
 }
 
 template <typename Scalar> OptimizerState AdamUpdate<Scalar>::state() const {

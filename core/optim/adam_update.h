@@ -18,6 +18,7 @@
 // learning rate is lr / (sqrt(v̂) + eps), v̂ = v / (1 - β2^t): the factor on m̂ = m / (1 - β1^t).
 #pragma once
 
+#include "core/optim/update_detail.h"
 #include "core/optim/update_rule.h"
 
 namespace optiscope {
@@ -61,6 +62,7 @@ private:
     Vector m_denom;       ///< sqrt(v)/sqrt(bc2) + eps of the last step
     Vector m_gEff;
     double m_bc1 = 0.0, m_bc2 = 0.0, m_stepSize = 0.0;
+    detail::BiasCorrection m_biasCorrection1, m_biasCorrection2;
 };
 
 } // namespace optiscope

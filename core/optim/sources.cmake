@@ -21,3 +21,9 @@ target_sources(optiscope_core PRIVATE
   optim/lion_update.h
   optim/lion_update.cpp
 )
+# Adam's element-wise update loop needs GCC's vectoriser with its dynamic cost model (-O2's
+# "very cheap" model refuses it). Element-wise only, no reassociation: results are unchanged.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set_property(SOURCE optim/adam_update.cpp DIRECTORY ${PROJECT_SOURCE_DIR}/core APPEND
+    PROPERTY COMPILE_OPTIONS "-ftree-vectorize;-fvect-cost-model=dynamic")
+endif()

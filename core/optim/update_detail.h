@@ -39,6 +39,32 @@ void coupledL2(Out& out, const P& params, const G& grad, double weightDecay) {
         out[i] = std::fma(params[i], wd, grad[i]);
 }
 
+/// A bias correction 1 − β^t exactly as `1.0 - std::pow(beta, t)` gives it (torch's
+/// `1 - beta ** step`), which stops calling pow once the result is 1.0: for 0 ≤ β < 1, β^t only
+/// shrinks as t grows, so 1 − β^t stays 1.0 (β^t ≤ 2^-54 rounds away) — bit-identical, and long
+/// runs stay off pow's slow underflow path (β^t < 1e-308 sets errno on every call). A new β
+/// (setMomentum) or reset() starts over.
+class BiasCorrection {
+public:
+    double operator()(double beta, double t) {
+        if (beta == m_beta && t >= m_oneFrom)
+            return 1.0;
+        const double bc = 1.0 - std::pow(beta, t);
+        if (beta != m_beta) {
+            m_beta = beta;
+            m_oneFrom = std::numeric_limits<double>::infinity();
+        }
+        if (bc == 1.0 && beta >= 0.0 && beta < 1.0 && t < m_oneFrom)
+            m_oneFrom = t;
+        return bc;
+    }
+    void reset() { *this = BiasCorrection(); }
+
+private:
+    double m_beta = std::numeric_limits<double>::quiet_NaN();
+    double m_oneFrom = std::numeric_limits<double>::infinity();
+};
+
 /// max(a, b) that propagates NaN as torch.maximum / amax do (std::max would drop it).
 template <typename Scalar> Scalar maxNan(Scalar a, Scalar b) {
     if (std::isnan(a) || std::isnan(b))

@@ -70,8 +70,8 @@ bool FunctionRun::advance() {
     if (m_schedule)
         if (auto momentum = m_schedule->momentum())
             m_rule->setMomentum(*momentum);
-    const Eigen::VectorXd grad = m_current.grad;
-    m_rule->step(m_params, grad, lr);
+    // The Ref binds m_current.grad in place (a VectorXd copy would allocate on every step).
+    m_rule->step(m_params, m_current.grad, lr);
 
     FunctionStep next;
     next.step = m_current.step + 1;
