@@ -36,8 +36,10 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
             });
     connect(m_worker, &NetworkWorker::boundaryReady, this,
             [this](quint64 generation, const QImage& image, long long epoch) {
-                if (generation == m_generation)
-                    m_preview->setBoundary(image, epoch);
+                if (generation != m_generation)
+                    return;
+                m_preview->setBoundary(image, epoch);
+                emit boundaryShown(image, epoch);
             });
     connect(m_worker, &NetworkWorker::diagramReady, this,
             [this](quint64 generation, const NetworkDiagramData& diagram) {

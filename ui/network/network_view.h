@@ -51,6 +51,8 @@ signals:
     void failed(const QString& message);
     /// New epochs arrived.
     void tracksUpdated();
+    /// A new decision boundary is shown (after `epoch` epochs of the first run).
+    void boundaryShown(const QImage& image, long long epoch);
 
 private:
     void onExperimentChanged();

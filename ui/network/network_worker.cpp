@@ -294,6 +294,7 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
             m_runs.push_back(std::move(live));
         }
         emit dataReady(generation, preview);
+        emitBoundary(); // the untrained network's boundary (epoch 0) first
     } catch (const nn::DataError& e) {
         m_runs.clear();
         emit loadFailed(generation,
