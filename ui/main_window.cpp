@@ -5,6 +5,7 @@
 #include "ui/export_controller.h"
 #include "ui/function_view.h"
 #include "ui/inspector_panel.h"
+#include "ui/network/network_view.h"
 #include "ui/play_bar.h"
 #include "ui/run_controller.h"
 #include "ui/run_editor_panel.h"
@@ -23,6 +24,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -62,7 +64,12 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 6);
     splitter->setChildrenCollapsible(false);
-    setCentralWidget(splitter);
+    m_network = new NetworkView(m_controller);
+    m_central = new QStackedWidget;
+    m_central->addWidget(splitter);
+    m_central->addWidget(m_network);
+    setCentralWidget(m_central);
+    connect(m_network, &NetworkView::failed, this, &MainWindow::showStatus);
 
     m_runList = new RunListPanel(m_controller);
     m_editor = new RunEditorPanel(m_controller);
@@ -200,7 +207,16 @@ void MainWindow::buildMenus() {
 void MainWindow::setExperiment(const Experiment& experiment, const QString& filePath) {
     m_loading = true;
     m_filePath = filePath;
+    const bool network = experiment.problemType == Experiment::ProblemType::Network;
+    if (!network)
+        m_network->deactivate();
     m_controller->setExperiment(experiment);
+    if (network) {
+        m_network->setBaseDir(filePath.isEmpty() ? QDir::currentPath()
+                                                 : QFileInfo(filePath).absolutePath());
+        m_network->activate();
+    }
+    m_central->setCurrentIndex(network ? 1 : 0);
     m_map->setHome(defaultMapView(experiment), true);
     m_functionShown = experiment.function.function;
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);
@@ -217,13 +233,6 @@ bool MainWindow::openFile(const QString& path, QString* error) {
         if (error)
             *error =
                 QString::fromStdString(result.messages(QFileInfo(path).fileName().toStdString()));
-        return false;
-    }
-    if (result.experiment->problemType != Experiment::ProblemType::Function) {
-        if (error)
-            *error = tr("%1: network problems are not shown in this window yet; run them with "
-                        "optiscope-cli")
-                         .arg(QFileInfo(path).fileName());
         return false;
     }
     setExperiment(*result.experiment, path);

@@ -8,6 +8,7 @@
 class QDockWidget;
 class QLabel;
 class QMenu;
+class QStackedWidget;
 class QTimer;
 
 namespace optiscope {
@@ -17,6 +18,7 @@ class ChartsPanel;
 class ExportController;
 class FunctionView;
 class InspectorPanel;
+class NetworkView;
 class PlayBar;
 class RunController;
 class RunEditorPanel;
@@ -31,6 +33,8 @@ public:
     [[nodiscard]] RunController* controller() const { return m_controller; }
     [[nodiscard]] ExportController* exporter() const { return m_exporter; }
     [[nodiscard]] FunctionView* functionView() const { return m_map; }
+    /// The view shown in place of the map and charts for network problems.
+    [[nodiscard]] NetworkView* networkView() const { return m_network; }
 
     /// Show `experiment` and play it.
     void setExperiment(const Experiment& experiment, const QString& filePath);
@@ -60,6 +64,8 @@ private:
 
     RunController* m_controller;
     FunctionView* m_map;
+    NetworkView* m_network;
+    QStackedWidget* m_central;
     ChartsPanel* m_charts;
     RunListPanel* m_runList;
     RunEditorPanel* m_editor;

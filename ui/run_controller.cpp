@@ -60,6 +60,11 @@ void RunController::setProblem(const FunctionProblem& problem) {
     restart(true);
 }
 
+void RunController::setNetworkProblem(const NetworkProblem& problem) {
+    m_experiment.network = problem;
+    restart(true);
+}
+
 void RunController::setStart(const Eigen::Vector2d& start) {
     m_experiment.function.start = start;
     restart(true);
@@ -167,8 +172,9 @@ void RunController::rebuildTracks() {
 void RunController::sendJobs() {
     auto experiment = std::make_shared<const Experiment>(m_experiment);
     std::vector<RunJob> jobs;
-    for (const auto& t : m_tracks)
-        jobs.push_back({t.generation, t.instance});
+    if (m_experiment.problemType == Experiment::ProblemType::Function) // networks: NetworkView
+        for (const auto& t : m_tracks)
+            jobs.push_back({t.generation, t.instance});
     QMetaObject::invokeMethod(
         m_worker, [w = m_worker, experiment, jobs]() { w->load(experiment, jobs); },
         Qt::QueuedConnection);

@@ -39,6 +39,9 @@ public:
     /// New function, constants, noise or start: every run restarts.
     void setProblem(const FunctionProblem& problem);
     void setStart(const Eigen::Vector2d& start);
+    /// New network problem (data, model, training): every run restarts. The network view trains
+    /// network experiments; this controller's worker runs function problems only.
+    void setNetworkProblem(const NetworkProblem& problem);
     void setTitle(const std::string& title);
     /// Change one run. Only a change of its numbers (optimizer, schedule, twin) restarts it, and
     /// only it; name, colour and visibility are cosmetic.

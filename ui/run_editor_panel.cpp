@@ -196,6 +196,9 @@ void RunEditorPanel::setCurrentRun(int configIndex) {
 }
 
 void RunEditorPanel::loadProblem() {
+    // Network problems are edited in the network view; only the runs are edited here.
+    m_function->parentWidget()->setVisible(m_controller->experiment().problemType ==
+                                           Experiment::ProblemType::Function);
     const FunctionProblem& p = m_controller->experiment().function;
     const int fi = m_function->findData(QString::fromStdString(p.function));
     const bool functionChanged =

@@ -1,5 +1,6 @@
 #include "ui/plots/line_chart.h"
 
+#include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
 #include <QCoreApplication>
@@ -144,6 +145,15 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
             ry.add(p.y());
         }
     }
+    std::vector<std::pair<QVector<QPointF>, QVector<QPointF>>> bands;
+    for (const ChartBand& b : spec.bands) {
+        bands.emplace_back(usable(spec, b.lower), usable(spec, b.upper));
+        for (const auto* pts : {&bands.back().first, &bands.back().second})
+            for (const QPointF& p : *pts) {
+                rx.add(p.x());
+                ry.add(p.y());
+            }
+    }
     applyFixedEnds(spec, rx, ry);
     QAbstractAxis* ax = makeAxis(spec.logX, rx, spec.xTitle, true, labelFont, base);
     QAbstractAxis* ay = makeAxis(spec.logY, ry, spec.yTitle, false, labelFont, base);
@@ -183,6 +193,26 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
             for (QLegendMarker* m : chart->legend()->markers(series))
                 m->setVisible(false);
     }
+    for (size_t i = 0; i < spec.bands.size(); ++i) {
+        const ChartBand& b = spec.bands[i];
+        auto* lower = new QLineSeries;
+        auto* upper = new QLineSeries;
+        lower->replace(bands[i].first);
+        upper->replace(bands[i].second);
+        auto* area = new QAreaSeries(upper, lower);
+        lower->setParent(area);
+        upper->setParent(area);
+        area->setName(b.name);
+        QColor fill = b.color;
+        fill.setAlpha(60);
+        area->setBrush(fill);
+        area->setPen(Qt::NoPen);
+        chart->addSeries(area);
+        area->attachAxis(ax);
+        area->attachAxis(ay);
+        for (QLegendMarker* m : chart->legend()->markers(area))
+            m->setVisible(false);
+    }
     chart->legend()->setVisible(!spec.series.empty());
 }
 
@@ -213,6 +243,8 @@ void LineChart::setSpec(const ChartSpec& spec) {
     for (const auto& s : spec.series)
         structure << s.name + (s.scatter ? "#s" : "#l") + s.color.name() +
                          QString::number(int(s.style));
+    for (const auto& b : spec.bands)
+        structure << b.name + "#b" + b.color.name();
     structure << QString::number(spec.logX) + QString::number(spec.logY) + spec.title;
     const bool rebuild = structure != d->structure;
     m_spec = spec;
@@ -259,6 +291,21 @@ void LineChart::setSpec(const ChartSpec& spec) {
         }
         if (xy)
             xy->replace(pts);
+    }
+    for (size_t j = 0; j < spec.bands.size(); ++j) {
+        const int at = int(spec.series.size() + j);
+        auto* area = at < series.size() ? qobject_cast<QAreaSeries*>(series[at]) : nullptr;
+        const auto lower = usable(spec, spec.bands[j].lower);
+        const auto upper = usable(spec, spec.bands[j].upper);
+        for (const auto* pts : {&lower, &upper})
+            for (const QPointF& p : *pts) {
+                rx.add(p.x());
+                ry.add(p.y());
+            }
+        if (area && area->lowerSeries() && area->upperSeries()) {
+            area->lowerSeries()->replace(lower);
+            area->upperSeries()->replace(upper);
+        }
     }
     const auto hs = d->chart->axes(Qt::Horizontal);
     const auto vs = d->chart->axes(Qt::Vertical);

@@ -25,6 +25,14 @@ struct ChartSeries {
     QVector<QPointF> points; ///< non-finite points and, on log axes, points <= 0 are skipped
 };
 
+/// A filled band between two curves (e.g. the p05–p95 range of a quantity), drawn under the lines.
+struct ChartBand {
+    QString name;
+    QColor color; ///< drawn translucent
+    QVector<QPointF> lower;
+    QVector<QPointF> upper; ///< same x values as `lower`
+};
+
 struct ChartSpec {
     QString title;
     QString xTitle;
@@ -32,7 +40,8 @@ struct ChartSpec {
     bool logX = false;
     bool logY = false;
     std::vector<ChartSeries> series;
-    QString emptyText; ///< shown when there is nothing to draw
+    std::vector<ChartBand> bands; ///< drawn after (above the grid, translucent) the series
+    QString emptyText;            ///< shown when there is nothing to draw
     /// Fixed axis ends (NaN: fit the data), e.g. x up to the step budget, lr from 0.
     double xMin = std::numeric_limits<double>::quiet_NaN();
     double xMax = std::numeric_limits<double>::quiet_NaN();

@@ -1,0 +1,279 @@
+#include "ui/network/network_view.h"
+
+#include "ui/network/network_diagram.h"
+#include "ui/network/network_preview.h"
+#include "ui/network/network_problem_editor.h"
+#include "ui/plots/line_chart.h"
+#include "ui/run_controller.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace optiscope {
+
+NetworkView::NetworkView(RunController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller), m_worker(new NetworkWorker),
+      m_chartThrottle(new QTimer(this)) {
+    setObjectName(QStringLiteral("networkView"));
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_worker, &NetworkWorker::begin);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &NetworkWorker::batchReady, this, &NetworkView::acceptBatch);
+    connect(m_worker, &NetworkWorker::dataReady, this,
+            [this](quint64 generation, const NetworkDataPreview& preview) {
+                if (generation == m_generation)
+                    m_preview->setPreview(preview);
+            });
+    connect(m_worker, &NetworkWorker::boundaryReady, this,
+            [this](quint64 generation, const QImage& image, long long epoch) {
+                if (generation != m_generation)
+                    return;
+                m_preview->setBoundary(image, epoch);
+                emit boundaryShown(image, epoch);
+            });
+    connect(m_worker, &NetworkWorker::diagramReady, this,
+            [this](quint64 generation, const NetworkDiagramData& diagram) {
+                if (generation == m_generation)
+                    m_diagram->setDiagram(diagram);
+            });
+    connect(m_worker, &NetworkWorker::loadFailed, this,
+            [this](quint64 generation, const QString& message) {
+                if (generation != m_generation)
+                    return;
+                m_error = message;
+                m_preview->setMessage(message);
+                m_status->setText(message);
+                emit failed(message);
+            });
+    m_worker->setPaused(true);
+    m_thread.start();
+
+    m_preview = new NetworkPreview;
+    m_diagram = new NetworkDiagram;
+    auto* tabs = new QTabWidget;
+    tabs->setObjectName(QStringLiteral("networkTabs"));
+    tabs->addTab(m_preview, tr("Data"));
+    tabs->addTab(m_diagram, tr("Network"));
+    m_editor = new NetworkProblemEditor;
+    auto* editorBox = new QGroupBox(tr("Network problem"));
+    auto* editorLayout = new QVBoxLayout(editorBox);
+    editorLayout->addWidget(m_editor);
+    auto* left = new QSplitter(Qt::Vertical);
+    left->addWidget(tabs);
+    auto* editorScroll = new QScrollArea;
+    editorScroll->setWidget(editorBox);
+    editorScroll->setWidgetResizable(true);
+    editorScroll->setFrameShape(QFrame::NoFrame);
+    left->addWidget(editorScroll);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+
+    m_loss = new LineChart;
+    m_accuracy = new LineChart;
+    m_lr = new LineChart;
+    m_effLr = new LineChart;
+    m_tensor = new QComboBox;
+    m_tensor->setObjectName(QStringLiteral("tensorSelector"));
+    m_tensor->setToolTip(tr("Tensor whose effective learning rates are shown"));
+    auto* effBox = new QWidget;
+    auto* effLayout = new QVBoxLayout(effBox);
+    effLayout->setContentsMargins(0, 0, 0, 0);
+    auto* tensorRow = new QHBoxLayout;
+    tensorRow->addWidget(new QLabel(tr("Tensor")));
+    tensorRow->addWidget(m_tensor, 1);
+    effLayout->addLayout(tensorRow);
+    effLayout->addWidget(m_effLr, 1);
+    auto* chartsBox = new QWidget;
+    auto* grid = new QGridLayout(chartsBox);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_loss, 0, 0);
+    grid->addWidget(m_accuracy, 0, 1);
+    grid->addWidget(m_lr, 1, 0);
+    grid->addWidget(effBox, 1, 1);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(left);
+    split->addWidget(chartsBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 5);
+    split->setChildrenCollapsible(false);
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split, 1);
+    layout->addWidget(m_status);
+
+    m_chartThrottle->setSingleShot(true);
+    m_chartThrottle->setInterval(100);
+    connect(m_chartThrottle, &QTimer::timeout, this, &NetworkView::refreshCharts);
+    connect(m_tensor, &QComboBox::currentIndexChanged, this, &NetworkView::refreshCharts);
+
+    connect(m_controller, &RunController::experimentChanged, this,
+            &NetworkView::onExperimentChanged);
+    connect(m_controller, &RunController::playingChanged, this, [this](bool playing) {
+        if (!m_active)
+            return;
+        if (playing && allFinished() && !m_tracks.empty())
+            restart(); // play after the end: train again
+        m_worker->setPaused(!playing);
+    });
+    connect(m_editor, &NetworkProblemEditor::problemEdited, this,
+            [this]() { m_controller->setNetworkProblem(m_editor->problem()); });
+    connect(m_editor, &NetworkProblemEditor::schedulePerEdited, this, [this](const QString& per) {
+        const Experiment& e = m_controller->experiment();
+        for (int i = 0; i < int(e.runs.size()); ++i) {
+            RunConfig run = e.runs[size_t(i)];
+            if (run.schedule && run.schedule->per != per.toStdString() &&
+                run.schedule->type != "reduce_on_plateau") {
+                run.schedule->per = per.toStdString();
+                m_controller->setRun(i, run);
+            }
+        }
+    });
+}
+
+NetworkView::~NetworkView() {
+    m_worker->requestStop();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+std::vector<LineChart*> NetworkView::charts() const {
+    return {m_loss, m_accuracy, m_lr, m_effLr};
+}
+
+bool NetworkView::allFinished() const {
+    return std::all_of(m_tracks.begin(), m_tracks.end(),
+                       [](const NetworkTrack& t) { return t.finished; });
+}
+
+void NetworkView::activate() {
+    m_active = true;
+    m_runKey.clear();
+    onExperimentChanged();
+}
+
+void NetworkView::deactivate() {
+    m_active = false;
+    m_runKey.clear();
+    m_worker->setPaused(true);
+    ++m_generation;
+    QMetaObject::invokeMethod(m_worker, &NetworkWorker::clear, Qt::QueuedConnection);
+}
+
+void NetworkView::onExperimentChanged() {
+    if (!m_active)
+        return;
+    const Experiment& e = m_controller->experiment();
+    if (e.problemType != Experiment::ProblemType::Network)
+        return;
+    std::vector<std::uint64_t> key;
+    for (const RunTrack& t : m_controller->tracks())
+        key.push_back(t.generation);
+    if (key != m_runKey) {
+        m_runKey = key;
+        restart();
+        return;
+    }
+    // Cosmetic change (names, colours): same runs, new labels.
+    std::vector<NetworkTrack> fresh = makeNetworkTracks(e);
+    for (size_t i = 0; i < fresh.size() && i < m_tracks.size(); ++i) {
+        m_tracks[i].instance = fresh[i].instance;
+        m_tracks[i].color = fresh[i].color;
+    }
+    refreshCharts();
+}
+
+void NetworkView::restart() {
+    const Experiment& e = m_controller->experiment();
+    QString per;
+    for (const RunConfig& r : e.runs)
+        if (r.schedule && r.schedule->type != "reduce_on_plateau") {
+            const QString p = QString::fromStdString(r.schedule->per);
+            per = per.isEmpty() || per == p ? p : QStringLiteral("mixed");
+        }
+    m_editor->setProblem(e.network, per == QLatin1String("mixed") ? QString() : per);
+    m_tracks = makeNetworkTracks(e);
+    m_error.clear();
+    m_status->setText(tr("Loading %1…").arg(QString::fromStdString(e.network.dataset.name)));
+    m_preview->setMessage(tr("Loading the data…"));
+    m_diagram->clear();
+    m_tensor->blockSignals(true);
+    m_tensor->clear();
+    m_tensor->blockSignals(false);
+    const quint64 generation = ++m_generation;
+    auto experiment = std::make_shared<const Experiment>(e);
+    const QString dir = m_baseDir;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [w = m_worker, experiment, dir, generation]() { w->load(experiment, dir, generation); },
+        Qt::QueuedConnection);
+    m_worker->setPaused(!m_controller->isPlaying());
+    refreshCharts();
+}
+
+void NetworkView::acceptBatch(const NetworkBatch& batch) {
+    if (batch.generation != m_generation)
+        return; // from before a restart
+    for (const NetworkRunProgress& p : batch.runs) {
+        if (p.index < 0 || p.index >= int(m_tracks.size()))
+            continue;
+        NetworkTrack& t = m_tracks[size_t(p.index)];
+        t.epochs.insert(t.epochs.end(), p.epochs.begin(), p.epochs.end());
+        t.steps = p.steps;
+        t.finished = p.finished;
+        t.diverged = p.diverged;
+        t.divergedAt = p.divergedAt;
+        t.error = p.error;
+    }
+    QStringList status;
+    for (const NetworkTrack& t : m_tracks)
+        status << QStringLiteral("<b>%1</b>: %2")
+                      .arg(QString::fromStdString(t.instance.name).toHtmlEscaped(),
+                           t.statusText().toHtmlEscaped());
+    m_status->setText(status.join(QStringLiteral(" &nbsp; ")));
+    if (m_tensor->count() == 0)
+        refreshTensors();
+    if (!m_chartThrottle->isActive())
+        m_chartThrottle->start();
+    if (allFinished() && m_controller->isPlaying())
+        m_controller->pause();
+    emit tracksUpdated();
+}
+
+void NetworkView::refreshTensors() {
+    const auto names = networkTensorNames(m_tracks);
+    if (names.empty())
+        return;
+    m_tensor->blockSignals(true);
+    for (const auto& n : names)
+        m_tensor->addItem(QString::fromStdString(n));
+    // The first weight tensor is the most telling default.
+    for (int i = 0; i < m_tensor->count(); ++i)
+        if (m_tensor->itemText(i).endsWith(QLatin1String(".weight"))) {
+            m_tensor->setCurrentIndex(i);
+            break;
+        }
+    m_tensor->blockSignals(false);
+}
+
+void NetworkView::refreshCharts() {
+    const long long epochs = m_controller->experiment().network.epochs;
+    m_loss->setSpec(networkLossChart(m_tracks, epochs));
+    m_accuracy->setSpec(networkAccuracyChart(m_tracks, epochs));
+    m_lr->setSpec(networkLrChart(m_tracks, epochs));
+    m_effLr->setSpec(networkEffLrChart(m_tracks, m_tensor->currentText().toStdString(), epochs));
+}
+
+} // namespace optiscope
