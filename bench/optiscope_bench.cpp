@@ -3,7 +3,7 @@
 // the two). Single-threaded. Each workload is warmed up, then timed in --repetitions runs of at
 // least --min-time seconds each; the median is printed.
 //
-// ui_event_loop_max_delay_ms (bench/ui_bench.cpp) is the median of up to 3 windows of
+// ui_event_loop_max_delay_ms (bench/gui_workload.cpp) is the median of up to 3 windows of
 // --ui-seconds (default 5) with the GUI playing 8 runs; it needs the GUI build.
 //
 //   optiscope-bench [--repetitions N] [--min-time SECONDS] [--filter SUBSTRING]
@@ -17,7 +17,7 @@
 #include "core/run/function_run.h"
 
 #ifdef OPTISCOPE_BENCH_UI
-#include "bench/ui_bench.h"
+#include "bench/gui_workload.h"
 #endif
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 // precise timer ticks on the GUI thread; the worst lateness of a tick over the measuring window
 // is the longest the window would have been frozen to the user. Measured from the moment the
 // runs start playing (the window's first paint and the loading of the experiment excluded).
-#include "bench/ui_bench.h"
+#include "bench/gui_workload.h"
 
 #include "core/experiment/experiment.h"
 #include "core/functions/test_function.h"
