@@ -182,7 +182,7 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
         return fail(gifError(code));
     }
 
-    std::vector<GifByteType> line(size_t(w));
+    std::vector<GifByteType> line(static_cast<size_t>(w));
     FunctionMapRenderer renderer; // the heatmap is computed once, for the first frame
     renderer.setCacheStatic(true);
     long long elapsedCs = 0; // GIF delays are in 1/100 s: keep the total true to the fps
