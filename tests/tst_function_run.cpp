@@ -215,12 +215,14 @@ private slots:
             "runs": [{"name": "A", "optimizer": {"type": "adam"}}, {"name": "B", "optimizer": {"type": "sgd", "lr": 0.0001}}]})");
         RunControl control;
         FunctionExperimentRunner runner(2);
+        std::atomic<long long> rows[2] = {0, 0};
+        // Stop once both runs are under way (threads may start at different times).
         std::thread stopper([&] {
-            while (runner.progress() < 10000)
+            while (rows[0].load() < 1000 || rows[1].load() < 1000)
                 std::this_thread::yield();
             control.requestStop();
         });
-        const auto results = runner.run(e, {}, control);
+        const auto results = runner.run(e, [&](size_t i, const FunctionStep&) { ++rows[i]; }, control);
         stopper.join();
         QCOMPARE(results.size(), size_t(2));
         for (const auto& r : results) {

@@ -208,7 +208,12 @@ void MainWindow::buildMenus() {
                            tr("<b>OptiScope</b><br>Watch gradient-descent optimizers move over 2D "
                               "functions, and see how Adam's effective per-parameter learning "
                               "rate η<sub>t</sub>/(√v̂<sub>t</sub>+ε) evolves with and without "
-                              "learning-rate decay."));
+                              "learning-rate decay.<br><br>"
+                              "Optimizers and schedules follow PyTorch 1.13 and Keras step for "
+                              "step.<br><br>"
+                              "The <i>digits</i> data set is the test part of the UCI “Optical "
+                              "Recognition of Handwritten Digits” data set by E. Alpaydin and "
+                              "C. Kaynak (1998), licensed CC BY 4.0."));
     });
 }
 

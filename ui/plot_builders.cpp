@@ -23,9 +23,10 @@ Qt::PenStyle penFor(const RunTrack& t) {
     return t.instance.twin ? Qt::DashLine : Qt::SolidLine;
 }
 
-// Twins: dashed and a lighter shade, so they stay apart in legends and where lines overlap.
+// Twins: dashed and a pale, greyed shade of the run's colour — the run's "ghost" without decay —
+// so the two stay apart in legends and where noisy lines overlap, also on a projector.
 QColor colorFor(const RunTrack& t) {
-    return t.instance.twin ? t.color.lighter(140) : t.color;
+    return t.instance.twin ? twinShade(t.color) : t.color;
 }
 
 // Every k-th sample so that at most kMaxPoints remain (the last one always kept).

@@ -130,7 +130,7 @@ void RunListPanel::rebuild() {
         if (r.compareWithoutSchedule) {
             auto* child = new QTreeWidgetItem(item);
             child->setText(0, tr("no decay (twin)"));
-            child->setIcon(0, swatch(color, true));
+            child->setIcon(0, swatch(twinShade(color), true));
             child->setData(0, kConfigRole, i);
             child->setData(0, kTwinRole, true);
             child->setToolTip(0, tr("Same run with a constant learning rate, drawn dashed"));

@@ -1,5 +1,7 @@
 #include "ui/run_track.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace optiscope {
@@ -56,6 +58,12 @@ long long displayStride(long long budget, long long cap) {
     while (budget / stride > cap)
         stride *= 2;
     return stride;
+}
+
+QColor twinShade(const QColor& color) {
+    const QColor hsl = color.toHsl();
+    return QColor::fromHslF(hsl.hslHueF(), hsl.hslSaturationF() * 0.35,
+                            std::min(0.72, hsl.lightnessF() + 0.22));
 }
 
 QColor runColor(int index) {

@@ -79,6 +79,8 @@ long long displayStride(long long budget, long long cap = 8192);
 
 /// Colours of the runs, in order (distinct, readable on light and dark backgrounds).
 QColor runColor(int index);
+/// The colour of a run's no-decay twin: a pale, greyed shade of the run's colour (its "ghost").
+QColor twinShade(const QColor& runColor);
 
 } // namespace optiscope
 
