@@ -1,6 +1,7 @@
 #include "ui/network_plot_builders.h"
 
 #include "ui/plots/line_chart.h"
+#include "ui/run_track.h"
 
 #include <cmath>
 #include <map>
@@ -14,7 +15,7 @@ QString runName(const NetworkRunHistory& r) {
 }
 
 QColor runColorFor(const NetworkRunHistory& r) {
-    return r.instance.twin ? r.color.lighter(140) : r.color;
+    return r.instance.twin ? twinShade(r.color) : r.color;
 }
 
 Qt::PenStyle runPen(const NetworkRunHistory& r) {
