@@ -122,8 +122,16 @@ ChartSpec buildNetworkEffLrChart(const std::vector<NetworkRunHistory>& runs) {
         QStringLiteral("η_t/(√v̂+ε), last update of the epoch"));
     c.xMin = 1;
     c.logY = true;
+    // One configured run (with or without its twin): a colour per tensor, the twin dashed and
+    // out of the legend, so the legend stays short. Several runs: shades of each run's colour.
+    int configs = 0;
+    for (const auto& r : runs)
+        configs += r.instance.twin ? 0 : 1;
+    const bool byTensor = configs <= 1;
+    if (byTensor && runs.size() > 1)
+        c.title += QStringLiteral("; dashed: without decay");
     for (const auto& r : runs) {
-        // Tensors in the order of the records; each gets its own shade of the run's colour.
+        // Tensors in the order of the records.
         std::vector<std::string> tensors;
         for (const auto& e : r.epochs)
             if (e.effLr.size() > tensors.size())
@@ -131,18 +139,24 @@ ChartSpec buildNetworkEffLrChart(const std::vector<NetworkRunHistory>& runs) {
                     tensors.push_back(e.effLr[i].tensor);
         const int n = int(tensors.size());
         for (int i = 0; i < n; ++i) {
-            QColor base = runColorFor(r);
-            const int shade = n > 1 ? 70 + (90 * i) / (n - 1) : 100; // darker .. lighter
-            const QColor color = shade < 100 ? base.darker(200 - shade) : base.lighter(shade);
+            QColor color;
+            if (byTensor) {
+                color = r.instance.twin ? twinShade(runColor(i)) : runColor(i);
+            } else {
+                const QColor base = runColorFor(r);
+                const int shade = n > 1 ? 70 + (90 * i) / (n - 1) : 100; // darker .. lighter
+                color = shade < 100 ? base.darker(200 - shade) : base.lighter(shade);
+            }
             auto q = [&](double nn::TensorLrQuantiles::*field) {
                 return perEpoch(r, [&](const nn::EpochRecord& e) {
                     return size_t(i) < e.effLr.size() ? e.effLr[size_t(i)].*field : NAN;
                 });
             };
-            const QString name =
-                runName(r) + QStringLiteral(": ") + QString::fromStdString(tensors[size_t(i)]);
+            const QString tensor = QString::fromStdString(tensors[size_t(i)]);
+            const QString name = byTensor ? tensor : runName(r) + QStringLiteral(": ") + tensor;
+            const bool inLegend = !(byTensor && r.instance.twin);
             c.series.push_back(
-                {name, color, runPen(r), 2.0, false, true, q(&nn::TensorLrQuantiles::p50)});
+                {name, color, runPen(r), 2.0, false, inLegend, q(&nn::TensorLrQuantiles::p50)});
             c.series.push_back({name + QStringLiteral(" p05"), color, Qt::DotLine, 1.0, false,
                                 false, q(&nn::TensorLrQuantiles::p05)});
             c.series.push_back({name + QStringLiteral(" p95"), color, Qt::DotLine, 1.0, false,
