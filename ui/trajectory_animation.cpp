@@ -101,14 +101,17 @@ QImage renderFrame(FunctionMapRenderer& renderer, const Experiment& experiment,
     renderer.render(p, target, buildMapScene(experiment, tracksAtStep(tracks, step), QRectF()),
                     palette);
 
-    // Step counter, top left, on a light box so it reads over any background.
+    // Step counter in the plot's lower left corner (clear of the title), on a light box so it
+    // reads over any background.
+    const QRectF plot = FunctionMapRenderer::layout(target, p.font()).plot;
     QFont font = p.font();
     font.setPixelSize(std::max(12, options.size.height() / 28));
     font.setBold(true);
     p.setFont(font);
     const QString text = QStringLiteral("step %1 / %2").arg(step).arg(last);
     const QFontMetricsF fm(font);
-    const QRectF box(8, 8, fm.horizontalAdvance(text) + 16, fm.height() + 8);
+    const QSizeF boxSize(fm.horizontalAdvance(text) + 16, fm.height() + 8);
+    const QRectF box(QPointF(plot.left() + 8, plot.bottom() - 8 - boxSize.height()), boxSize);
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(255, 255, 255, 220));
     p.drawRoundedRect(box, 4, 4);
