@@ -190,6 +190,13 @@ private slots:
         QTest::newRow("bad plot format")
             << QStringList{"run", "exp.json", "--out", "o", "--plots", "gif"};
         QTest::newRow("bad size") << QStringList{"run", "exp.json", "--out", "o", "--size", "big"};
+        QTest::newRow("bad animation format")
+            << QStringList{"run", "exp.json", "--out", "o", "--animate", "mp4"};
+        QTest::newRow("fps without --animate")
+            << QStringList{"run", "exp.json", "--out", "o", "--fps", "10"};
+        QTest::newRow("frames and seconds")
+            << QStringList{"run", "exp.json", "--out", "o", "--animate", "gif", "--frames", "10",
+                           "--seconds", "2"};
         QTest::newRow("unknown option") << QStringList{"run", "exp.json", "--out", "o", "--fast"};
         QTest::newRow("schedule without file") << QStringList{"schedule"};
     }

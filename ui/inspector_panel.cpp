@@ -1,5 +1,7 @@
 #include "ui/inspector_panel.h"
 
+#include "ui/help_dock.h"
+
 #include "ui/run_controller.h"
 #include "ui/update_formula.h"
 
@@ -12,6 +14,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -71,6 +74,15 @@ InspectorPanel::InspectorPanel(RunController* controller, QWidget* parent)
     auto* top = new QHBoxLayout;
     top->addWidget(m_run, 1);
     top->addWidget(m_live);
+    auto* help = new QToolButton(this);
+    help->setObjectName(QStringLiteral("inspectorHelp"));
+    help->setText(QStringLiteral("?"));
+    help->setToolTip(tr("What this optimizer does: its update, hyper-parameters and paper"));
+    connect(help, &QToolButton::clicked, this, [this]() {
+        if (const QString page = helpPage(); !page.isEmpty())
+            emit helpRequested(page);
+    });
+    top->addWidget(help);
     auto* stepRow = new QHBoxLayout;
     stepRow->addWidget(m_slider, 1);
     stepRow->addWidget(m_stepBox);
@@ -145,6 +157,16 @@ void InspectorPanel::refresh() {
         }
     }
     showRow(m_slider->value());
+}
+
+QString InspectorPanel::helpPage() const {
+    const int ti = m_run->currentIndex();
+    const auto& tracks = m_controller->tracks();
+    if (ti < 0 || ti >= int(tracks.size()))
+        return {};
+    const auto& runs = m_controller->experiment().runs;
+    const size_t config = size_t(tracks[size_t(ti)].instance.configIndex);
+    return config < runs.size() ? HelpDock::optimizerPage(runs[config].optimizer.type) : QString();
 }
 
 void InspectorPanel::showRow(int row) {

@@ -23,6 +23,12 @@ public:
 
     /// Inspect the track of `configIndex` (its twin if `twin`).
     void setRun(int configIndex, bool twin);
+    /// The help page of the inspected run's optimizer ("optimizer-adam.md"), "" without a run.
+    [[nodiscard]] QString helpPage() const;
+
+signals:
+    /// The "?" button: show this help page.
+    void helpRequested(const QString& page);
 
 private:
     void rebuildChoices();

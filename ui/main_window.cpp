@@ -4,12 +4,16 @@
 #include "ui/charts_panel.h"
 #include "ui/export_controller.h"
 #include "ui/function_view.h"
+#include "ui/help_dock.h"
 #include "ui/inspector_panel.h"
 #include "ui/network/network_view.h"
 #include "ui/play_bar.h"
+#include "ui/presentation_mode.h"
+#include "ui/presets_menu.h"
 #include "ui/run_controller.h"
 #include "ui/run_editor_panel.h"
 #include "ui/run_list_panel.h"
+#include "ui/teaching_exports.h"
 
 #include <QAction>
 #include <QApplication>
@@ -18,6 +22,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QKeySequence>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
@@ -27,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -101,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_playBar = new PlayBar(m_controller, this);
     addToolBar(Qt::TopToolBarArea, m_playBar);
     m_exporter = new ExportController(m_controller, m_map, this);
+    buildTeaching();
     buildMenus();
     statusBar()->showMessage(tr("Click the map to set the start point · wheel to zoom · "
                                 "right-drag to pan"));
@@ -142,6 +149,8 @@ MainWindow::MainWindow(QWidget* parent)
         move(avail.topLeft() + QPoint(10, 10));
     }
     m_restoredState = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_pointBar->setVisible(false); // shown by a preset only
+    m_presentation->restore();
     m_playBar->setSpeedIndex(settings.value(QStringLiteral("play/speed"), 6).toInt());
     refreshRecentMenu();
 }
@@ -166,6 +175,8 @@ void MainWindow::buildMenus() {
     }
     exportMenu->addSeparator();
     exportMenu->addAction(tr("Traces as &CSV…"), m_exporter, &ExportController::exportTraces);
+    file->addAction(tr("Export &animation…"), m_teaching, &TeachingExports::exportAnimation);
+    file->addAction(tr("Export figure s&heet…"), m_teaching, &TeachingExports::exportFigureSheet);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -174,6 +185,8 @@ void MainWindow::buildMenus() {
     run->addAction(m_playBar->stepAction());
     run->addAction(m_playBar->resetAction());
 
+    menuBar()->addMenu(m_presets);
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_runsDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
@@ -181,8 +194,15 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     view->addAction(tr("Reset map &view"), this,
                     [this]() { m_map->setView(defaultMapView(m_controller->experiment())); });
+    view->addAction(m_help->toggleViewAction());
+    view->addAction(m_presentation->action());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Contents"), QKeySequence::HelpContents, this,
+                    [this]() { m_help->showPage(QStringLiteral("index.md")); });
+    help->addAction(tr("&Adam and the effective learning rate"), this,
+                    [this]() { m_help->showPage(QStringLiteral("optimizer-adam.md")); });
+    help->addSeparator();
     help->addAction(tr("&Keyboard shortcuts"), this, [this]() {
         QMessageBox::information(
             this, tr("Keyboard shortcuts"),
@@ -205,6 +225,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::setExperiment(const Experiment& experiment, const QString& filePath) {
+    showPresetPoint(QString(), QString()); // a preset sets its point again after this
     m_loading = true;
     m_filePath = filePath;
     const bool network = experiment.problemType == Experiment::ProblemType::Network;
@@ -225,6 +246,74 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
     refreshTitle();
     refreshMap();
     m_controller->play();
+}
+
+void MainWindow::buildTeaching() {
+    m_teaching = new TeachingExports(m_controller, m_map, this);
+    connect(m_teaching, &TeachingExports::message, this, &MainWindow::showStatus);
+
+    m_presets = new PresetsMenu(this);
+    connect(m_presets, &PresetsMenu::presetChosen, this, [this](const PresetEntry& preset) {
+        if (!maybeSave())
+            return;
+        QString error;
+        if (!openPreset(preset, &error))
+            QMessageBox::warning(this, tr("Cannot open preset"), error);
+    });
+
+    // The preset's point, in a bar above the map and charts until another experiment is opened.
+    m_pointBar = new QToolBar(tr("Preset"), this);
+    m_pointBar->setObjectName(QStringLiteral("presetPointBar"));
+    m_pointBar->setMovable(false);
+    m_pointBar->toggleViewAction()->setVisible(false);
+    m_pointLabel = new QLabel(m_pointBar);
+    m_pointLabel->setObjectName(QStringLiteral("presetPoint"));
+    m_pointLabel->setWordWrap(true);
+    m_pointLabel->setTextFormat(Qt::RichText);
+    m_pointLabel->setMargin(6);
+    m_pointLabel->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_pointLabel->setStyleSheet(QStringLiteral("QLabel { background: #fff4c2; color: #222; "
+                                               "border: 1px solid #e0c860; border-radius: 3px; }"));
+    m_pointBar->addWidget(m_pointLabel);
+    addToolBarBreak(Qt::TopToolBarArea);
+    addToolBar(Qt::TopToolBarArea, m_pointBar);
+    m_pointBar->setVisible(false);
+
+    m_help = new HelpDock(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_help);
+    m_help->hide();
+    connect(m_editor, &RunEditorPanel::helpRequested, m_help, &HelpDock::showPage);
+    connect(m_inspector, &InspectorPanel::helpRequested, m_help, &HelpDock::showPage);
+
+    m_presentation = new PresentationMode(this);
+}
+
+void MainWindow::showPresetPoint(const QString& title, const QString& point) {
+    if (!m_pointLabel)
+        return;
+    m_pointLabel->setText(
+        point.isEmpty()
+            ? QString()
+            : QStringLiteral("<b>%1.</b> %2").arg(title.toHtmlEscaped(), point.toHtmlEscaped()));
+    m_pointLabel->setProperty("point", point);
+    m_pointBar->setVisible(!point.isEmpty());
+}
+
+QString MainWindow::presetPoint() const {
+    return m_pointLabel ? m_pointLabel->property("point").toString() : QString();
+}
+
+bool MainWindow::openPreset(const PresetEntry& preset, QString* error) {
+    const ExperimentParseResult result = loadPreset(preset);
+    if (!result.ok()) {
+        if (error)
+            *error = QString::fromStdString(result.messages(preset.file.toStdString()));
+        return false;
+    }
+    setExperiment(*result.experiment, QString());
+    showPresetPoint(preset.title, preset.point);
+    showStatus(preset.point);
+    return true;
 }
 
 bool MainWindow::openFile(const QString& path, QString* error) {

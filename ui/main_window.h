@@ -10,6 +10,7 @@ class QLabel;
 class QMenu;
 class QStackedWidget;
 class QTimer;
+class QToolBar;
 
 namespace optiscope {
 
@@ -17,6 +18,11 @@ struct Experiment;
 class ChartsPanel;
 class ExportController;
 class FunctionView;
+class HelpDock;
+class PresentationMode;
+class PresetsMenu;
+struct PresetEntry;
+class TeachingExports;
 class InspectorPanel;
 class NetworkView;
 class PlayBar;
@@ -47,6 +53,16 @@ public:
     void showInspector();
     [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
 
+    // Teaching: presets, help pane, figure sheet and animation export, presentation mode.
+    /// Load a preset from the resources and show its point above the map; false with `error`.
+    bool openPreset(const PresetEntry& preset, QString* error);
+    /// The sentence of the preset shown ("" when the experiment is not a preset).
+    [[nodiscard]] QString presetPoint() const;
+    [[nodiscard]] PresetsMenu* presetsMenu() const { return m_presets; }
+    [[nodiscard]] HelpDock* helpDock() const { return m_help; }
+    [[nodiscard]] TeachingExports* teachingExports() const { return m_teaching; }
+    [[nodiscard]] PresentationMode* presentationMode() const { return m_presentation; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -61,6 +77,8 @@ private:
     void refreshTitle();
     void refreshMap();
     void showStatus(const QString& text);
+    void buildTeaching();
+    void showPresetPoint(const QString& title, const QString& point);
 
     RunController* m_controller;
     FunctionView* m_map;
@@ -75,6 +93,12 @@ private:
     QDockWidget* m_runsDock;
     QDockWidget* m_inspectorDock;
     QMenu* m_recentMenu = nullptr;
+    TeachingExports* m_teaching = nullptr;
+    PresetsMenu* m_presets = nullptr;
+    HelpDock* m_help = nullptr;
+    PresentationMode* m_presentation = nullptr;
+    QToolBar* m_pointBar = nullptr;
+    QLabel* m_pointLabel = nullptr;
     QTimer* m_mapThrottle;
     QString m_filePath;
     std::string m_functionShown;

@@ -3,6 +3,7 @@
 #include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
+#include "ui/help_dock.h"
 #include "ui/lr_preview.h"
 #include "ui/param_form.h"
 #include "ui/run_controller.h"
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -22,6 +24,22 @@
 namespace optiscope {
 
 namespace {
+
+/// `field` with a "?" button on its right that calls `onHelp`.
+template <typename F> QWidget* withHelpButton(QWidget* field, const QString& name, F&& onHelp) {
+    auto* row = new QWidget(field->parentWidget());
+    auto* h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    h->addWidget(field, 1);
+    auto* help = new QToolButton(row);
+    help->setObjectName(name);
+    help->setText(QStringLiteral("?"));
+    help->setToolTip(QObject::tr("Explain this: the update formula, each hyper-parameter, the "
+                                 "paper (opens the help pane)"));
+    QObject::connect(help, &QToolButton::clicked, row, std::forward<F>(onHelp));
+    h->addWidget(help);
+    return row;
+}
 
 QString fmt(double v) {
     return QString::fromStdString(formatDouble(v));
@@ -98,7 +116,11 @@ RunEditorPanel::RunEditorPanel(RunController* controller, QWidget* parent)
     m_optimizer = new QComboBox(m_runBox);
     for (const OptimizerInfo& info : optimizerCatalog())
         m_optimizer->addItem(QString::fromStdString(info.title), QString::fromStdString(info.type));
-    rf->addRow(tr("optimizer"), m_optimizer);
+    rf->addRow(
+        tr("optimizer"), withHelpButton(m_optimizer, QStringLiteral("optimizerHelp"), [this]() {
+            emit helpRequested(
+                HelpDock::optimizerPage(m_optimizer->currentData().toString().toStdString()));
+        }));
     m_optimizerRef = noteLabel(m_runBox);
     rf->addRow(m_optimizerRef);
     m_optimizerParams = new ParamForm(m_runBox);
@@ -110,7 +132,11 @@ RunEditorPanel::RunEditorPanel(RunController* controller, QWidget* parent)
             m_schedule->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(info.title),
                                                               QString::fromStdString(info.origin)),
                                 QString::fromStdString(info.type));
-    rf->addRow(tr("lr schedule"), m_schedule);
+    rf->addRow(tr("lr schedule"),
+               withHelpButton(m_schedule, QStringLiteral("scheduleHelp"), [this]() {
+                   emit helpRequested(
+                       HelpDock::schedulePage(m_schedule->currentData().toString().toStdString()));
+               }));
     m_scheduleFormula = noteLabel(m_runBox);
     rf->addRow(m_scheduleFormula);
     m_scheduleParams = new ParamForm(m_runBox);

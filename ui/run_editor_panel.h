@@ -30,6 +30,10 @@ public:
     /// Edit run `configIndex` (-1: none).
     void setCurrentRun(int configIndex);
 
+signals:
+    /// A "?" button: show this help page ("optimizer-adam.md", "schedule-step.md").
+    void helpRequested(const QString& page);
+
 private:
     void loadProblem();
     void loadRun();

@@ -14,12 +14,17 @@ namespace optiscope::cli {
 namespace {
 
 const char* kUsage = R"(usage:
-  optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf] [--size WxH] [--dpi N] [--quiet]
+  optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf] [--size WxH] [--dpi N]
+                [--animate gif [--fps N] [--seconds S | --frames N]] [--quiet]
   optiscope-cli schedule FILE.json
   optiscope-cli list [--json]
   optiscope-cli --help | --version
 
-run       runs an experiment headless and writes one CSV trace per run and summary.json into DIR
+run       runs an experiment headless and writes one CSV trace per run and summary.json into DIR;
+          --plots adds DIR/<plot>.<ext> (trajectories, loss, lr, eff_lr, eff_lr_ratio; networks:
+          loss, lr, accuracy, eff_lr), drawn offscreen as in the app (--size in pixels, default
+          1200x800; --dpi scales text and lines in PNGs, 96 = 1:1); --animate gif writes
+          DIR/trajectories.gif, the runs growing on the function map (default 15 fps, 6 s)
 schedule  prints the learning rate a schedule gives, one CSV row `step,lr` per update
 list      lists functions, optimizers, schedules and datasets with every parameter and default
 

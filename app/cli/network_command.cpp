@@ -153,7 +153,7 @@ std::string summaryJson(const Experiment& e, const std::vector<NetworkOutcome>& 
 } // namespace
 
 int runNetworkExperiment(const Experiment& experiment, const std::string& experimentFile,
-                         const std::string& outDir, bool quiet) {
+                         const std::string& outDir, bool quiet, const FigureRequest& figures) {
     nn::DataLocations where;
     where.baseDir = std::filesystem::absolute(experimentFile).parent_path().string();
     std::shared_ptr<const nn::DataSplit> data;
@@ -192,6 +192,11 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     }
 
     std::vector<NetworkOutcome> outcomes(instances.size());
+    std::vector<NetworkRunHistory> histories; // for --plots
+    for (const auto& instance : instances) {
+        const RunTrack t = emptyTrack(experiment, instance);
+        histories.push_back({instance, t.color, {}});
+    }
     std::atomic<size_t> next{0};
     auto work = [&] {
         for (size_t i = next++; i < instances.size(); i = next++) {
@@ -203,6 +208,8 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
             trainer.onEpoch = [&](const nn::EpochRecord& r) {
                 trace.epoch(r, trainer.network());
                 out.last = r;
+                if (figures.any())
+                    histories[i].epochs.push_back(r);
             };
             try {
                 trainer.run();
@@ -246,6 +253,8 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     if (!quiet)
         for (const auto& r : outcomes)
             std::cout << humanLine(r) << "\n";
+    if (figures.any() && status == kExitOk)
+        status = writeNetworkFigures(experiment, histories, outDir, figures, quiet);
     return status;
 }
 

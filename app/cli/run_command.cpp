@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 #include "app/cli/network_command.h"
+#include "app/cli/plot_output.h"
 #include "core/experiment/experiment_io.h"
 #include "core/io/atomic_file.h"
 #include "core/run/experiment_runner.h"
@@ -37,10 +38,7 @@ extern "C" void onInterrupt(int) {
 struct RunOptions {
     std::string file;
     std::string outDir;
-    std::vector<std::string> plots;
-    int width = 1200;
-    int height = 800;
-    int dpi = 96;
+    FigureRequest figures;
     bool quiet = false;
 };
 
@@ -68,9 +66,9 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
             while (std::getline(ss, item, ',')) {
                 if (item != "png" && item != "svg" && item != "pdf")
                     return "--plots: unknown format '" + item + "'; use png, svg or pdf";
-                o.plots.push_back(item);
+                o.figures.formats.push_back(item);
             }
-            if (o.plots.empty())
+            if (o.figures.formats.empty())
                 return "--plots needs at least one of png, svg, pdf";
         } else if (a == "--size") {
             auto v = value("--size");
@@ -81,14 +79,40 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
                 return "--size must look like 1200x800";
             if (w < 200 || h < 150 || w > 10000 || h > 10000)
                 return "--size must be between 200x150 and 10000x10000, got " + *v;
-            o.width = w;
-            o.height = h;
+            o.figures.width = w;
+            o.figures.height = h;
+            o.figures.sizeGiven = true;
         } else if (a == "--dpi") {
             auto v = value("--dpi");
             char extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c", &o.dpi, &extra) != 1 || o.dpi < 50 ||
-                o.dpi > 1200)
+            int& dpi = o.figures.dpi;
+            if (!v || std::sscanf(v->c_str(), "%d%c", &dpi, &extra) != 1 || dpi < 50 || dpi > 1200)
                 return "--dpi must be a whole number from 50 to 1200";
+        } else if (a == "--animate") {
+            auto v = value("--animate");
+            if (!v || *v != "gif")
+                return "--animate: the only animation format is gif";
+            o.figures.gif = true;
+        } else if (a == "--fps") {
+            auto v = value("--fps");
+            char extra = 0;
+            int& fps = o.figures.fps;
+            if (!v || std::sscanf(v->c_str(), "%d%c", &fps, &extra) != 1 || fps < 1 || fps > 50)
+                return "--fps must be a whole number from 1 to 50";
+        } else if (a == "--frames") {
+            auto v = value("--frames");
+            char extra = 0;
+            int& frames = o.figures.frames;
+            if (!v || std::sscanf(v->c_str(), "%d%c", &frames, &extra) != 1 || frames < 2 ||
+                frames > 3000)
+                return "--frames must be a whole number from 2 to 3000";
+        } else if (a == "--seconds") {
+            auto v = value("--seconds");
+            char extra = 0;
+            double& sec = o.figures.seconds;
+            if (!v || std::sscanf(v->c_str(), "%lf%c", &sec, &extra) != 1 || !(sec >= 0.1) ||
+                sec > 600)
+                return "--seconds must be a number from 0.1 to 600";
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
         } else if (!a.empty() && a[0] == '-') {
@@ -103,9 +127,26 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
         return "run needs an experiment FILE.json";
     if (o.outDir.empty())
         return "run needs --out DIR";
-    if (!o.plots.empty())
-        return "--plots: rendering plots from the command line is not available in this build yet";
+    if (!o.figures.gif && (o.figures.frames > 0 || o.figures.fps != 15 || o.figures.seconds != 6.0))
+        return "--fps, --frames and --seconds go with --animate gif";
+    if (o.figures.frames > 0 && o.figures.seconds != 6.0)
+        return "give --frames or --seconds, not both";
     return "";
+}
+
+RunSample sampleOf(const FunctionStep& row) {
+    RunSample s;
+    s.step = row.step;
+    s.x = row.point.x();
+    s.y = row.point.y();
+    s.loss = row.loss;
+    s.gradX = row.grad.x();
+    s.gradY = row.grad.y();
+    s.lr = row.lr;
+    s.effLrX = row.effLr.x();
+    s.effLrY = row.effLr.y();
+    s.lrReduced = row.lrReduced;
+    return s;
 }
 
 std::string humanLine(const RunResult& r) {
@@ -165,8 +206,15 @@ int runCommand(const std::vector<std::string>& args) {
         return kExitInvalid;
     }
     const Experiment& experiment = *parsed.experiment;
-    if (experiment.problemType == Experiment::ProblemType::Network)
-        return runNetworkExperiment(experiment, options.file, options.outDir, options.quiet);
+    if (experiment.problemType == Experiment::ProblemType::Network) {
+        if (options.figures.gif) {
+            std::cerr << "optiscope-cli: --animate gif animates trajectories on a function map; "
+                      << options.file << " is a network experiment\n";
+            return kExitInvalid;
+        }
+        return runNetworkExperiment(experiment, options.file, options.outDir, options.quiet,
+                                    options.figures);
+    }
 
     std::error_code ec;
     std::filesystem::create_directories(options.outDir, ec);
@@ -205,8 +253,26 @@ int runCommand(const std::vector<std::string>& args) {
                          100.0 * double(runner.progress()) / double(total), total);
         }
     });
+    // For --plots/--animate, the rows the app would keep (same display stride), per run. Each
+    // run's rows come from one thread at a time, so per-run vectors need no lock.
+    const bool figures = options.figures.any();
+    std::vector<RunTrack> tracks;
+    std::vector<FunctionStep> lastRow(instances.size());
+    const long long stride = displayStride(experiment.steps);
+    if (figures)
+        for (const auto& instance : instances)
+            tracks.push_back(emptyTrack(experiment, instance));
     outcomes = runner.run(
-        experiment, [&](size_t i, const FunctionStep& row) { writers[i]->write(row); }, control);
+        experiment,
+        [&](size_t i, const FunctionStep& row) {
+            writers[i]->write(row);
+            if (!figures)
+                return;
+            lastRow[i] = row;
+            if (row.step % stride == 0 || row.lrReduced)
+                tracks[i].samples.push_back(sampleOf(row));
+        },
+        control);
     done = true;
     reporter.join();
     if (showProgress)
@@ -238,6 +304,20 @@ int runCommand(const std::vector<std::string>& args) {
     if (!options.quiet)
         for (const auto& r : outcomes)
             std::cout << humanLine(r) << "\n";
+    if (figures && status == kExitOk) {
+        for (size_t i = 0; i < instances.size(); ++i) {
+            RunTrack& t = tracks[i];
+            if (t.samples.empty() || t.samples.back().step != lastRow[i].step)
+                t.samples.push_back(sampleOf(lastRow[i]));
+            t.latest = t.samples.back();
+            t.hasLatest = true;
+            t.finished = true;
+            t.diverged = outcomes[i].diverged;
+            t.divergedAt = outcomes[i].divergedAt;
+        }
+        status = writeFunctionFigures(experiment, tracks, options.outDir, options.figures,
+                                      options.quiet);
+    }
     return status;
 }
 

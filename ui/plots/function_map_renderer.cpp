@@ -1,4 +1,5 @@
 #include "ui/plots/function_map_renderer.h"
+#include "ui/plots/plot_style.h"
 
 #include "core/functions/test_function.h"
 #include "ui/plots/color_map.h"
@@ -415,11 +416,12 @@ void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScen
             // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the
             // cost.
             p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
-            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5, Qt::SolidLine, Qt::FlatCap, Qt::BevelJoin));
+            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5 * plotLineScale(), Qt::SolidLine, Qt::FlatCap,
+                          Qt::BevelJoin));
             strokeInPieces();
             p.setRenderHint(QPainter::Antialiasing, true);
-            QPen pen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine, Qt::FlatCap,
-                     Qt::BevelJoin);
+            QPen pen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine,
+                     Qt::FlatCap, Qt::BevelJoin);
             p.setPen(pen);
             strokeInPieces();
         }
@@ -427,7 +429,8 @@ void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScen
             const QPointF c = toPixel(l.plot, scene.view, t.current);
             p.setPen(QPen(Qt::black, 1.5));
             p.setBrush(t.color);
-            p.drawEllipse(c, t.dashed ? 5.0 : 7.0, t.dashed ? 5.0 : 7.0);
+            const double r = (t.dashed ? 5.0 : 7.0) * plotLineScale();
+            p.drawEllipse(c, r, r);
             if (!t.status.isEmpty()) {
                 const QString s = t.label + ": " + t.status;
                 QRectF box(c + QPointF(10, -fm.height() - 4),
@@ -477,7 +480,7 @@ void FunctionMapRenderer::drawLegend(QPainter& p, const Layout& l, const MapScen
     p.drawRoundedRect(box, 5, 5);
     double y = box.top() + 5 + row / 2;
     for (const auto& t : scene.traces) {
-        p.setPen(QPen(t.color, 2.5, t.dashed ? Qt::DashLine : Qt::SolidLine));
+        p.setPen(QPen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine));
         p.drawLine(QPointF(box.left() + 8, y), QPointF(box.left() + 38, y));
         p.setPen(Qt::white);
         p.drawText(QRectF(box.left() + 44, y - row / 2, w + 8, row), Qt::AlignVCenter, t.label);

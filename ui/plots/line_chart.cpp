@@ -1,4 +1,5 @@
 #include "ui/plots/line_chart.h"
+#include "ui/plots/plot_style.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -174,14 +175,14 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
         QXYSeries* series = nullptr;
         if (s.scatter) {
             auto* sc = new QScatterSeries;
-            sc->setMarkerSize(10);
+            sc->setMarkerSize(10 * plotLineScale());
             sc->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
             sc->setColor(s.color);
             sc->setBorderColor(text);
             series = sc;
         } else {
             series = new QLineSeries;
-            QPen pen(s.color, s.width, s.style, Qt::FlatCap, Qt::BevelJoin);
+            QPen pen(s.color, s.width * plotLineScale(), s.style, Qt::FlatCap, Qt::BevelJoin);
             series->setPen(pen);
         }
         series->setName(s.name);

@@ -1,0 +1,39 @@
+// `optiscope-cli run --plots/--animate`: the figures written after the traces, rendered offscreen
+// with the app's own plot code (ui/), on Qt's offscreen platform (no display needed).
+#pragma once
+
+#include "ui/network_plot_builders.h"
+#include "ui/run_track.h"
+
+#include <string>
+#include <vector>
+
+namespace optiscope::cli {
+
+struct FigureRequest {
+    std::vector<std::string> formats; ///< png, svg, pdf
+    int width = 1200;
+    int height = 800;
+    bool sizeGiven = false;
+    int dpi = 96;
+    bool gif = false; ///< --animate gif
+    int fps = 15;
+    int frames = 0;       ///< 0: from seconds
+    double seconds = 6.0; ///< length of the animation when frames is 0
+
+    [[nodiscard]] bool any() const { return !formats.empty() || gif; }
+};
+
+/// A fresh track for `instance`, with the colour the app gives it.
+RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance);
+
+/// Writes the plots (and the GIF) of a function experiment into `dir`. Returns the exit status
+/// (0, or 1 with a message naming the file on stderr).
+int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrack>& tracks,
+                         const std::string& dir, const FigureRequest& request, bool quiet);
+
+/// Writes loss, lr, accuracy and eff_lr of a network experiment into `dir`.
+int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkRunHistory>& runs,
+                        const std::string& dir, const FigureRequest& request, bool quiet);
+
+} // namespace optiscope::cli

@@ -1,0 +1,58 @@
+#include "ui/help_dock.h"
+
+#include "ui/teaching_resources.h"
+
+#include <QStyle>
+#include <QTextBrowser>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace optiscope {
+
+HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
+    ensureTeachingResources();
+    setObjectName(QStringLiteral("helpDock"));
+    auto* box = new QWidget(this);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* bar = new QToolBar(box);
+    bar->setIconSize(QSize(16, 16));
+    m_browser = new QTextBrowser(box);
+    m_browser->setObjectName(QStringLiteral("helpBrowser"));
+    m_browser->setOpenExternalLinks(true);
+    m_browser->setSearchPaths({QStringLiteral(":/help")});
+    QAction* back = bar->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("Back"),
+                                   m_browser, &QTextBrowser::backward);
+    QAction* forward = bar->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("Forward"),
+                                      m_browser, &QTextBrowser::forward);
+    bar->addAction(style()->standardIcon(QStyle::SP_DirHomeIcon), tr("Contents"), this,
+                   [this]() { showPage(QStringLiteral("index.md")); });
+    back->setEnabled(false);
+    forward->setEnabled(false);
+    connect(m_browser, &QTextBrowser::backwardAvailable, back, &QAction::setEnabled);
+    connect(m_browser, &QTextBrowser::forwardAvailable, forward, &QAction::setEnabled);
+    layout->addWidget(bar);
+    layout->addWidget(m_browser);
+    setWidget(box);
+}
+
+QUrl HelpDock::pageUrl(const QString& page) {
+    return QUrl(QStringLiteral("qrc:/help/") + page);
+}
+
+QString HelpDock::optimizerPage(const std::string& type) {
+    return QStringLiteral("optimizer-%1.md").arg(QString::fromStdString(type));
+}
+
+QString HelpDock::schedulePage(const std::string& type) {
+    return QStringLiteral("schedule-%1.md").arg(QString::fromStdString(type));
+}
+
+void HelpDock::showPage(const QString& page) {
+    m_browser->setSource(pageUrl(page), QTextDocument::MarkdownResource);
+    show();
+    raise();
+}
+
+} // namespace optiscope
