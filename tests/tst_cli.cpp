@@ -195,8 +195,8 @@ private slots:
         QTest::newRow("fps without --animate")
             << QStringList{"run", "exp.json", "--out", "o", "--fps", "10"};
         QTest::newRow("frames and seconds")
-            << QStringList{"run", "exp.json", "--out", "o", "--animate", "gif", "--frames", "10",
-                           "--seconds", "2"};
+            << QStringList{"run", "exp.json", "--out", "o",         "--animate",
+                           "gif", "--frames", "10",    "--seconds", "2"};
         QTest::newRow("unknown option") << QStringList{"run", "exp.json", "--out", "o", "--fast"};
         QTest::newRow("schedule without file") << QStringList{"schedule"};
     }
@@ -250,8 +250,7 @@ private slots:
         QVERIFY2(bad.err.contains("t.json: metrics: needs at least 5 values"), qPrintable(bad.err));
     }
 
-    void networkRunWritesStepAndEpochTraces()
-    {
+    void networkRunWritesStepAndEpochTraces() {
         QTemporaryDir dir;
         const QString exp = writeFile(dir, "net.json", R"({
           "problem": {"type": "network", "dataset": {"name": "spirals", "samples": 200, "noise": 0.1, "seed": 1},
@@ -262,18 +261,20 @@ private slots:
         const Result r = runCli({"run", exp, "--out", dir.filePath("out")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(QDir(dir.filePath("out")).entryList(QDir::Files, QDir::Name),
-                 QStringList({"adam-epochs.csv", "adam-no-decay-epochs.csv", "adam-no-decay-steps.csv",
-                              "adam-steps.csv", "summary.json"}));
+                 QStringList({"adam-epochs.csv", "adam-no-decay-epochs.csv",
+                              "adam-no-decay-steps.csv", "adam-steps.csv", "summary.json"}));
         const QStringList steps = readLines(dir.filePath("out/adam-steps.csv"));
         QCOMPARE(steps[0], QString("step,epoch,lr,loss"));
         QCOMPARE(steps.size(), 1 + 4 * (150 / 25)); // 150 training samples, 6 updates per epoch
         QVERIFY(steps[1].startsWith("1,1,0.01,"));
         const QStringList epochs = readLines(dir.filePath("out/adam-epochs.csv"));
-        QCOMPARE(epochs[0], QString("epoch,lr,train_loss,train_acc,val_loss,val_acc,"
-                                    "eff_lr.dense1.weight.p05,eff_lr.dense1.weight.p50,eff_lr.dense1.weight.p95,"
-                                    "eff_lr.dense1.bias.p05,eff_lr.dense1.bias.p50,eff_lr.dense1.bias.p95,"
-                                    "eff_lr.dense2.weight.p05,eff_lr.dense2.weight.p50,eff_lr.dense2.weight.p95,"
-                                    "eff_lr.dense2.bias.p05,eff_lr.dense2.bias.p50,eff_lr.dense2.bias.p95"));
+        QCOMPARE(
+            epochs[0],
+            QString("epoch,lr,train_loss,train_acc,val_loss,val_acc,"
+                    "eff_lr.dense1.weight.p05,eff_lr.dense1.weight.p50,eff_lr.dense1.weight.p95,"
+                    "eff_lr.dense1.bias.p05,eff_lr.dense1.bias.p50,eff_lr.dense1.bias.p95,"
+                    "eff_lr.dense2.weight.p05,eff_lr.dense2.weight.p50,eff_lr.dense2.weight.p95,"
+                    "eff_lr.dense2.bias.p05,eff_lr.dense2.bias.p50,eff_lr.dense2.bias.p95"));
         QCOMPARE(epochs.size(), 1 + 5); // epoch 0 (initial parameters) and 4 epochs
         const QStringList last = epochs.back().split(',');
         QCOMPARE(last.size(), 18);
@@ -286,8 +287,7 @@ private slots:
         QVERIFY(summary["runs"][0]["final_val_acc"].is_number());
     }
 
-    void brokenDataFileIsInvalidInput()
-    {
+    void brokenDataFileIsInvalidInput() {
         QTemporaryDir dir;
         QDir(dir.path()).mkdir("mnist");
         writeFile(dir, "mnist/train-images-idx3-ubyte", QByteArray("\x00\x00\x08\x04garbage", 11));
@@ -297,7 +297,8 @@ private slots:
           "runs": [{"name": "Adam", "optimizer": {"type": "adam"}}]})");
         const Result r = runCli({"run", exp, "--out", dir.filePath("out")});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains("net.json: problem.dataset: ") && r.err.contains("mnist"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("net.json: problem.dataset: ") && r.err.contains("mnist"),
+                 qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(dir.filePath("out")));
     }
 

@@ -229,7 +229,8 @@ private slots:
                 adam,
                 R"({"type": "network", "dataset": {"name": "xor"}, "model": {"hidden": [100000000]}})"),
             "problem.model.hidden[0]", "must be in [1,");
-        row("steps on a network problem", withRun(adam, R"({"type": "network", "dataset": {"name": "xor"}})"), "steps",
+        row("steps on a network problem",
+            withRun(adam, R"({"type": "network", "dataset": {"name": "xor"}})"), "steps",
             "problem.epochs");
         row("unknown problem type", withRun(adam, R"({"type": "graph"})"), "problem.type",
             "must be one of");

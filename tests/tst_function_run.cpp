@@ -222,7 +222,8 @@ private slots:
                 std::this_thread::yield();
             control.requestStop();
         });
-        const auto results = runner.run(e, [&](size_t i, const FunctionStep&) { ++rows[i]; }, control);
+        const auto results = runner.run(
+            e, [&](size_t i, const FunctionStep&) { ++rows[i]; }, control);
         stopper.join();
         QCOMPARE(results.size(), size_t(2));
         for (const auto& r : results) {

@@ -96,7 +96,8 @@ void checkPng(const QString& path, const QSize& size) {
     pixelStats(image, &ink, &colors);
     // A blank or title-only image has well under 1% ink; axes, labels and lines give more, and
     // antialiased text and lines give many colours.
-    QVERIFY2(ink > 0.01, qPrintable(QStringLiteral("%1: only %2 of the pixels drawn").arg(path).arg(ink)));
+    QVERIFY2(ink > 0.01,
+             qPrintable(QStringLiteral("%1: only %2 of the pixels drawn").arg(path).arg(ink)));
     QVERIFY2(colors > 20, qPrintable(QStringLiteral("%1: %2 colours").arg(path).arg(colors)));
 }
 
@@ -144,12 +145,18 @@ private slots:
     void functionPlotsInEveryFormat_data() {
         QTest::addColumn<QString>("plot");
         QTest::addColumn<QString>("text"); // a string the plot must keep as text in SVG
-        QTest::newRow("trajectories") << "trajectories" << "Adam";
-        QTest::newRow("loss") << "loss" << "Loss";
-        QTest::newRow("lr") << "lr" << "step";
-        QTest::newRow("eff_lr") << "eff_lr" << "SGD momentum";
-        QTest::newRow("eff_lr_ratio") << "eff_lr_ratio" << "ratio";
-        QTest::newRow("figure_sheet") << "figure_sheet" << "Teaching export test";
+        QTest::newRow("trajectories") << "trajectories"
+                                      << "Adam";
+        QTest::newRow("loss") << "loss"
+                              << "Loss";
+        QTest::newRow("lr") << "lr"
+                            << "step";
+        QTest::newRow("eff_lr") << "eff_lr"
+                                << "SGD momentum";
+        QTest::newRow("eff_lr_ratio") << "eff_lr_ratio"
+                                      << "ratio";
+        QTest::newRow("figure_sheet") << "figure_sheet"
+                                      << "Teaching export test";
     }
     void functionPlotsInEveryFormat() {
         QFETCH(QString, plot);
@@ -175,10 +182,14 @@ private slots:
     void networkPlots_data() {
         QTest::addColumn<QString>("plot");
         QTest::addColumn<QString>("text");
-        QTest::newRow("loss") << "loss" << "validation";
-        QTest::newRow("lr") << "lr" << "epoch";
-        QTest::newRow("accuracy") << "accuracy" << "Accuracy";
-        QTest::newRow("eff_lr") << "eff_lr" << "dense1.weight";
+        QTest::newRow("loss") << "loss"
+                              << "validation";
+        QTest::newRow("lr") << "lr"
+                            << "epoch";
+        QTest::newRow("accuracy") << "accuracy"
+                                  << "Accuracy";
+        QTest::newRow("eff_lr") << "eff_lr"
+                                << "dense1.weight";
     }
     void networkPlots() {
         QFETCH(QString, plot);
@@ -204,7 +215,8 @@ private slots:
         QTest::addColumn<int>("delayCs"); // of the first frame
         QTest::newRow("frames") << QStringList{"--frames", "12", "--fps", "10", "--size", "320x240"}
                                 << 12 << QSize(320, 240) << 10;
-        QTest::newRow("seconds") << QStringList{"--seconds", "1.5", "--fps", "20", "--size", "400x300"}
+        QTest::newRow("seconds") << QStringList{"--seconds", "1.5",    "--fps",
+                                                "20",        "--size", "400x300"}
                                  << 30 << QSize(400, 300) << 5;
         QTest::newRow("defaults") << QStringList{} << 90 << QSize(960, 640) << 7;
     }
@@ -215,8 +227,8 @@ private slots:
         QFETCH(int, delayCs);
         QTemporaryDir dir;
         const QString exp = writeFile(dir, "exp.json", kFunctionExperiment);
-        const Result r =
-            runCli(QStringList{"run", exp, "--out", dir.filePath("out"), "--animate", "gif"} + args);
+        const Result r = runCli(
+            QStringList{"run", exp, "--out", dir.filePath("out"), "--animate", "gif"} + args);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString path = dir.filePath("out/trajectories.gif");
         int error = 0;

@@ -48,8 +48,8 @@ private slots:
         for (const PresetEntry& p : presets) {
             QVERIFY2(!p.point.isEmpty(), qPrintable(p.file));
             const ExperimentParseResult parsed = loadPreset(p);
-            QVERIFY2(parsed.ok(), qPrintable(QString::fromStdString(
-                                      parsed.messages(p.file.toStdString()))));
+            QVERIFY2(parsed.ok(),
+                     qPrintable(QString::fromStdString(parsed.messages(p.file.toStdString()))));
         }
         MainWindow window;
         QCOMPARE(window.presetsMenu()->actions().size(), qsizetype(presets.size()));
@@ -140,7 +140,8 @@ private slots:
                  HelpDock::pageUrl(HelpDock::optimizerPage(run.optimizer.type)));
         schedHelp->click();
         QCOMPARE(window.helpDock()->browser()->source(),
-                 HelpDock::pageUrl(HelpDock::schedulePage(run.schedule ? run.schedule->type : std::string("constant"))));
+                 HelpDock::pageUrl(HelpDock::schedulePage(run.schedule ? run.schedule->type
+                                                                       : std::string("constant"))));
         // The inspector's "?" opens the inspected run's optimizer.
         QTRY_VERIFY(!window.inspector()->helpPage().isEmpty());
         auto* inspHelp = window.findChild<QToolButton*>("inspectorHelp");

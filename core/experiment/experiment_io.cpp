@@ -251,28 +251,38 @@ public:
                   "lenet5 needs an image dataset (digits, mnist or cifar10)");
     }
 
-    void optimizer(const Json& j, const std::string& path, OptimizerConfig& out) {
+    /// `j` as an object whose "type" names an entry of `catalog`: the entry, or nullptr after
+    /// recording why not.
+    template <typename Info>
+    const Info* catalogEntry(const Json& j, const std::string& path,
+                             const std::vector<Info>& catalog, const std::string& what) {
         if (!j.is_object()) {
             error(path, "must be an object with a \"type\", got " + describeJson(j));
-            return;
+            return nullptr;
         }
         std::vector<std::string> types;
-        for (const auto& o : optimizerCatalog())
-            types.push_back(o.type);
+        for (const Info& entry : catalog)
+            types.push_back(entry.type);
         if (!j.contains("type")) {
             error(join(path, "type"), "is required; one of " + joinNames(types));
-            return;
+            return nullptr;
         }
-        auto type = string(j["type"], join(path, "type"), 64);
+        const auto type = string(j["type"], join(path, "type"), 64);
         if (!type)
+            return nullptr;
+        for (const Info& entry : catalog)
+            if (entry.type == *type)
+                return &entry;
+        error(join(path, "type"),
+              "unknown " + what + " \"" + *type + "\"; expected one of " + joinNames(types));
+        return nullptr;
+    }
+
+    void optimizer(const Json& j, const std::string& path, OptimizerConfig& out) {
+        const OptimizerInfo* info = catalogEntry(j, path, optimizerCatalog(), "optimizer");
+        if (!info)
             return;
-        const OptimizerInfo* info = findOptimizer(*type);
-        if (!info) {
-            error(join(path, "type"),
-                  "unknown optimizer \"" + *type + "\"; expected one of " + joinNames(types));
-            return;
-        }
-        out.type = *type;
+        out.type = info->type;
         const size_t before = issues.size();
         out.params = params(j, path, info->params, {"type"}, info->type);
         if (issues.size() == before)
@@ -281,27 +291,10 @@ public:
     }
 
     void schedule(const Json& j, const std::string& path, bool network, ScheduleConfig& out) {
-        if (!j.is_object()) {
-            error(path, "must be an object with a \"type\", got " + describeJson(j));
+        const ScheduleInfo* info = catalogEntry(j, path, scheduleCatalog(), "schedule");
+        if (!info)
             return;
-        }
-        std::vector<std::string> types;
-        for (const auto& s : scheduleCatalog())
-            types.push_back(s.type);
-        if (!j.contains("type")) {
-            error(join(path, "type"), "is required; one of " + joinNames(types));
-            return;
-        }
-        auto type = string(j["type"], join(path, "type"), 64);
-        if (!type)
-            return;
-        const ScheduleInfo* info = findSchedule(*type);
-        if (!info) {
-            error(join(path, "type"),
-                  "unknown schedule \"" + *type + "\"; expected one of " + joinNames(types));
-            return;
-        }
-        out.type = *type;
+        out.type = info->type;
         out.per = info->watchesMetric && network ? "epoch" : "step";
         if (j.contains("per")) {
             if (auto per = string(j["per"], join(path, "per"), 16)) {
@@ -429,7 +422,8 @@ public:
         if (j.contains("steps")) {
             if (network)
                 error("steps", "applies to function problems; a network trains for problem.epochs");
-            else if (auto v = number(j["steps"], "steps", 1, double(ExperimentLimits::maxSteps), true))
+            else if (auto v =
+                         number(j["steps"], "steps", 1, double(ExperimentLimits::maxSteps), true))
                 e.steps = static_cast<long long>(*v);
         } else if (!network) {
             error("steps", "is required (number of optimizer updates)");
