@@ -8,17 +8,7 @@ namespace {
 
 RunSample sampleOf(const FunctionRun& run, bool withState) {
     const FunctionStep& cur = run.current();
-    RunSample s;
-    s.step = cur.step;
-    s.x = cur.point.x();
-    s.y = cur.point.y();
-    s.loss = cur.loss;
-    s.gradX = cur.grad.x();
-    s.gradY = cur.grad.y();
-    s.lr = cur.lr;
-    s.effLrX = cur.effLr.x();
-    s.effLrY = cur.effLr.y();
-    s.lrReduced = cur.lrReduced;
+    RunSample s = RunSample::fromStep(cur);
     if (withState && cur.step > 0)
         s.state = RunStateLayout::flatten(run.rule().state());
     return s;

@@ -60,6 +60,21 @@ long long displayStride(long long budget, long long cap) {
     return stride;
 }
 
+RunSample RunSample::fromStep(const FunctionStep& row) {
+    RunSample s;
+    s.step = row.step;
+    s.x = row.point.x();
+    s.y = row.point.y();
+    s.loss = row.loss;
+    s.gradX = row.grad.x();
+    s.gradY = row.grad.y();
+    s.lr = row.lr;
+    s.effLrX = row.effLr.x();
+    s.effLrY = row.effLr.y();
+    s.lrReduced = row.lrReduced;
+    return s;
+}
+
 QColor twinShade(const QColor& color) {
     const QColor hsl = color.toHsl();
     return QColor::fromHslF(hsl.hslHueF(), hsl.hslSaturationF() * 0.35,

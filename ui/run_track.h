@@ -5,6 +5,7 @@
 
 #include "core/experiment/experiment.h"
 #include "core/optim/update_rule.h"
+#include "core/run/function_run.h"
 
 #include <QColor>
 #include <QMetaType>
@@ -36,6 +37,9 @@ struct RunSample {
     double lr = 0, effLrX = 0, effLrY = 0; ///< NaN in row 0
     bool lrReduced = false;
     std::vector<double> state; ///< flattened per RunStateLayout (empty for row 0)
+
+    /// The trace row of `step`, without optimizer state.
+    static RunSample fromStep(const FunctionStep& step);
 };
 
 /// Progress of one run in one batch from the worker.

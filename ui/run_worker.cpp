@@ -85,17 +85,7 @@ void RunWorker::setBudget(long long steps) {
 
 void RunWorker::record(Live& live, RunProgress& progress, bool keep) {
     const FunctionStep& cur = live.run->current();
-    RunSample s;
-    s.step = cur.step;
-    s.x = cur.point.x();
-    s.y = cur.point.y();
-    s.loss = cur.loss;
-    s.gradX = cur.grad.x();
-    s.gradY = cur.grad.y();
-    s.lr = cur.lr;
-    s.effLrX = cur.effLr.x();
-    s.effLrY = cur.effLr.y();
-    s.lrReduced = cur.lrReduced;
+    RunSample s = RunSample::fromStep(cur);
     if (keep) {
         if (cur.step > 0) {
             OptimizerState state = live.run->rule().state();

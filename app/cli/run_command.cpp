@@ -134,21 +134,6 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
     return "";
 }
 
-RunSample sampleOf(const FunctionStep& row) {
-    RunSample s;
-    s.step = row.step;
-    s.x = row.point.x();
-    s.y = row.point.y();
-    s.loss = row.loss;
-    s.gradX = row.grad.x();
-    s.gradY = row.grad.y();
-    s.lr = row.lr;
-    s.effLrX = row.effLr.x();
-    s.effLrY = row.effLr.y();
-    s.lrReduced = row.lrReduced;
-    return s;
-}
-
 std::string humanLine(const RunResult& r) {
     char buf[512];
     if (!r.error.empty()) {
@@ -270,7 +255,7 @@ int runCommand(const std::vector<std::string>& args) {
                 return;
             lastRow[i] = row;
             if (row.step % stride == 0 || row.lrReduced)
-                tracks[i].samples.push_back(sampleOf(row));
+                tracks[i].samples.push_back(RunSample::fromStep(row));
         },
         control);
     done = true;
@@ -308,7 +293,7 @@ int runCommand(const std::vector<std::string>& args) {
         for (size_t i = 0; i < instances.size(); ++i) {
             RunTrack& t = tracks[i];
             if (t.samples.empty() || t.samples.back().step != lastRow[i].step)
-                t.samples.push_back(sampleOf(lastRow[i]));
+                t.samples.push_back(RunSample::fromStep(lastRow[i]));
             t.latest = t.samples.back();
             t.hasLatest = true;
             t.finished = true;
