@@ -375,6 +375,13 @@ void NetworkWorker::tick() {
             }
         }
     }
+    // The boundary (and diagram) go out before the batch, so that a run reported finished has
+    // already sent its final picture.
+    const double sinceBoundary =
+        std::chrono::duration<double>(Clock::now() - m_lastBoundary).count();
+    const bool firstEnded = !m_runs.empty() && m_runs.front()->ended();
+    if (sinceBoundary >= 1.0 / boundaryPerSecond || firstEnded)
+        emitBoundary();
     NetworkBatch batch;
     batch.generation = m_generation;
     for (size_t i = 0; i < m_runs.size(); ++i) {
@@ -403,11 +410,6 @@ void NetworkWorker::tick() {
     }
     if (!batch.runs.empty())
         emit batchReady(batch);
-    const double sinceBoundary =
-        std::chrono::duration<double>(Clock::now() - m_lastBoundary).count();
-    const bool firstEnded = !m_runs.empty() && m_runs.front()->ended();
-    if (sinceBoundary >= 1.0 / boundaryPerSecond || firstEnded)
-        emitBoundary();
     const int interval = anyActive && !m_paused.load() ? 0 : batchIntervalMs;
     if (m_timer->interval() != interval)
         m_timer->start(interval);
