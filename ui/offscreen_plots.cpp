@@ -1,6 +1,7 @@
 #include "ui/offscreen_plots.h"
 
 #include "ui/figure_sheet.h"
+#include "ui/plots/line_chart.h"
 
 #include <QApplication>
 #include <QDir>
@@ -66,13 +67,14 @@ bool writeFunctionPlots(const Experiment& experiment, const std::vector<RunTrack
                     sheetOptions, sheet, written, error);
 }
 
-bool writeNetworkPlots(const Experiment& /*experiment*/, const std::vector<NetworkRunHistory>& runs,
+bool writeNetworkPlots(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
                        const QString& dir, const PlotFilesOptions& options, QStringList* written,
                        QString* error) {
     const QPalette palette = exportPalette();
     for (NetworkPlotKind kind : allNetworkPlotKinds()) {
         auto paint = [&](QPainter& p, const QRectF& target) {
-            renderNetworkPlot(kind, runs, p, target, palette);
+            LineChart::render(networkPlotSpec(kind, tracks, experiment.network.epochs), p, target,
+                              palette);
         };
         if (!writeOne(dir, networkPlotKindName(kind), networkPlotKindName(kind), options, paint,
                       written, error))

@@ -3,7 +3,7 @@
 // on Qt's "offscreen" platform, which needs no display.
 #pragma once
 
-#include "ui/network_plot_builders.h"
+#include "ui/network/network_charts.h"
 #include "ui/plot_builders.h"
 #include "ui/plots/plot_export.h"
 
@@ -35,7 +35,7 @@ bool writeFunctionPlots(const Experiment& experiment, const std::vector<RunTrack
                         QString* error);
 
 /// The same for a network experiment: loss, lr, accuracy, eff_lr.
-bool writeNetworkPlots(const Experiment& experiment, const std::vector<NetworkRunHistory>& runs,
+bool writeNetworkPlots(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
                        const QString& dir, const PlotFilesOptions& options, QStringList* written,
                        QString* error);
 

@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 #include "core/io/atomic_file.h"
+#include "core/nn/epoch_trace.h"
 #include "core/nn/network_run.h"
 
 #include <nlohmann/json.hpp>
@@ -47,23 +48,13 @@ struct NetworkTraces {
 
     void epoch(const nn::EpochRecord& r, const nn::Network<float>& network) {
         if (!headerDone) {
-            std::string header = "epoch,lr,train_loss,train_acc,val_loss,val_acc";
+            std::vector<std::string> names;
             for (const auto& t : network.tensors())
-                for (const char* q : {"p05", "p50", "p95"})
-                    header += ",eff_lr." + t.name + "." + q;
-            epochs.write(header + "\n");
+                names.push_back(t.name);
+            epochs.write(nn::epochTraceHeader(names));
             headerDone = true;
         }
-        std::string row = std::to_string(r.epoch);
-        for (double v : {r.lr, r.trainLoss, r.trainAccuracy, r.valLoss, r.valAccuracy})
-            appendNumber(row, v);
-        for (size_t i = 0; i < network.tensors().size(); ++i) {
-            const bool have = i < r.effLr.size();
-            appendNumber(row, have ? r.effLr[i].p05 : NAN);
-            appendNumber(row, have ? r.effLr[i].p50 : NAN);
-            appendNumber(row, have ? r.effLr[i].p95 : NAN);
-        }
-        epochs.write(row + "\n");
+        epochs.write(nn::epochTraceRow(r, network.tensors().size()));
     }
 
     bool commit(std::string& error) {
@@ -192,11 +183,7 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     }
 
     std::vector<NetworkOutcome> outcomes(instances.size());
-    std::vector<NetworkRunHistory> histories; // for --plots
-    for (const auto& instance : instances) {
-        const RunTrack t = emptyTrack(experiment, instance);
-        histories.push_back({instance, t.color, {}});
-    }
+    std::vector<NetworkTrack> histories = makeNetworkTracks(experiment); // for --plots
     std::atomic<size_t> next{0};
     auto work = [&] {
         for (size_t i = next++; i < instances.size(); i = next++) {

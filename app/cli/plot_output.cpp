@@ -71,12 +71,12 @@ int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrac
     return report(ok, error, written, quiet);
 }
 
-int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkRunHistory>& runs,
+int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
                         const std::string& dir, const FigureRequest& request, bool quiet) {
     auto app = ensureOffscreenApplication();
     QStringList written;
     QString error;
-    const bool ok = writeNetworkPlots(experiment, runs, QString::fromStdString(dir),
+    const bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
                                       filesOptions(request), &written, &error);
     return report(ok, error, written, quiet);
 }

@@ -2,7 +2,7 @@
 // with the app's own plot code (ui/), on Qt's offscreen platform (no display needed).
 #pragma once
 
-#include "ui/network_plot_builders.h"
+#include "ui/network/network_charts.h"
 #include "ui/run_track.h"
 
 #include <string>
@@ -33,7 +33,7 @@ int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrac
                          const std::string& dir, const FigureRequest& request, bool quiet);
 
 /// Writes loss, lr, accuracy and eff_lr of a network experiment into `dir`.
-int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkRunHistory>& runs,
+int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
                         const std::string& dir, const FigureRequest& request, bool quiet);
 
 } // namespace optiscope::cli

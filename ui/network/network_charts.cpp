@@ -82,6 +82,7 @@ void addPerEpoch(ChartSpec& spec, const NetworkTrack& t, const QString& suffix, 
 ChartSpec networkLossChart(const std::vector<NetworkTrack>& tracks, long long epochs) {
     ChartSpec spec = base(QStringLiteral("Loss (train solid, validation dotted)"),
                           QStringLiteral("loss"), epochs);
+    spec.logY = true; // training loss falls by decades; the train/validation gap stays visible
     for (const NetworkTrack& t : tracks) {
         addPerEpoch(spec, t, QString(), Qt::SolidLine,
                     [](const nn::EpochRecord& r) { return r.trainLoss; });
@@ -101,6 +102,7 @@ ChartSpec networkAccuracyChart(const std::vector<NetworkTrack>& tracks, long lon
                     [](const nn::EpochRecord& r) { return 100.0 * r.valAccuracy; });
     }
     spec.emptyText = QStringLiteral("no accuracy (regression)");
+    spec.yMax = 100;
     return spec;
 }
 
@@ -147,6 +149,99 @@ ChartSpec networkEffLrChart(const std::vector<NetworkTrack>& tracks, const std::
         spec.bands.push_back(std::move(band));
     }
     return spec;
+}
+
+ChartSpec networkEffLrOverviewChart(const std::vector<NetworkTrack>& tracks, long long epochs) {
+    ChartSpec spec = base(QStringLiteral("Effective lr per tensor: p50 solid, p05–p95 dotted"),
+                          QStringLiteral("η_t/(√v̂+ε), last update of the epoch"), epochs);
+    spec.logY = true;
+    int configs = 0;
+    for (const NetworkTrack& t : tracks)
+        configs += t.instance.twin ? 0 : 1;
+    const bool byTensor = configs <= 1;
+    if (byTensor && tracks.size() > 1)
+        spec.title += QStringLiteral("; dashed: without decay");
+    if (!byTensor)
+        spec.title += QStringLiteral("; a run's tensors in its shades");
+    for (const NetworkTrack& t : tracks) {
+        std::vector<std::string> tensors;
+        for (const nn::EpochRecord& r : t.epochs)
+            for (size_t i = tensors.size(); i < r.effLr.size(); ++i)
+                tensors.push_back(r.effLr[i].tensor);
+        const int n = int(tensors.size());
+        for (int i = 0; i < n; ++i) {
+            QColor color;
+            if (byTensor) {
+                color = t.instance.twin ? twinShade(runColor(i)) : runColor(i);
+            } else {
+                const int shade = n > 1 ? 70 + (90 * i) / (n - 1) : 100; // darker .. lighter
+                color = shade < 100 ? t.color.darker(200 - shade) : t.color.lighter(shade);
+            }
+            auto quantile = [&](double nn::TensorLrQuantiles::*field, const QString& suffix,
+                                Qt::PenStyle style, double width, bool legend) {
+                ChartSeries s;
+                const QString tensor = QString::fromStdString(tensors[size_t(i)]);
+                // Several runs: one legend entry per run (its first tensor), named after it.
+                s.name = (byTensor ? tensor
+                          : i == 0 ? QString::fromStdString(t.instance.name)
+                                   : QString::fromStdString(t.instance.name) +
+                                         QStringLiteral(": ") + tensor) +
+                         suffix;
+                s.color = color;
+                s.style = style;
+                s.width = width;
+                s.inLegend = legend;
+                for (const nn::EpochRecord& r : t.epochs)
+                    if (size_t(i) < r.effLr.size())
+                        s.points.push_back(QPointF(double(r.epoch), r.effLr[size_t(i)].*field));
+                spec.series.push_back(std::move(s));
+            };
+            quantile(&nn::TensorLrQuantiles::p50, QString(),
+                     t.instance.twin ? Qt::DashLine : Qt::SolidLine, 2.0,
+                     byTensor ? !t.instance.twin : i == 0);
+            quantile(&nn::TensorLrQuantiles::p05, QStringLiteral(" p05"), Qt::DotLine, 1.0, false);
+            quantile(&nn::TensorLrQuantiles::p95, QStringLiteral(" p95"), Qt::DotLine, 1.0, false);
+        }
+    }
+    if (spec.series.empty())
+        spec.emptyText = QStringLiteral("no effective learning rates yet");
+    return spec;
+}
+
+QString networkPlotKindName(NetworkPlotKind kind) {
+    switch (kind) {
+    case NetworkPlotKind::Loss:
+        return QStringLiteral("loss");
+    case NetworkPlotKind::Lr:
+        return QStringLiteral("lr");
+    case NetworkPlotKind::Accuracy:
+        return QStringLiteral("accuracy");
+    case NetworkPlotKind::EffLr:
+        return QStringLiteral("eff_lr");
+    }
+    return {};
+}
+
+const std::vector<NetworkPlotKind>& allNetworkPlotKinds() {
+    static const std::vector<NetworkPlotKind> kinds{NetworkPlotKind::Loss, NetworkPlotKind::Lr,
+                                                    NetworkPlotKind::Accuracy,
+                                                    NetworkPlotKind::EffLr};
+    return kinds;
+}
+
+ChartSpec networkPlotSpec(NetworkPlotKind kind, const std::vector<NetworkTrack>& tracks,
+                          long long epochs) {
+    switch (kind) {
+    case NetworkPlotKind::Loss:
+        return networkLossChart(tracks, epochs);
+    case NetworkPlotKind::Lr:
+        return networkLrChart(tracks, epochs);
+    case NetworkPlotKind::Accuracy:
+        return networkAccuracyChart(tracks, epochs);
+    case NetworkPlotKind::EffLr:
+        break;
+    }
+    return networkEffLrOverviewChart(tracks, epochs);
 }
 
 std::vector<std::string> networkTensorNames(const std::vector<NetworkTrack>& tracks) {

@@ -1,6 +1,7 @@
 // Chart descriptions (ChartSpec) of a network experiment's runs: loss, accuracy, learning rate
-// with plateau markers, and the effective-lr quantile band of one tensor. Plain functions so the
-// view, an export and the tests build the same charts.
+// with plateau markers, the effective-lr quantile band of one tensor and the medians of all
+// tensors. Plain functions, so the window, its exports, `optiscope-cli run --plots` and the tests
+// all draw the same charts.
 #pragma once
 
 #include "core/experiment/experiment.h"
@@ -40,6 +41,19 @@ ChartSpec networkLrChart(const std::vector<NetworkTrack>& tracks, long long epoc
 /// Effective per-parameter lr of `tensor`: a p05–p95 band and the p50 line per run (log scale).
 ChartSpec networkEffLrChart(const std::vector<NetworkTrack>& tracks, const std::string& tensor,
                             long long epochs);
+/// Median effective lr of every tensor (solid) with its 5th and 95th percentiles (dotted); log y.
+/// One configured run: a colour per tensor, its no-decay twin dashed; several: shades per run.
+ChartSpec networkEffLrOverviewChart(const std::vector<NetworkTrack>& tracks, long long epochs);
+
+/// The plots `optiscope-cli run --plots` writes for a network experiment.
+enum class NetworkPlotKind { Loss, Lr, Accuracy, EffLr };
+/// File stem (SPEC §5): loss, lr, accuracy, eff_lr.
+QString networkPlotKindName(NetworkPlotKind kind);
+const std::vector<NetworkPlotKind>& allNetworkPlotKinds();
+/// The chart of `kind` (EffLr: the overview of all tensors).
+ChartSpec networkPlotSpec(NetworkPlotKind kind, const std::vector<NetworkTrack>& tracks,
+                          long long epochs);
+
 /// Names of the tensors the tracks report, in order.
 std::vector<std::string> networkTensorNames(const std::vector<NetworkTrack>& tracks);
 

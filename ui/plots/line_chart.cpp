@@ -62,7 +62,38 @@ void logRange(const Range& r, double* lo, double* hi) {
     *hi *= 1.001;
 }
 
-QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX,
+// A linear axis around [r.lo, r.hi] with a little room and nice tick numbers; x starts at 0 when
+// the data is positive; never beyond `cap` (e.g. 100 %), whose ticks stay on round numbers.
+void fitLinear(QValueAxis* a, const Range& r, bool isX, double cap) {
+    double lo = r.lo, hi = r.hi;
+    if (isX && lo >= 0)
+        lo = 0;
+    if (!(hi > lo)) {
+        const double pad = std::max(std::fabs(lo) * 0.1, 1e-12);
+        lo -= pad;
+        hi += pad;
+    } else if (!isX) {
+        const double pad = (hi - lo) * 0.05;
+        lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
+        hi += pad;
+    }
+    if (std::isfinite(cap) && cap > lo)
+        hi = std::min(hi, cap);
+    a->setTickType(QValueAxis::TicksFixed);
+    a->setRange(lo, hi);
+    a->setTickCount(6);
+    a->applyNiceNumbers();
+    if (std::isfinite(cap) && a->max() > cap && cap > a->min()) {
+        // Nice numbers went past the cap: keep their step, anchored at 0, and stop at the cap.
+        const double step = (a->max() - a->min()) / std::max(1, a->tickCount() - 1);
+        a->setRange(a->min(), cap);
+        a->setTickType(QValueAxis::TicksDynamic);
+        a->setTickAnchor(0.0);
+        a->setTickInterval(step);
+    }
+}
+
+QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX, double cap,
                         const QFont& labels, const QFont& titles) {
     QAbstractAxis* axis = nullptr;
     if (log) {
@@ -79,21 +110,12 @@ QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX
         axis = a;
     } else {
         auto* a = new QValueAxis;
-        double lo = std::isfinite(r.lo) ? r.lo : 0, hi = std::isfinite(r.hi) ? r.hi : 1;
-        if (isX && lo >= 0)
-            lo = 0;
-        if (!(hi > lo)) {
-            const double pad = std::max(std::fabs(lo) * 0.1, 1e-12);
-            lo -= pad;
-            hi += pad;
-        } else if (!isX) {
-            const double pad = (hi - lo) * 0.05;
-            lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-            hi += pad;
+        Range fitted = r;
+        if (!std::isfinite(fitted.lo)) {
+            fitted.lo = 0;
+            fitted.hi = 1;
         }
-        a->setRange(lo, hi);
-        a->setTickCount(6);
-        a->applyNiceNumbers();
+        fitLinear(a, fitted, isX, cap);
         a->setLabelFormat(QStringLiteral("%g"));
         axis = a;
     }
@@ -156,8 +178,8 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
             }
     }
     applyFixedEnds(spec, rx, ry);
-    QAbstractAxis* ax = makeAxis(spec.logX, rx, spec.xTitle, true, labelFont, base);
-    QAbstractAxis* ay = makeAxis(spec.logY, ry, spec.yTitle, false, labelFont, base);
+    QAbstractAxis* ax = makeAxis(spec.logX, rx, spec.xTitle, true, NAN, labelFont, base);
+    QAbstractAxis* ay = makeAxis(spec.logY, ry, spec.yTitle, false, spec.yMax, labelFont, base);
     for (QAbstractAxis* a : {ax, ay}) {
         a->setLabelsColor(text);
         a->setTitleBrush(text);
@@ -312,7 +334,7 @@ void LineChart::setSpec(const ChartSpec& spec) {
     const auto vs = d->chart->axes(Qt::Vertical);
     if (hs.isEmpty() || vs.isEmpty())
         return;
-    auto fit = [](QAbstractAxis* axis, const Range& r, bool log, bool isX) {
+    auto fit = [](QAbstractAxis* axis, const Range& r, bool log, bool isX, double cap) {
         if (!std::isfinite(r.lo))
             return;
         if (log) {
@@ -322,26 +344,12 @@ void LineChart::setSpec(const ChartSpec& spec) {
             if (auto* la = qobject_cast<QLogValueAxis*>(axis))
                 la->setMinorTickCount(std::log10(hi / lo) <= 4.5 ? 8 : 0);
         } else if (auto* va = qobject_cast<QValueAxis*>(axis)) {
-            double lo = r.lo, hi = r.hi;
-            if (isX && lo >= 0)
-                lo = 0;
-            if (!(hi > lo)) {
-                const double pad = std::max(std::fabs(lo) * 0.1, 1e-12);
-                lo -= pad;
-                hi += pad;
-            } else if (!isX) {
-                const double pad = (hi - lo) * 0.05;
-                lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-                hi += pad;
-            }
-            va->setRange(lo, hi);
-            va->setTickCount(6);
-            va->applyNiceNumbers();
+            fitLinear(va, r, isX, cap);
         }
     };
     applyFixedEnds(spec, rx, ry);
-    fit(hs.first(), rx, spec.logX, true);
-    fit(vs.first(), ry, spec.logY, false);
+    fit(hs.first(), rx, spec.logX, true, NAN);
+    fit(vs.first(), ry, spec.logY, false, spec.yMax);
 }
 
 void LineChart::changeEvent(QEvent* event) {

@@ -46,6 +46,8 @@ struct ChartSpec {
     double xMin = std::numeric_limits<double>::quiet_NaN();
     double xMax = std::numeric_limits<double>::quiet_NaN();
     double yMin = std::numeric_limits<double>::quiet_NaN();
+    /// The y axis never goes beyond this (NaN: no cap), e.g. 100 for an accuracy in percent.
+    double yMax = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One run's path on the function map.
