@@ -1,23 +1,31 @@
 // The main window shows network experiments: it opens the digits preset and renders the network
 // charts with data in them, shows sample images, and for a 2-D set draws a decision boundary that
-// changes while the network trains. A broken data path shows a message naming the file.
+// changes while the network trains, of the run selected in the runs list. Every figure exports to
+// PNG/SVG/PDF and the epoch traces to CSV, equal to an uninterrupted run of the core trainer. The
+// toolbar and the runs list speak of epochs. A broken data path shows a message naming the file.
 #include "core/experiment/experiment_io.h"
+#include "core/nn/epoch_trace.h"
+#include "core/nn/network_run.h"
 #include "ui/function_view.h"
 #include "ui/main_window.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_view.h"
 #include "ui/plots/line_chart.h"
+#include "ui/plots/plot_export.h"
 #include "ui/run_controller.h"
+#include "ui/run_list_panel.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 #include <cmath>
 
@@ -49,6 +57,7 @@ private slots:
     void initTestCase();
     void opensDigitsPresetWithCharts();
     void boundaryChangesWhileTraining();
+    void followsTheSelectedRunAndExports();
     void brokenDataPathIsReported();
     void editorChangesTheProblem();
     void backToAFunctionExperiment();
@@ -182,6 +191,123 @@ void TestNetworkView::boundaryChangesWhileTraining() {
     const QImage diagramShot = window.networkView()->diagram()->grab().toImage();
     diagramShot.save(m_dir.filePath("diagram.png"));
     QVERIFY(distinctColors(diagramShot) > 50);
+}
+
+void TestNetworkView::followsTheSelectedRunAndExports() {
+    const QString path = m_dir.filePath("two-runs.json");
+    {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "optiscope-experiment", "version": 1,
+          "problem": {"type": "network",
+            "dataset": {"name": "moons", "samples": 300, "noise": 0.1, "seed": 3},
+            "validation_split": 0.2,
+            "model": {"architecture": "mlp", "hidden": [8], "activation": "tanh"},
+            "loss": "cross_entropy", "batch_size": 16, "epochs": 40, "seed": 4},
+          "runs": [{"name": "Adam", "optimizer": {"type": "adam", "lr": 0.01},
+                    "schedule": {"type": "exponential", "gamma": 0.9, "per": "epoch"},
+                    "compare_without_schedule": true},
+                   {"name": "SGD", "optimizer": {"type": "sgd", "lr": 0.5}}]})");
+    }
+    MainWindow window;
+    window.resize(1366, 768);
+    QString error;
+    QVERIFY2(window.openFile(path, &error), qPrintable(error));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    NetworkView* view = window.networkView();
+    QCOMPARE(view->tracks().size(), size_t(3)); // Adam, its no-decay twin, SGD
+    QTRY_VERIFY_WITH_TIMEOUT(view->allFinished(), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(view->preview()->boundaryEpoch(), 40LL, 10000);
+    QCOMPARE(view->followedTrack(), 0);
+    QVERIFY2(view->preview()->boundaryCaption().contains(QStringLiteral("Adam after epoch 40")),
+             qPrintable(view->preview()->boundaryCaption()));
+    const QImage adamBoundary = view->preview()->boundary();
+
+    // The toolbar counts epochs, the runs list shows each run's epoch status.
+    bool epochsShown = false;
+    for (QLabel* label : window.findChildren<QLabel*>())
+        epochsShown = epochsShown || label->text().contains(QStringLiteral("epoch 40 / 40"));
+    QVERIFY(epochsShown);
+    auto* runList = window.findChild<RunListPanel*>();
+    QVERIFY(runList);
+    auto* tree = runList->findChild<QTreeWidget*>();
+    QVERIFY(tree);
+    QTRY_VERIFY(tree->topLevelItem(1) &&
+                tree->topLevelItem(1)->text(1).startsWith(QStringLiteral("epoch 40")));
+    QVERIFY(tree->topLevelItem(0)->childCount() == 1);
+    QVERIFY(tree->topLevelItem(0)->child(0)->text(1).contains(QStringLiteral("done")));
+
+    // Selecting SGD draws its boundary instead (paused and finished: at once).
+    runList->select(1, false);
+    QCOMPARE(view->followedTrack(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        view->preview()->boundaryCaption().contains(QStringLiteral("SGD after epoch 40")), 10000);
+    QVERIFY(view->preview()->boundary() != adamBoundary);
+    // The status survives the list's rebuild on selection.
+    QVERIFY(tree->topLevelItem(1)->text(1).startsWith(QStringLiteral("epoch 40")));
+
+    // Accuracy never goes past 100 %.
+    QCOMPARE(view->charts()[1]->spec().yMax, 100.0);
+
+    // Every figure exports, in every format, and is drawn.
+    QTest::qWait(300); // throttled chart refresh
+    const auto figures = view->figures();
+    QStringList stems;
+    for (const NetworkFigure& f : figures)
+        stems << f.stem;
+    QCOMPARE(stems,
+             QStringList({"data", "network", "loss", "accuracy", "lr", "eff_lr_tensor", "eff_lr"}));
+    ExportOptions options;
+    options.size = QSize(800, 500);
+    options.dpi = 96;
+    for (const NetworkFigure& f : figures) {
+        const QString png = m_dir.filePath(f.stem + ".png");
+        QVERIFY2(exportPlot(f.paint, png, ImageFormat::Png, options, &error), qPrintable(error));
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(800, 500));
+        QVERIFY2(distinctColors(image) > 20, qPrintable(f.stem));
+        const QString svg = m_dir.filePath(f.stem + ".svg");
+        QVERIFY2(exportPlot(f.paint, svg, ImageFormat::Svg, options, &error), qPrintable(error));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        QVERIFY(svgFile.readAll().contains("<svg"));
+    }
+    const QString pdf = m_dir.filePath("accuracy.pdf");
+    QVERIFY(exportPlot(figures[3].paint, pdf, ImageFormat::Pdf, options, &error));
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QVERIFY(pdfFile.readAll().startsWith("%PDF"));
+
+    // The epoch traces equal those of the core trainer run without interruption.
+    const QString traces = m_dir.filePath("traces");
+    QVERIFY(QDir().mkpath(traces));
+    QStringList written;
+    QVERIFY2(view->writeEpochTraces(traces, &written, &error), qPrintable(error));
+    QCOMPARE(written.size(), 3);
+    const ExperimentParseResult parsed = loadExperiment(path.toStdString());
+    QVERIFY(parsed.ok());
+    const Experiment& e = *parsed.experiment;
+    nn::DataLocations where;
+    where.baseDir = m_dir.path().toStdString();
+    const auto data = nn::prepareNetworkData(e.network, where);
+    const auto instances = expandRuns(e);
+    for (size_t i = 0; i < instances.size(); ++i) {
+        auto trainer = nn::makeNetworkTrainer(e, instances[i], data);
+        std::vector<std::string> tensors;
+        for (const auto& t : trainer->network().tensors())
+            tensors.push_back(t.name);
+        std::string expected = nn::epochTraceHeader(tensors);
+        trainer->onEpoch = [&](const nn::EpochRecord& r) {
+            expected += nn::epochTraceRow(r, tensors.size());
+        };
+        trainer->run();
+        QFile f(QDir(traces).filePath(QString::fromStdString(instances[i].slug) + "-epochs.csv"));
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(f.fileName()));
+        const QByteArray got = f.readAll();
+        QCOMPARE(got.count('\n'), 1 + 41); // header, epoch 0 and 40 epochs
+        QCOMPARE(got.toStdString(), expected);
+    }
 }
 
 void TestNetworkView::brokenDataPathIsReported() {

@@ -23,22 +23,6 @@ ExportController::ExportController(RunController* controller, FunctionView* map,
         m_lastFolder = QDir::homePath();
 }
 
-bool ExportController::writePlot(PlotKind kind, const QString& path, ImageFormat format,
-                                 const ExportOptions& options, QString* error) const {
-    const Experiment& e = m_controller->experiment();
-    const auto& tracks = m_controller->tracks();
-    const QRectF view = m_map ? m_map->view() : QRectF();
-    const QPalette palette = m_parent ? m_parent->palette() : QPalette();
-    ExportOptions o = options;
-    if (o.title.isEmpty())
-        o.title = plotKindTitle(kind);
-    return optiscope::exportPlot(
-        [&](QPainter& p, const QRectF& target) {
-            renderPlot(kind, e, tracks, p, target, palette, view);
-        },
-        path, format, o, error);
-}
-
 bool ExportController::writeTraces(const QString& folder, QStringList* written,
                                    QString* error) const {
     for (const RunTrack& t : m_controller->tracks()) {
@@ -53,10 +37,22 @@ bool ExportController::writeTraces(const QString& folder, QStringList* written,
 }
 
 void ExportController::exportPlot(PlotKind kind, ImageFormat format) {
+    const Experiment& e = m_controller->experiment();
+    const auto& tracks = m_controller->tracks();
+    const QRectF view = m_map ? m_map->view() : QRectF();
+    const QPalette palette = m_parent ? m_parent->palette() : QPalette();
+    exportFigure(plotKindTitle(kind), plotKindName(kind), format,
+                 [&](QPainter& p, const QRectF& target) {
+                     renderPlot(kind, e, tracks, p, target, palette, view);
+                 });
+}
+
+void ExportController::exportFigure(const QString& title, const QString& stem, ImageFormat format,
+                                    const PaintFunction& paint) {
     ExportOptions options = m_pngOptions;
     if (format == ImageFormat::Png) {
         QDialog dialog(m_parent);
-        dialog.setWindowTitle(tr("Export %1 as PNG").arg(plotKindTitle(kind)));
+        dialog.setWindowTitle(tr("Export %1 as PNG").arg(title));
         auto* form = new QFormLayout(&dialog);
         auto* w = new QSpinBox(&dialog);
         auto* h = new QSpinBox(&dialog);
@@ -85,49 +81,68 @@ void ExportController::exportPlot(PlotKind kind, ImageFormat format) {
         m_pngOptions = options;
     }
     const QString suffix = imageFormatSuffix(format);
-    const QString suggested = QDir(m_lastFolder).filePath(plotKindName(kind) + "." + suffix);
+    const QString suggested = QDir(m_lastFolder).filePath(stem + "." + suffix);
     QString path =
-        QFileDialog::getSaveFileName(m_parent, tr("Export %1").arg(plotKindTitle(kind)), suggested,
+        QFileDialog::getSaveFileName(m_parent, tr("Export %1").arg(title), suggested,
                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
     if (path.isEmpty())
         return;
     if (!path.endsWith("." + suffix, Qt::CaseInsensitive))
         path += "." + suffix;
     m_lastFolder = QFileInfo(path).absolutePath();
+    options.title = title;
     QString error;
-    if (!writePlot(kind, path, format, options, &error)) {
+    if (!optiscope::exportPlot(paint, path, format, options, &error)) {
         QMessageBox::warning(m_parent, tr("Export failed"), error);
         return;
     }
     emit message(tr("Wrote %1").arg(QDir::toNativeSeparators(path)));
 }
 
-void ExportController::exportTraces() {
+void ExportController::addFigureActions(QMenu* menu, const QString& title, const QString& stem,
+                                        const std::function<PaintFunction()>& paint) {
+    for (ImageFormat format : {ImageFormat::Png, ImageFormat::Svg, ImageFormat::Pdf})
+        menu->addAction(
+            tr("Export %1 as %2…").arg(title, imageFormatSuffix(format).toUpper()), this,
+            [this, title, stem, format, paint]() { exportFigure(title, stem, format, paint()); });
+}
+
+void ExportController::exportFiles(
+    const QString& what, const std::function<bool(const QString&, QStringList*, QString*)>& write,
+    const QString& note) {
     const QString folder = QFileDialog::getExistingDirectory(
-        m_parent, tr("Folder for the trace CSV files"), m_lastFolder);
+        m_parent, tr("Folder for the %1").arg(what), m_lastFolder);
     if (folder.isEmpty())
         return;
     m_lastFolder = folder;
     QStringList written;
     QString error;
-    if (!writeTraces(folder, &written, &error)) {
+    if (!write(folder, &written, &error)) {
         QMessageBox::warning(m_parent, tr("Export failed"), error);
         return;
     }
+    emit message(tr("Wrote %n file(s) to %1%2", nullptr, int(written.size()))
+                     .arg(QDir::toNativeSeparators(folder), note));
+}
+
+void ExportController::exportTraces() {
     QString note;
     if (m_controller->stride() > 1)
         note = tr(" (every %1th step: the rows the app keeps for display)")
                    .arg(m_controller->stride());
-    emit message(tr("Wrote %n trace file(s)%1", nullptr, int(written.size())).arg(note));
+    exportFiles(
+        tr("trace CSV files"),
+        [this](const QString& folder, QStringList* written, QString* error) {
+            return writeTraces(folder, written, error);
+        },
+        note);
 }
 
 void ExportController::addPlotActions(QMenu* menu, PlotKind kind) {
-    menu->addAction(tr("Export %1 as PNG…").arg(plotKindTitle(kind)), this,
-                    [this, kind]() { exportPlot(kind, ImageFormat::Png); });
-    menu->addAction(tr("Export %1 as SVG…").arg(plotKindTitle(kind)), this,
-                    [this, kind]() { exportPlot(kind, ImageFormat::Svg); });
-    menu->addAction(tr("Export %1 as PDF…").arg(plotKindTitle(kind)), this,
-                    [this, kind]() { exportPlot(kind, ImageFormat::Pdf); });
+    for (ImageFormat format : {ImageFormat::Png, ImageFormat::Svg, ImageFormat::Pdf})
+        menu->addAction(
+            tr("Export %1 as %2…").arg(plotKindTitle(kind), imageFormatSuffix(format).toUpper()),
+            this, [this, kind, format]() { exportPlot(kind, format); });
 }
 
 void ExportController::showContextMenu(PlotKind kind, const QPoint& globalPos) {

@@ -7,6 +7,8 @@
 
 #include <QObject>
 
+#include <functional>
+
 class QMenu;
 class QWidget;
 
@@ -22,16 +24,26 @@ public:
 
     /// Ask for a file (and, for PNG, size and DPI), then write plot `kind`.
     void exportPlot(PlotKind kind, ImageFormat format);
+    /// The same for any figure: `title` names it in dialogs, `stem` is the suggested file name.
+    void exportFigure(const QString& title, const QString& stem, ImageFormat format,
+                      const PaintFunction& paint);
+    /// "Export <title> as PNG…", "… SVG…", "… PDF…"; `paint` is asked for when one is chosen, so
+    /// the file shows the figure as it is then.
+    void addFigureActions(QMenu* menu, const QString& title, const QString& stem,
+                          const std::function<PaintFunction()>& paint);
     /// Ask for a folder, then write one CSV per run (SPEC §3 columns).
     void exportTraces();
-    /// Write without asking (tests, CLI-like use). False with `error` on failure.
-    bool writePlot(PlotKind kind, const QString& path, ImageFormat format,
-                   const ExportOptions& options, QString* error) const;
+    /// Write one CSV per run into `folder` without asking. False with `error` on failure.
     bool writeTraces(const QString& folder, QStringList* written, QString* error) const;
 
     /// "PNG…", "SVG…", "PDF…" for `kind`.
     void addPlotActions(QMenu* menu, PlotKind kind);
     void showContextMenu(PlotKind kind, const QPoint& globalPos);
+    /// Ask for a folder, then write files with `write(folder, &written, &error)`; `note` follows
+    /// the count in the status message.
+    void exportFiles(const QString& what,
+                     const std::function<bool(const QString&, QStringList*, QString*)>& write,
+                     const QString& note = QString());
 
 signals:
     void message(const QString& text);

@@ -139,7 +139,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runList, &RunListPanel::selectionChanged, this, [this](int config, bool twin) {
         m_editor->setCurrentRun(config);
         m_inspector->setRun(config, twin);
+        m_network->followRun(config, twin);
     });
+    connect(m_network, &NetworkView::figureMenuRequested, this, &MainWindow::showNetworkFigureMenu);
+    connect(m_network, &NetworkView::tracksUpdated, this, &MainWindow::refreshNetworkStatus);
+    connect(m_controller, &RunController::experimentChanged, this,
+            &MainWindow::refreshNetworkStatus);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
@@ -168,15 +173,16 @@ void MainWindow::buildMenus() {
     file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
     file->addSeparator();
+    // The Export menu lists what the window shows now: the function plots or the network's.
     QMenu* exportMenu = file->addMenu(tr("&Export"));
-    for (PlotKind kind : allPlotKinds()) {
-        QMenu* sub = exportMenu->addMenu(plotKindTitle(kind));
-        m_exporter->addPlotActions(sub, kind);
-    }
-    exportMenu->addSeparator();
-    exportMenu->addAction(tr("Traces as &CSV…"), m_exporter, &ExportController::exportTraces);
-    file->addAction(tr("Export &animation…"), m_teaching, &TeachingExports::exportAnimation);
-    file->addAction(tr("Export figure s&heet…"), m_teaching, &TeachingExports::exportFigureSheet);
+    exportMenu->setObjectName(QStringLiteral("exportMenu"));
+    connect(exportMenu, &QMenu::aboutToShow, this,
+            [this, exportMenu]() { fillExportMenu(exportMenu); });
+    fillExportMenu(exportMenu);
+    m_animationAction =
+        file->addAction(tr("Export &animation…"), m_teaching, &TeachingExports::exportAnimation);
+    m_sheetAction = file->addAction(tr("Export figure s&heet…"), m_teaching,
+                                    &TeachingExports::exportFigureSheet);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -224,6 +230,71 @@ void MainWindow::buildMenus() {
     });
 }
 
+bool MainWindow::showsNetwork() const {
+    return m_controller->experiment().problemType == Experiment::ProblemType::Network;
+}
+
+void MainWindow::fillExportMenu(QMenu* menu) {
+    menu->clear();
+    if (showsNetwork()) {
+        for (const NetworkFigure& figure : m_network->figures()) {
+            QMenu* sub = menu->addMenu(figure.title);
+            addNetworkFigureActions(sub, figure);
+        }
+        menu->addSeparator();
+        menu->addAction(tr("Epoch traces as &CSV…"), this, &MainWindow::exportNetworkTraces);
+        return;
+    }
+    for (PlotKind kind : allPlotKinds()) {
+        QMenu* sub = menu->addMenu(plotKindTitle(kind));
+        m_exporter->addPlotActions(sub, kind);
+    }
+    menu->addSeparator();
+    menu->addAction(tr("Traces as &CSV…"), m_exporter, &ExportController::exportTraces);
+}
+
+void MainWindow::addNetworkFigureActions(QMenu* menu, const NetworkFigure& figure) {
+    // The figure is drawn as it is when the format is chosen, not when the menu opened.
+    m_exporter->addFigureActions(menu, figure.title, figure.stem, [this, stem = figure.stem]() {
+        for (NetworkFigure& f : m_network->figures())
+            if (f.stem == stem)
+                return f.paint;
+        return PaintFunction([](QPainter&, const QRectF&) {});
+    });
+}
+
+void MainWindow::showNetworkFigureMenu(const QString& stem, const QPoint& globalPos) {
+    QMenu menu(this);
+    for (const NetworkFigure& figure : m_network->figures())
+        if (figure.stem == stem)
+            addNetworkFigureActions(&menu, figure);
+    menu.addSeparator();
+    menu.addAction(tr("Export epoch traces as CSV…"), this, &MainWindow::exportNetworkTraces);
+    menu.exec(globalPos);
+}
+
+void MainWindow::exportNetworkTraces() {
+    m_exporter->exportFiles(
+        tr("epoch trace CSV files"),
+        [this](const QString& folder, QStringList* written, QString* error) {
+            return m_network->writeEpochTraces(folder, written, error);
+        },
+        tr(" (per-update losses: optiscope-cli run)"));
+}
+
+void MainWindow::refreshNetworkStatus() {
+    if (!showsNetwork())
+        return;
+    long long epochs = 0;
+    for (const NetworkTrack& t : m_network->tracks()) {
+        m_runList->setRunStatus(t.instance.configIndex, t.instance.twin, t.statusText(),
+                                t.diverged || !t.error.isEmpty());
+        if (!t.epochs.empty())
+            epochs = std::max(epochs, t.epochs.back().epoch);
+    }
+    m_playBar->setNetworkProgress(epochs, m_network->allFinished());
+}
+
 void MainWindow::setExperiment(const Experiment& experiment, const QString& filePath) {
     showPresetPoint(QString(), QString()); // a preset sets its point again after this
     m_loading = true;
@@ -238,6 +309,12 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
         m_network->activate();
     }
     m_central->setCurrentIndex(network ? 1 : 0);
+    // The animation and the figure sheet are of 2-D runs.
+    m_animationAction->setEnabled(!network);
+    m_sheetAction->setEnabled(!network);
+    statusBar()->showMessage(
+        network ? tr("Select a run to see its decision boundary · right-click a chart to export")
+                : tr("Click the map to set the start point · wheel to zoom · right-drag to pan"));
     m_map->setHome(defaultMapView(experiment), true);
     m_functionShown = experiment.function.function;
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);

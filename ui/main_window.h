@@ -5,7 +5,9 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class QAction;
 class QDockWidget;
+class QPoint;
 class QLabel;
 class QMenu;
 class QStackedWidget;
@@ -15,6 +17,7 @@ class QToolBar;
 namespace optiscope {
 
 struct Experiment;
+struct NetworkFigure;
 class ChartsPanel;
 class ExportController;
 class FunctionView;
@@ -68,6 +71,12 @@ protected:
 
 private:
     void buildMenus();
+    [[nodiscard]] bool showsNetwork() const;
+    void fillExportMenu(QMenu* menu);
+    void addNetworkFigureActions(QMenu* menu, const NetworkFigure& figure);
+    void showNetworkFigureMenu(const QString& stem, const QPoint& globalPos);
+    void exportNetworkTraces();
+    void refreshNetworkStatus();
     void open();
     bool save();
     bool saveAs();
@@ -93,6 +102,8 @@ private:
     QDockWidget* m_runsDock;
     QDockWidget* m_inspectorDock;
     QMenu* m_recentMenu = nullptr;
+    QAction* m_animationAction = nullptr;
+    QAction* m_sheetAction = nullptr;
     TeachingExports* m_teaching = nullptr;
     PresetsMenu* m_presets = nullptr;
     HelpDock* m_help = nullptr;

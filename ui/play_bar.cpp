@@ -36,18 +36,18 @@ PlayBar::PlayBar(RunController* controller, QWidget* parent)
     m_reset->setToolTip(tr("Every run back to its start (R)"));
     addSeparator();
 
-    addWidget(new QLabel(tr(" Speed "), this));
+    m_speedLabelAction = addWidget(new QLabel(tr(" Speed "), this));
     m_speed = new QComboBox(this);
     for (double s : kSpeeds)
         m_speed->addItem(s > 0 ? tr("%1 steps/s").arg(s) : tr("as fast as possible"));
     m_speed->setToolTip(tr("Updates per second per run: slow for a class to follow, or as "
                            "fast as the machine goes"));
-    addWidget(m_speed);
-    addWidget(new QLabel(tr("  Steps "), this));
+    m_speedAction = addWidget(m_speed);
+    m_budgetLabel = new QLabel(tr("  Steps "), this);
+    addWidget(m_budgetLabel);
     m_budget = new QSpinBox(this);
     m_budget->setRange(1, 100'000'000);
     m_budget->setGroupSeparatorShown(true);
-    m_budget->setToolTip(tr("Step budget: every run stops after this many updates"));
     m_budget->setKeyboardTracking(false);
     addWidget(m_budget);
     addSeparator();
@@ -61,8 +61,16 @@ PlayBar::PlayBar(RunController* controller, QWidget* parent)
     connect(m_speed, &QComboBox::currentIndexChanged, this,
             [this](int i) { m_controller->setSpeed(speedAt(i)); });
     connect(m_budget, &QSpinBox::valueChanged, this, [this](int v) {
-        if (v != m_controller->experiment().steps)
+        const Experiment& e = m_controller->experiment();
+        if (e.problemType == Experiment::ProblemType::Network) {
+            if (v != e.network.epochs) {
+                NetworkProblem problem = e.network;
+                problem.epochs = v;
+                m_controller->setNetworkProblem(problem);
+            }
+        } else if (v != e.steps) {
             m_controller->setBudget(v);
+        }
     });
     connect(m_controller, &RunController::playingChanged, this, &PlayBar::refresh);
     connect(m_controller, &RunController::experimentChanged, this, &PlayBar::refresh);
@@ -80,13 +88,38 @@ int PlayBar::speedIndex() const {
     return m_speed->currentIndex();
 }
 
+void PlayBar::setNetworkProgress(long long epochs, bool done) {
+    m_networkEpochs = epochs;
+    m_networkDone = done;
+    refresh();
+}
+
 void PlayBar::refresh() {
     const bool playing = m_controller->isPlaying();
     m_play->setText(playing ? tr("Pause") : tr("Play"));
     m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    const Experiment& e = m_controller->experiment();
+    const bool network = e.problemType == Experiment::ProblemType::Network;
+    // A network trains as fast as it can, epoch by epoch: no speed, no single update.
+    m_speedLabelAction->setVisible(!network);
+    m_speedAction->setVisible(!network);
+    m_step->setEnabled(!network);
+    m_budgetLabel->setText(network ? tr("  Epochs ") : tr("  Steps "));
+    m_budget->setToolTip(network ? tr("Every run trains for this many epochs")
+                                 : tr("Step budget: every run stops after this many updates"));
     {
         const QSignalBlocker b(m_budget);
-        m_budget->setValue(int(std::min<long long>(m_controller->experiment().steps, 100'000'000)));
+        m_budget->setRange(1, network ? 100'000 : 100'000'000);
+        m_budget->setValue(int(std::min<long long>(network ? e.network.epochs : e.steps,
+                                                   network ? 100'000 : 100'000'000)));
+    }
+    if (network) {
+        m_status->setText(
+            tr("  epoch %L1 / %L2%3")
+                .arg(m_networkEpochs)
+                .arg(e.network.epochs)
+                .arg(m_networkDone && m_networkEpochs > 0 ? tr(" · done") : QString()));
+        return;
     }
     long long step = 0;
     for (const RunTrack& t : m_controller->tracks())
@@ -94,7 +127,7 @@ void PlayBar::refresh() {
     m_status->setText(
         tr("  step %L1 / %L2%3")
             .arg(step)
-            .arg(m_controller->experiment().steps)
+            .arg(e.steps)
             .arg(m_controller->allFinished() && step > 0 ? tr(" · done") : QString()));
 }
 

@@ -1,4 +1,5 @@
-// Play controls: play/pause (Space), single step (→), reset (R), speed and step budget.
+// Play controls: play/pause (Space), single step (→), reset (R), speed and step budget; for a
+// network problem: play/pause, reset and the number of epochs.
 #pragma once
 
 #include <QToolBar>
@@ -24,6 +25,9 @@ public:
     static double speedAt(int index);
     void setSpeedIndex(int index);
     [[nodiscard]] int speedIndex() const;
+    /// Progress of a network problem's runs: the most epochs any run has done, and whether all
+    /// have ended.
+    void setNetworkProgress(long long epochs, bool done);
 
 private:
     void refresh();
@@ -34,7 +38,12 @@ private:
     QAction* m_reset;
     QComboBox* m_speed;
     QSpinBox* m_budget;
+    QLabel* m_budgetLabel;
+    QAction* m_speedLabelAction;
+    QAction* m_speedAction;
     QLabel* m_status;
+    long long m_networkEpochs = 0;
+    bool m_networkDone = false;
 };
 
 } // namespace optiscope

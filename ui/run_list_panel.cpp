@@ -147,7 +147,27 @@ void RunListPanel::rebuild() {
     refreshStatus();
 }
 
+void RunListPanel::setRunStatus(int configIndex, bool twin, const QString& text, bool bad) {
+    m_networkStatus[{configIndex, twin}] = {text, bad};
+    QTreeWidgetItem* item = m_tree->topLevelItem(configIndex);
+    if (item && twin)
+        item = item->childCount() > 0 ? item->child(0) : nullptr;
+    if (!item)
+        return;
+    const QSignalBlocker block(m_tree);
+    item->setText(1, text);
+    item->setToolTip(1, text);
+    item->setForeground(1, bad ? QBrush(QColor(220, 60, 50)) : palette().text());
+}
+
 void RunListPanel::refreshStatus() {
+    if (m_controller->experiment().problemType == Experiment::ProblemType::Network) {
+        // The network view reports through setRunStatus; show what it said last.
+        const auto statuses = m_networkStatus;
+        for (auto it = statuses.begin(); it != statuses.end(); ++it)
+            setRunStatus(it->first.first, it->first.second, it->second.first, it->second.second);
+        return;
+    }
     const QSignalBlocker block(m_tree);
     for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
         QTreeWidgetItem* item = m_tree->topLevelItem(i);

@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+#include <map>
+#include <utility>
+
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -20,6 +23,8 @@ public:
     [[nodiscard]] int currentConfig() const { return m_config; }
     [[nodiscard]] bool currentTwin() const { return m_twin; }
     void select(int configIndex, bool twin);
+    /// Status column of a run of a network problem (its function-run status is not used then).
+    void setRunStatus(int configIndex, bool twin, const QString& text, bool bad);
 
 signals:
     void selectionChanged(int configIndex, bool twin);
@@ -35,6 +40,8 @@ private:
     int m_config = -1;
     bool m_twin = false;
     bool m_rebuilding = false;
+    /// Network problems: the last status of each (run, twin), kept across rebuilds.
+    std::map<std::pair<int, bool>, std::pair<QString, bool>> m_networkStatus;
 };
 
 } // namespace optiscope

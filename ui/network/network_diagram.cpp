@@ -16,6 +16,11 @@ void NetworkDiagram::setDiagram(const NetworkDiagramData& diagram) {
     update();
 }
 
+void NetworkDiagram::setRunName(const QString& name) {
+    m_runName = name;
+    update();
+}
+
 void NetworkDiagram::clear() {
     m_diagram = NetworkDiagramData();
     update();
@@ -23,16 +28,29 @@ void NetworkDiagram::clear() {
 
 void NetworkDiagram::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    p.fillRect(rect(), palette().color(QPalette::Base));
-    p.setPen(palette().color(QPalette::Text));
+    p.setFont(font());
+    paint(p, QRectF(rect()), palette());
+}
+
+void NetworkDiagram::paint(QPainter& p, const QRectF& target, const QPalette& pal) const {
+    p.save();
+    const QRect bounds = target.toRect();
+    p.fillRect(bounds, pal.color(QPalette::Base));
+    p.setPen(pal.color(QPalette::Text));
     const auto& units = m_diagram.units;
     if (units.empty()) {
-        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+        p.drawText(bounds, Qt::AlignCenter | Qt::TextWordWrap,
                    tr("The network diagram is drawn for MLPs on the 2-D data sets."));
+        p.restore();
         return;
     }
-    const int header = fontMetrics().height() + 4;
-    const QRect area = rect().adjusted(6, header + 4, -6, -6);
+    const int header = p.fontMetrics().height() + 4;
+    const QRect area = bounds.adjusted(6, header + 4, -6, -6 - header);
+    p.drawText(QRect(bounds.left() + 6, bounds.bottom() - header, bounds.width() - 12, header),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               (m_runName.isEmpty() ? tr("after epoch %1").arg(m_diagram.epoch)
+                                    : tr("%1 after epoch %2").arg(m_runName).arg(m_diagram.epoch)) +
+                   tr(" · links: blue positive, orange negative weights, wider when larger"));
     const int layers = int(units.size());
     size_t widest = 1;
     for (const auto& l : units)
@@ -75,16 +93,18 @@ void NetworkDiagram::paintEvent(QPaintEvent*) {
     p.setRenderHint(QPainter::Antialiasing, false);
     for (int l = 0; l < layers; ++l) {
         const QString name = l < m_diagram.layerNames.size() ? m_diagram.layerNames[l] : QString();
-        p.setPen(palette().color(QPalette::Text));
-        p.drawText(QRectF(area.left() + l * colW, 2, colW, header), Qt::AlignCenter, name);
+        p.setPen(pal.color(QPalette::Text));
+        p.drawText(QRectF(area.left() + l * colW, bounds.top() + 2, colW, header), Qt::AlignCenter,
+                   name);
         for (int u = 0; u < int(units[size_t(l)].size()); ++u) {
             const QPointF c = centre(l, u);
             const QRect r(int(c.x() - side / 2.0), int(c.y() - side / 2.0), side, side);
             p.drawImage(r, units[size_t(l)][size_t(u)]);
-            p.setPen(palette().color(QPalette::Mid));
+            p.setPen(pal.color(QPalette::Mid));
             p.drawRect(r);
         }
     }
+    p.restore();
 }
 
 } // namespace optiscope

@@ -16,6 +16,11 @@ public:
 
     void setDiagram(const NetworkDiagramData& diagram);
     void clear();
+    /// Name of the run drawn, for the caption ("Adam after epoch 12").
+    void setRunName(const QString& name);
+    [[nodiscard]] QString runName() const { return m_runName; }
+    /// Draw the diagram into `target` of any paint device (screen, PNG, SVG, PDF).
+    void paint(QPainter& painter, const QRectF& target, const QPalette& palette) const;
     [[nodiscard]] const NetworkDiagramData& diagram() const { return m_diagram; }
 
     QSize sizeHint() const override { return {420, 360}; }
@@ -25,6 +30,7 @@ protected:
 
 private:
     NetworkDiagramData m_diagram;
+    QString m_runName;
 };
 
 } // namespace optiscope

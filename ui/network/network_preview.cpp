@@ -35,23 +35,51 @@ void NetworkPreview::setMessage(const QString& text) {
     update();
 }
 
+void NetworkPreview::setBoundaryRun(const QString& name) {
+    m_boundaryRun = name;
+    update();
+}
+
+QString NetworkPreview::boundaryCaption() const {
+    if (!m_preview.is2d || m_boundaryEpoch < 0)
+        return {};
+    return m_boundaryRun.isEmpty() ? tr("decision boundary after epoch %1").arg(m_boundaryEpoch)
+                                   : tr("decision boundary of %1 after epoch %2")
+                                         .arg(m_boundaryRun)
+                                         .arg(m_boundaryEpoch);
+}
+
 void NetworkPreview::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    p.fillRect(rect(), palette().color(QPalette::Base));
-    p.setPen(palette().color(QPalette::Text));
-    const QRect area = rect().adjusted(8, 8, -8, -8);
+    p.setFont(font());
+    paint(p, QRectF(rect()), palette());
+}
+
+void NetworkPreview::paint(QPainter& p, const QRectF& target, const QPalette& pal) const {
+    p.save();
+    p.fillRect(target, pal.color(QPalette::Base));
+    p.setPen(pal.color(QPalette::Text));
+    const QRect area = target.toRect().adjusted(8, 8, -8, -8);
     if (!m_message.isEmpty() || (m_preview.points.isEmpty() && m_preview.images.isEmpty())) {
         p.drawText(area, Qt::AlignCenter | Qt::TextWordWrap,
                    m_message.isEmpty() ? m_preview.description : m_message);
+        p.restore();
         return;
     }
-    const int header = fontMetrics().height() + 6;
-    QString caption = m_preview.description;
-    if (m_preview.is2d && m_boundaryEpoch >= 0)
-        caption += tr(" · boundary after epoch %1").arg(m_boundaryEpoch);
-    p.drawText(QRect(area.left(), area.top(), area.width(), header),
-               Qt::AlignLeft | Qt::AlignVCenter, caption);
-    const QRect body = area.adjusted(0, header, 0, 0);
+    // A caption of one or two lines (what the data is; whose boundary after which epoch), each
+    // elided rather than cut off when the pane is narrow.
+    const QFontMetrics fm = p.fontMetrics();
+    QStringList lines{m_preview.description};
+    if (const QString b = boundaryCaption(); !b.isEmpty())
+        lines << b;
+    int y = area.top();
+    for (const QString& line : lines) {
+        p.drawText(QRect(area.left(), y, area.width(), fm.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter,
+                   fm.elidedText(line, Qt::ElideRight, area.width()));
+        y += fm.height();
+    }
+    const QRect body = area.adjusted(0, y - area.top() + 6, 0, 0);
     p.setRenderHint(QPainter::Antialiasing);
 
     if (m_preview.is2d) {
@@ -74,8 +102,9 @@ void NetworkPreview::paintEvent(QPaintEvent*) {
             p.drawEllipse(s, r, r);
         }
         p.setBrush(Qt::NoBrush);
-        p.setPen(palette().color(QPalette::Mid));
+        p.setPen(pal.color(QPalette::Mid));
         p.drawRect(sq);
+        p.restore();
         return;
     }
 
@@ -84,7 +113,7 @@ void NetworkPreview::paintEvent(QPaintEvent*) {
     const int cols = std::max(
         1, int(std::ceil(std::sqrt(n * double(body.width()) / std::max(1, body.height())))));
     const int rows = (n + cols - 1) / cols;
-    const int label = fontMetrics().height();
+    const int label = fm.height();
     const int cell = std::max(8, std::min(body.width() / cols, body.height() / std::max(1, rows)));
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
     for (int i = 0; i < n; ++i) {
@@ -98,6 +127,7 @@ void NetworkPreview::paintEvent(QPaintEvent*) {
                                                                        : QString::number(k);
         p.drawText(QRect(c.left(), c.bottom() - label, c.width(), label), Qt::AlignCenter, name);
     }
+    p.restore();
 }
 
 } // namespace optiscope

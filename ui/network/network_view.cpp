@@ -1,5 +1,6 @@
 #include "ui/network/network_view.h"
 
+#include "core/nn/epoch_trace.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_problem_editor.h"
@@ -7,6 +8,7 @@
 #include "ui/run_controller.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -35,9 +37,15 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
                     m_preview->setPreview(preview);
             });
     connect(m_worker, &NetworkWorker::boundaryReady, this,
-            [this](quint64 generation, const QImage& image, long long epoch) {
+            [this](quint64 generation, const QImage& image, long long epoch, int run) {
                 if (generation != m_generation)
                     return;
+                const QString name =
+                    run >= 0 && run < int(m_tracks.size())
+                        ? QString::fromStdString(m_tracks[size_t(run)].instance.name)
+                        : QString();
+                m_preview->setBoundaryRun(name);
+                m_diagram->setRunName(name); // its diagram follows
                 m_preview->setBoundary(image, epoch);
                 emit boundaryShown(image, epoch);
             });
@@ -53,7 +61,10 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
                 m_error = message;
                 m_preview->setMessage(message);
                 m_status->setText(message);
+                for (NetworkTrack& t : m_tracks)
+                    t.error = tr("not started: see the message below the charts");
                 emit failed(message);
+                emit tracksUpdated();
             });
     m_worker->setPaused(true);
     m_thread.start();
@@ -114,6 +125,13 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
     layout->addWidget(split, 1);
     layout->addWidget(m_status);
 
+    addFigureMenu(m_preview, QStringLiteral("data"));
+    addFigureMenu(m_diagram, QStringLiteral("network"));
+    addFigureMenu(m_loss, QStringLiteral("loss"));
+    addFigureMenu(m_accuracy, QStringLiteral("accuracy"));
+    addFigureMenu(m_lr, QStringLiteral("lr"));
+    addFigureMenu(m_effLr, QStringLiteral("eff_lr_tensor"));
+
     m_chartThrottle->setSingleShot(true);
     m_chartThrottle->setInterval(100);
     connect(m_chartThrottle, &QTimer::timeout, this, &NetworkView::refreshCharts);
@@ -147,6 +165,92 @@ NetworkView::~NetworkView() {
     m_worker->requestStop();
     m_thread.quit();
     m_thread.wait();
+}
+
+void NetworkView::addFigureMenu(QWidget* widget, const QString& stem) {
+    widget->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(widget, &QWidget::customContextMenuRequested, this,
+            [this, widget, stem](const QPoint& pos) {
+                emit figureMenuRequested(stem, widget->mapToGlobal(pos));
+            });
+}
+
+std::vector<NetworkFigure> NetworkView::figures() const {
+    const QPalette pal = palette();
+    std::vector<NetworkFigure> out;
+    // The panes draw themselves; copies of them (data and boundary are implicitly shared) keep
+    // the picture as it is now.
+    auto preview = std::make_shared<NetworkPreview>();
+    preview->setPreview(m_preview->preview());
+    if (!m_preview->boundary().isNull())
+        preview->setBoundary(m_preview->boundary(), m_preview->boundaryEpoch());
+    if (!m_error.isEmpty())
+        preview->setMessage(m_error);
+    preview->setBoundaryRun(m_followed < int(m_tracks.size())
+                                ? QString::fromStdString(m_tracks[size_t(m_followed)].instance.name)
+                                : QString());
+    out.push_back({m_preview->preview().is2d ? tr("Data and decision boundary") : tr("Data"),
+                   QStringLiteral("data"),
+                   [preview, pal](QPainter& p, const QRectF& r) { preview->paint(p, r, pal); }});
+    if (!m_diagram->diagram().units.empty()) {
+        auto diagram = std::make_shared<NetworkDiagram>();
+        diagram->setDiagram(m_diagram->diagram());
+        diagram->setRunName(m_diagram->runName());
+        out.push_back(
+            {tr("Network diagram"), QStringLiteral("network"),
+             [diagram, pal](QPainter& p, const QRectF& r) { diagram->paint(p, r, pal); }});
+    }
+    auto chart = [&](const QString& title, const QString& stem, const ChartSpec& spec) {
+        out.push_back({title, stem, [spec, pal](QPainter& p, const QRectF& r) {
+                           LineChart::render(spec, p, r, pal);
+                       }});
+    };
+    const long long epochs = m_controller->experiment().network.epochs;
+    chart(tr("Loss"), QStringLiteral("loss"), m_loss->spec());
+    chart(tr("Accuracy"), QStringLiteral("accuracy"), m_accuracy->spec());
+    chart(tr("Learning rate"), QStringLiteral("lr"), m_lr->spec());
+    if (!m_tensor->currentText().isEmpty())
+        chart(tr("Effective lr of %1").arg(m_tensor->currentText()),
+              QStringLiteral("eff_lr_tensor"), m_effLr->spec());
+    chart(tr("Effective lr of every tensor"), QStringLiteral("eff_lr"),
+          networkEffLrOverviewChart(m_tracks, epochs));
+    return out;
+}
+
+bool NetworkView::writeEpochTraces(const QString& folder, QStringList* written,
+                                   QString* error) const {
+    for (const NetworkTrack& t : m_tracks) {
+        std::vector<std::string> tensors;
+        for (const nn::EpochRecord& r : t.epochs)
+            for (size_t i = tensors.size(); i < r.effLr.size(); ++i)
+                tensors.push_back(r.effLr[i].tensor);
+        std::string csv = nn::epochTraceHeader(tensors);
+        for (const nn::EpochRecord& r : t.epochs)
+            csv += nn::epochTraceRow(r, tensors.size());
+        const QString path = QDir(folder).filePath(QString::fromStdString(t.instance.slug) +
+                                                   QStringLiteral("-epochs.csv"));
+        if (!saveFileAtomically(path, QByteArray::fromStdString(csv), error))
+            return false;
+        if (written)
+            *written << path;
+    }
+    return true;
+}
+
+void NetworkView::followRun(int configIndex, bool twin) {
+    for (size_t i = 0; i < m_tracks.size(); ++i)
+        if (m_tracks[i].instance.configIndex == configIndex && m_tracks[i].instance.twin == twin) {
+            if (m_followed != int(i)) {
+                m_followed = int(i);
+                sendFollow();
+            }
+            return;
+        }
+}
+
+void NetworkView::sendFollow() {
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, run = m_followed]() { w->follow(run); }, Qt::QueuedConnection);
 }
 
 std::vector<LineChart*> NetworkView::charts() const {
@@ -219,8 +323,12 @@ void NetworkView::restart() {
         m_worker,
         [w = m_worker, experiment, dir, generation]() { w->load(experiment, dir, generation); },
         Qt::QueuedConnection);
+    if (m_followed >= int(m_tracks.size()))
+        m_followed = 0;
+    sendFollow();
     m_worker->setPaused(!m_controller->isPlaying());
     refreshCharts();
+    emit tracksUpdated();
 }
 
 void NetworkView::acceptBatch(const NetworkBatch& batch) {

@@ -6,6 +6,7 @@
 
 #include "ui/network/network_charts.h"
 #include "ui/network/network_worker.h"
+#include "ui/plots/plot_export.h"
 
 #include <QThread>
 #include <QWidget>
@@ -25,6 +26,13 @@ class NetworkDiagram;
 class NetworkPreview;
 class NetworkProblemEditor;
 class RunController;
+
+/// A figure the view shows, ready to export: its title, a file stem and how to draw it.
+struct NetworkFigure {
+    QString title;
+    QString stem;
+    PaintFunction paint;
+};
 
 class NetworkView : public QWidget {
     Q_OBJECT
@@ -46,13 +54,28 @@ public:
     [[nodiscard]] QString errorText() const { return m_error; }
     [[nodiscard]] std::vector<LineChart*> charts() const;
 
+    /// Draw the decision boundary and diagram of the run `configIndex` (its no-decay twin if
+    /// `twin`) rather than the first run's.
+    void followRun(int configIndex, bool twin);
+    /// Index in tracks() of the run whose boundary is drawn.
+    [[nodiscard]] int followedTrack() const { return m_followed; }
+
+    /// Every figure on screen as it is now: the data (with the boundary), the network diagram
+    /// (MLPs on 2-D sets), loss, accuracy, lr, the effective lr of the chosen tensor and of all
+    /// tensors. Their paint functions hold copies, so they stay valid.
+    [[nodiscard]] std::vector<NetworkFigure> figures() const;
+    /// Write `<slug>-epochs.csv` (SPEC §4) for every run into `folder`, atomically.
+    bool writeEpochTraces(const QString& folder, QStringList* written, QString* error) const;
+
 signals:
     /// A data or setup error (the message names the file).
     void failed(const QString& message);
     /// New epochs arrived.
     void tracksUpdated();
-    /// A new decision boundary is shown (after `epoch` epochs of the first run).
+    /// A new decision boundary is shown (after `epoch` epochs of the followed run).
     void boundaryShown(const QImage& image, long long epoch);
+    /// Right-click on the figure with `stem` (see figures()).
+    void figureMenuRequested(const QString& stem, const QPoint& globalPos);
 
 private:
     void onExperimentChanged();
@@ -60,6 +83,8 @@ private:
     void acceptBatch(const optiscope::NetworkBatch& batch);
     void refreshCharts();
     void refreshTensors();
+    void sendFollow();
+    void addFigureMenu(QWidget* widget, const QString& stem);
 
     RunController* m_controller;
     QThread m_thread;
@@ -70,6 +95,7 @@ private:
     std::vector<std::uint64_t> m_runKey; ///< the controller's run generations now trained
     std::vector<NetworkTrack> m_tracks;
     QString m_error;
+    int m_followed = 0;
 
     NetworkPreview* m_preview;
     NetworkDiagram* m_diagram;

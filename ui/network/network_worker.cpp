@@ -270,6 +270,7 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
     m_experiment = experiment;
     m_is2d = false;
     m_boundaryEpoch = -1;
+    m_boundaryRun = -1;
     nn::DataLocations where;
     where.baseDir = baseDir.toStdString();
     try {
@@ -309,20 +310,29 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
         m_timer->start(0);
 }
 
+void NetworkWorker::follow(int index) {
+    m_followed = std::max(0, index);
+    emitBoundary();
+}
+
 void NetworkWorker::emitBoundary() {
-    if (!m_is2d || !m_boundaryNet || m_runs.empty() || !m_runs.front()->trainer)
+    if (!m_is2d || !m_boundaryNet || m_runs.empty())
         return;
-    const nn::NetworkTrainer& t = *m_runs.front()->trainer;
-    if (t.epochsDone() == m_boundaryEpoch)
+    const int run = m_followed < int(m_runs.size()) ? m_followed : 0;
+    if (!m_runs[size_t(run)]->trainer)
+        return;
+    const nn::NetworkTrainer& t = *m_runs[size_t(run)]->trainer;
+    if (t.epochsDone() == m_boundaryEpoch && run == m_boundaryRun)
         return;
     m_boundaryNet->params() = t.network().params();
     m_boundaryEpoch = t.epochsDone();
+    m_boundaryRun = run;
     m_lastBoundary = std::chrono::steady_clock::now();
     emit boundaryReady(m_generation,
                        decisionBoundaryImage(*m_boundaryNet, *m_data,
                                              m_experiment->network.model.extraFeatures, m_plane,
                                              boundaryGrid),
-                       m_boundaryEpoch);
+                       m_boundaryEpoch, run);
     if (m_experiment->network.model.architecture == "mlp") {
         NetworkDiagramData diagram =
             networkDiagram(*m_boundaryNet, *m_data, m_experiment->network.model.extraFeatures,
@@ -379,8 +389,9 @@ void NetworkWorker::tick() {
     // already sent its final picture.
     const double sinceBoundary =
         std::chrono::duration<double>(Clock::now() - m_lastBoundary).count();
-    const bool firstEnded = !m_runs.empty() && m_runs.front()->ended();
-    if (sinceBoundary >= 1.0 / boundaryPerSecond || firstEnded)
+    const int followed = m_followed < int(m_runs.size()) ? m_followed : 0;
+    const bool followedEnded = !m_runs.empty() && m_runs[size_t(followed)]->ended();
+    if (sinceBoundary >= 1.0 / boundaryPerSecond || followedEnded)
         emitBoundary();
     NetworkBatch batch;
     batch.generation = m_generation;

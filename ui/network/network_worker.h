@@ -98,15 +98,18 @@ public slots:
               quint64 generation);
     /// Drop every run (e.g. the window shows a function problem now).
     void clear();
+    /// Draw the boundary and diagram of run `index` (in expandRuns order) from now on, and send
+    /// its current ones at once, paused or not.
+    void follow(int index);
 
 signals:
     void dataReady(quint64 generation, const optiscope::NetworkDataPreview& preview);
     void batchReady(const optiscope::NetworkBatch& batch);
-    /// The output of the first run over NetworkDataPreview::plane: an ARGB image whose rows go
-    /// from the top (largest y) down.
-    void boundaryReady(quint64 generation, const QImage& image, long long epoch);
-    /// Every unit's output and every weight of the first run (MLPs on 2-D sets), with the
-    /// boundary.
+    /// The output of the followed run (`run`, see follow()) over NetworkDataPreview::plane: an
+    /// ARGB image whose rows go from the top (largest y) down.
+    void boundaryReady(quint64 generation, const QImage& image, long long epoch, int run);
+    /// Every unit's output and every weight of the followed run (MLPs on 2-D sets), sent just
+    /// after its boundary.
     void diagramReady(quint64 generation, const optiscope::NetworkDiagramData& diagram);
     /// Data or model could not be set up; `message` names the file and what is wrong.
     void loadFailed(quint64 generation, const QString& message);
@@ -126,6 +129,8 @@ private:
     QRectF m_plane;
     std::unique_ptr<nn::Network<float>> m_boundaryNet; ///< copy for the boundary
     long long m_boundaryEpoch = -1;
+    int m_followed = 0;     ///< run whose boundary is drawn
+    int m_boundaryRun = -1; ///< run the last boundary was drawn from
     std::chrono::steady_clock::time_point m_lastBoundary;
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_stop{false};
