@@ -9,6 +9,7 @@
 #include "ui/function_view.h"
 #include "ui/main_window.h"
 #include "ui/network/network_diagram.h"
+#include "ui/network/network_inspector.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_view.h"
 #include "ui/plots/line_chart.h"
@@ -23,6 +24,7 @@
 #include <QLabel>
 #include <QSet>
 #include <QSettings>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -246,6 +248,33 @@ void TestNetworkView::followsTheSelectedRunAndExports() {
     QVERIFY(view->preview()->boundary() != adamBoundary);
     // The status survives the list's rebuild on selection.
     QVERIFY(tree->topLevelItem(1)->text(1).startsWith(QStringLiteral("epoch 40")));
+
+    // The inspector shows the selected run's last epoch: SGD gives every parameter η.
+    NetworkInspector* inspector = window.networkInspector();
+    QVERIFY(inspector->summaryText().contains(QStringLiteral("<b>SGD</b> · epoch 40 of 40")));
+    QTableWidget* table = inspector->table();
+    const size_t tensors = view->tracks()[2].epochs.back().effLr.size();
+    QVERIFY(tensors >= 4);
+    QCOMPARE(table->rowCount(), int(tensors));
+    for (int row = 0; row < table->rowCount(); ++row) {
+        QCOMPARE(table->item(row, 1)->text(), QStringLiteral("0.5"));
+        QCOMPARE(table->item(row, 3)->text(), QStringLiteral("0.5"));
+    }
+    QVERIFY(table->isColumnHidden(4)); // no twin
+    // Adam's parameters each have their own lr, and its no-decay twin is beside it; an earlier
+    // epoch can be picked.
+    runList->select(0, false);
+    QVERIFY(inspector->summaryText().contains(QStringLiteral("<b>Adam</b> · epoch 40")));
+    QVERIFY(!table->isColumnHidden(4));
+    QCOMPARE(table->item(0, 0)->text(), QStringLiteral("dense1.weight"));
+    QVERIFY(table->item(0, 1)->text() != table->item(0, 3)->text());
+    const auto& adam = view->tracks()[0].epochs;
+    QCOMPARE(table->item(0, 2)->text(), QString::number(adam.back().effLr[0].p50, 'g', 4));
+    QCOMPARE(table->item(0, 4)->text(),
+             QString::number(view->tracks()[1].epochs.back().effLr[0].p50, 'g', 4));
+    inspector->showEpoch(5);
+    QVERIFY(inspector->summaryText().contains(QStringLiteral("epoch 5 of 40")));
+    QCOMPARE(table->item(0, 2)->text(), QString::number(adam[5].effLr[0].p50, 'g', 4));
 
     // Accuracy never goes past 100 %.
     QCOMPARE(view->charts()[1]->spec().yMax, 100.0);

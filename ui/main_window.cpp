@@ -6,6 +6,7 @@
 #include "ui/function_view.h"
 #include "ui/help_dock.h"
 #include "ui/inspector_panel.h"
+#include "ui/network/network_inspector.h"
 #include "ui/network/network_view.h"
 #include "ui/play_bar.h"
 #include "ui/presentation_mode.h"
@@ -93,9 +94,13 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, m_runsDock);
 
     m_inspector = new InspectorPanel(m_controller);
+    m_networkInspector = new NetworkInspector(m_controller, m_network);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
-    m_inspectorDock->setWidget(scrolling(m_inspector));
+    m_inspectors = new QStackedWidget;
+    m_inspectors->addWidget(scrolling(m_inspector));
+    m_inspectors->addWidget(scrolling(m_networkInspector));
+    m_inspectorDock->setWidget(m_inspectors);
     addDockWidget(Qt::LeftDockWidgetArea, m_inspectorDock);
     tabifyDockWidget(m_runsDock, m_inspectorDock);
     m_runsDock->raise();
@@ -309,11 +314,13 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
         m_network->activate();
     }
     m_central->setCurrentIndex(network ? 1 : 0);
+    m_inspectors->setCurrentIndex(network ? 1 : 0);
     // The animation and the figure sheet are of 2-D runs.
     m_animationAction->setEnabled(!network);
     m_sheetAction->setEnabled(!network);
     statusBar()->showMessage(
-        network ? tr("Select a run to see its decision boundary · right-click a chart to export")
+        network ? tr("Select a run in the Runs list to inspect it and draw its decision boundary · "
+                     "right-click a chart to export")
                 : tr("Click the map to set the start point · wheel to zoom · right-drag to pan"));
     m_map->setHome(defaultMapView(experiment), true);
     m_functionShown = experiment.function.function;

@@ -27,6 +27,7 @@ class PresetsMenu;
 struct PresetEntry;
 class TeachingExports;
 class InspectorPanel;
+class NetworkInspector;
 class NetworkView;
 class PlayBar;
 class RunController;
@@ -55,6 +56,7 @@ public:
     /// Bring the inspector's tab to the front.
     void showInspector();
     [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
+    [[nodiscard]] NetworkInspector* networkInspector() const { return m_networkInspector; }
 
     // Teaching: presets, help pane, figure sheet and animation export, presentation mode.
     /// Load a preset from the resources and show its point above the map; false with `error`.
@@ -97,6 +99,8 @@ private:
     RunListPanel* m_runList;
     RunEditorPanel* m_editor;
     InspectorPanel* m_inspector;
+    NetworkInspector* m_networkInspector;
+    QStackedWidget* m_inspectors;
     PlayBar* m_playBar;
     ExportController* m_exporter;
     QDockWidget* m_runsDock;

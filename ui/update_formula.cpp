@@ -60,10 +60,7 @@ struct Ctx {
         return c == 0 ? s.x - prev->x : s.y - prev->y;
     }
     double eff(int c) const { return c == 0 ? s.effLrX : s.effLrY; }
-    bool adamFamily() const {
-        return o.type == "adam" || o.type == "adamw" || o.type == "nadam" || o.type == "radam" ||
-               o.type == "adamax";
-    }
+    bool adamFamily() const { return isAdamFamily(o.type); }
     double m(int c) const { return tensor("exp_avg", c); }
     double v(int c) const {
         if (param(o, "amsgrad", 0) > 0.5) {
@@ -252,12 +249,17 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
     f.numbers = QStringLiteral("t = %1, %2 = %3<br>").arg(t, eta, num(lr)) +
                 lines.join(QStringLiteral("<br>"));
 
+    f.windows = averagingWindows(o);
+    return f;
+}
+
+QString averagingWindows(const OptimizerConfig& o) {
     auto window = [](const QString& name, double b) {
         return QStringLiteral("%1 = %2 averages over ≈ %3 steps (1/(1−%1))")
             .arg(name, num(b), num(1.0 / (1.0 - b)));
     };
     QStringList w;
-    if (c.adamFamily()) {
+    if (isAdamFamily(o.type)) {
         w << window(QStringLiteral("β1"), beta(o, 0));
         if (o.type != "adamax")
             w << window(QStringLiteral("β2"), beta(o, 1));
@@ -270,8 +272,16 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
     } else if (o.type == "adagrad") {
         w << QStringLiteral("Adagrad sums every g² since the start: its effective lr only falls.");
     }
-    f.windows = w.join(QStringLiteral("<br>"));
-    return f;
+    return w.join(QStringLiteral("<br>"));
+}
+
+bool isAdamFamily(const std::string& type) {
+    return type == "adam" || type == "adamw" || type == "nadam" || type == "radam" ||
+           type == "adamax";
+}
+
+double optimizerBeta(const OptimizerConfig& optimizer, int index) {
+    return beta(optimizer, index);
 }
 
 } // namespace optiscope

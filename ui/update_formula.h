@@ -19,6 +19,14 @@ struct FormulaText {
 FormulaText updateFormula(const OptimizerConfig& optimizer, const RunStateLayout& layout,
                           const RunSample& sample, const RunSample* previous);
 
+/// The averaging windows of the optimizer's moving averages (HTML lines), e.g. "β1 = 0.9
+/// averages over ≈ 10 steps (1/(1−β1))"; empty for plain SGD.
+QString averagingWindows(const OptimizerConfig& optimizer);
+/// Adam, AdamW, NAdam, RAdam, Adamax: bias-corrected moment estimates m̂, v̂ (or u for Adamax).
+bool isAdamFamily(const std::string& type);
+/// β1 (index 0) or β2 (1) of an Adam-family optimizer; NaN for others.
+double optimizerBeta(const OptimizerConfig& optimizer, int index);
+
 /// Rows of the inspector's table: quantity, x value, y value (NaN: not available).
 struct InspectorRow {
     QString name;

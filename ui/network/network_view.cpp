@@ -243,6 +243,7 @@ void NetworkView::followRun(int configIndex, bool twin) {
             if (m_followed != int(i)) {
                 m_followed = int(i);
                 sendFollow();
+                emit followChanged();
             }
             return;
         }

@@ -74,6 +74,8 @@ signals:
     void tracksUpdated();
     /// A new decision boundary is shown (after `epoch` epochs of the followed run).
     void boundaryShown(const QImage& image, long long epoch);
+    /// followedTrack() changed.
+    void followChanged();
     /// Right-click on the figure with `stem` (see figures()).
     void figureMenuRequested(const QString& stem, const QPoint& globalPos);
 
