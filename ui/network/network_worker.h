@@ -3,8 +3,8 @@
 // every 30 ms: the epoch records of each run, tagged with the generation of the experiment they
 // belong to (the view drops batches of an older generation). It also sends, once per load, a
 // preview of the data (2-D points or sample images) and, a few times a second while a run trains,
-// the decision boundary of the first run: its output over a grid of the input plane, computed on
-// a copy of the parameters.
+// the decision boundary of the followed run (the first, or the one chosen with follow()): its
+// output over a grid of the input plane, computed on a copy of the parameters.
 #pragma once
 
 #include "core/experiment/experiment.h"
