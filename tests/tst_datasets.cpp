@@ -1,13 +1,15 @@
 // Data loaders on small files written here in the real MNIST IDX and CIFAR-10 binary formats,
 // on broken ones (truncated, wrong magic, wrong sizes, missing), CSV files and their errors, the
-// shipped digits, and the seeded toy sets and split.
+// shipped digits, and the seeded toy sets and split; and on real Fashion-MNIST files when
+// installed.
 #include "core/nn/datasets.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <zlib.h>
-
-#include <QTemporaryDir>
 
 #include <cmath>
 #include <fstream>
@@ -105,6 +107,7 @@ class TestDatasets : public QObject {
 private slots:
     void mnist_data();
     void mnist();
+    void realFashionMnist();
     void mnistBroken_data();
     void mnistBroken();
     void cifar10();
@@ -156,6 +159,33 @@ void TestDatasets::mnist() {
     // sample 2, y 3, x 4 → (62 + 21 + 4) / 255
     QCOMPARE(d.inputs(2, 3 * 5 + 4), static_cast<float>(87) * (1.0f / 255.0f));
     QCOMPARE(loadMnist(dir.path().toStdString(), false, 2).size(), Index(2));
+}
+
+// A real file in the real format: Fashion-MNIST as Debian's dataset-fashion-mnist installs it
+// (gzipped IDX, the same format as MNIST). CI installs the package; elsewhere the test is skipped
+// unless OPTISCOPE_FASHION_MNIST names a folder holding the four files.
+void TestDatasets::realFashionMnist() {
+    QString folder = qEnvironmentVariable("OPTISCOPE_FASHION_MNIST");
+    if (folder.isEmpty())
+        folder = QStringLiteral("/usr/share/datasets/fashion-mnist");
+    if (!QFileInfo::exists(QDir(folder).filePath("train-images-idx3-ubyte.gz")))
+        QSKIP("Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+    const Dataset train = loadMnist(folder.toStdString());
+    QCOMPARE(train.size(), Index(60000));
+    QCOMPARE(train.shape, (Shape{1, 28, 28}));
+    QCOMPARE(train.classes(), Index(10));
+    // The first labels (ankle boot, T-shirt, T-shirt, dress, T-shirt) and 6000 of each class.
+    QCOMPARE(std::vector<int>(train.labels.begin(), train.labels.begin() + 5),
+             (std::vector<int>{9, 0, 0, 3, 0}));
+    std::vector<int> counts(10, 0);
+    for (int label : train.labels)
+        ++counts[size_t(label)];
+    QCOMPARE(counts, std::vector<int>(10, 6000));
+    QVERIFY(train.inputs.minCoeff() >= 0.0f && train.inputs.maxCoeff() <= 1.0f);
+    // The first image's pixels sum to 76247 / 255.
+    QVERIFY(std::fabs(train.inputs.row(0).cast<double>().sum() - 76247.0 / 255.0) < 1e-3);
+    const Dataset test = loadMnist(folder.toStdString(), true);
+    QCOMPARE(test.size(), Index(10000));
 }
 
 void TestDatasets::mnistBroken_data() {
