@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTimer>
 
 #include <algorithm>
@@ -51,10 +52,14 @@ double uiEventLoopMaxDelayMs(double seconds) {
     window.resize(1366, 768);
     window.controller()->setSpeed(0);
     window.show();
-    auto settle = [&] {
-        QTimer::singleShot(500, &app, &QCoreApplication::quit);
-        QApplication::exec();
+    // Local event loops, not QApplication::exec() and quit(): after a quit() the window's pending
+    // update request could be left behind, and the map would never repaint again.
+    auto runFor = [](int ms) {
+        QEventLoop loop;
+        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+        loop.exec();
     };
+    auto settle = [&] { runFor(500); };
     settle();
     window.setExperiment(e, QString()); // starts playing
     window.controller()->pause();
@@ -83,10 +88,9 @@ double uiEventLoopMaxDelayMs(double seconds) {
         }
         last = now;
     });
-    QTimer::singleShot(static_cast<int>(seconds * 1000), &app, &QCoreApplication::quit);
     clock.start();
     tick.start();
-    QApplication::exec();
+    runFor(static_cast<int>(seconds * 1000));
     tick.stop();
     if (qEnvironmentVariableIsSet("OPTISCOPE_BENCH_VERBOSE"))
         qInfo("ui bench: %lld steps done by run 0; worst %.1f ms at %.0f ms; %d ticks over 16 ms",
