@@ -27,7 +27,38 @@ bool isDark(const QPalette& pal) {
     return pal.color(QPalette::Window).lightness() < 128;
 }
 
-QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts) {
+// A line never needs more points than the chart has pixels across: beyond kDisplayBuckets runs of
+// consecutive points, each run is drawn as its lowest and highest point (in their order), which
+// keeps every spike and the envelope while Qt Charts draws a few thousand points, not 10^5.
+constexpr int kDisplayBuckets = 1000;
+
+QVector<QPointF> decimated(const QVector<QPointF>& pts) {
+    const qsizetype n = pts.size();
+    if (n <= 2 * kDisplayBuckets)
+        return pts;
+    QVector<QPointF> out;
+    out.reserve(2 * kDisplayBuckets + 2);
+    for (int b = 0; b < kDisplayBuckets; ++b) {
+        const qsizetype lo = n * b / kDisplayBuckets, hi = n * (b + 1) / kDisplayBuckets;
+        qsizetype iMin = lo, iMax = lo;
+        for (qsizetype i = lo + 1; i < hi; ++i) {
+            if (pts[i].y() < pts[iMin].y())
+                iMin = i;
+            if (pts[i].y() > pts[iMax].y())
+                iMax = i;
+        }
+        out.push_back(pts[std::min(iMin, iMax)]);
+        if (iMin != iMax)
+            out.push_back(pts[std::max(iMin, iMax)]);
+    }
+    if (out.back() != pts.back())
+        out.push_back(pts.back());
+    return out;
+}
+
+/// The points that can be drawn (finite; positive on log axes), decimated for display unless
+/// `all` (scatter markers are few and each one matters).
+QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool all = false) {
     QVector<QPointF> out;
     out.reserve(pts.size());
     for (const QPointF& p : pts) {
@@ -37,7 +68,7 @@ QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts) {
             continue;
         out.push_back(p);
     }
-    return out;
+    return all ? out : decimated(out);
 }
 
 struct Range {
@@ -139,7 +170,9 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     chart->removeAllSeries();
     for (QAbstractAxis* a : chart->axes())
         chart->removeAxis(a), delete a;
-    chart->setTheme(isDark(pal) ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    const QChart::ChartTheme theme = isDark(pal) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    if (chart->theme() != theme) // costly: it restyles everything
+        chart->setTheme(theme);
     chart->setBackgroundBrush(pal.color(QPalette::Base));
     chart->setBackgroundRoundness(0);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -162,7 +195,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     Range rx, ry;
     std::vector<QVector<QPointF>> data;
     for (const ChartSeries& s : spec.series) {
-        data.push_back(usable(spec, s.points));
+        data.push_back(usable(spec, s.points, s.scatter));
         for (const QPointF& p : data.back()) {
             rx.add(p.x());
             ry.add(p.y());
@@ -307,7 +340,8 @@ void LineChart::setSpec(const ChartSpec& spec) {
     const auto series = d->chart->series();
     for (int i = 0; i < series.size() && i < int(spec.series.size()); ++i) {
         auto* xy = qobject_cast<QXYSeries*>(series[i]);
-        const auto pts = usable(spec, spec.series[size_t(i)].points);
+        const auto pts =
+            usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter);
         for (const QPointF& p : pts) {
             rx.add(p.x());
             ry.add(p.y());
