@@ -50,18 +50,53 @@ void ChartsPanel::scheduleUpdate() {
 }
 
 void ChartsPanel::updateCharts() {
-    // Adaptive pace: however slow the charts get, the GUI thread spends at most ~1/4 of its time
-    // on them.
+    if (m_busy) {
+        m_again = true; // news during a round: another round after it
+        return;
+    }
+    m_busy = true;
+    m_next = 0;
+    m_roundNs = 0;
+    updateNextChart();
+}
+
+void ChartsPanel::updateNextChart() {
+    // One chart per turn: Qt Charts may take milliseconds per chart, and input and painting get
+    // their turn in between.
     QElapsedTimer timer;
     timer.start();
     const Experiment& e = m_controller->experiment();
     const auto& t = m_controller->tracks();
-    m_loss->setSpec(buildLossChart(e, t));
-    m_lr->setSpec(buildLrChart(e, t));
-    m_effX->setSpec(buildEffLrChart(e, t, 0));
-    m_effY->setSpec(buildEffLrChart(e, t, 1));
-    m_ratio->setSpec(buildRatioChart(e, t));
-    m_throttle->setInterval(std::clamp(int(timer.elapsed()) * 4, 80, 600));
+    switch (m_next) {
+    case 0:
+        m_loss->setSpec(buildLossChart(e, t));
+        break;
+    case 1:
+        m_lr->setSpec(buildLrChart(e, t));
+        break;
+    case 2:
+        m_effX->setSpec(buildEffLrChart(e, t, 0));
+        break;
+    case 3:
+        m_effY->setSpec(buildEffLrChart(e, t, 1));
+        break;
+    default:
+        m_ratio->setSpec(buildRatioChart(e, t));
+        break;
+    }
+    m_roundNs += timer.nsecsElapsed();
+    if (++m_next < 5) {
+        QTimer::singleShot(0, this, &ChartsPanel::updateNextChart);
+        return;
+    }
+    // Adaptive pace: however slow the charts get, the GUI thread spends at most ~1/4 of its time
+    // on them.
+    m_throttle->setInterval(std::clamp(int(m_roundNs / 1'000'000) * 4, 80, 600));
+    m_busy = false;
+    if (m_again) {
+        m_again = false;
+        scheduleUpdate();
+    }
 }
 
 } // namespace optiscope
