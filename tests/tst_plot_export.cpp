@@ -1,16 +1,24 @@
-// Every plot exports as a valid, non-blank PNG, an SVG document and a PDF, written atomically.
+// Every plot exports as a valid, non-blank PNG, an SVG document and a PDF, written atomically. On
+// screen, long lines are thinned to what the chart can show without losing a spike, and the map
+// strokes only what the runs added since the last frame, with the same picture as a full redraw.
 #include "ui/plot_builders.h"
+#include "ui/plots/function_map_renderer.h"
+#include "ui/plots/line_chart.h"
 #include "ui/plots/plot_export.h"
 #include "ui/run_recorder.h"
 
 #include <QApplication>
+#include <QChartView>
 #include <QFile>
 #include <QImage>
+#include <QLineSeries>
 #include <QPainter>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+
+#include <cmath>
 
 using namespace optiscope;
 
@@ -38,6 +46,8 @@ private slots:
     void pngSizeAndDpi();
     void failedExportLeavesNoFile();
     void tracesCsv();
+    void longLinesKeepTheirSpikes();
+    void mapPathsGrowFrameByFrame();
 
 private:
     Experiment m_experiment;
@@ -155,6 +165,97 @@ void TestPlotExport::tracesCsv() {
     QCOMPARE(last.size(), 9);
     QCOMPARE(last[1].toDouble(), m_tracks[0].samples.back().x);
     QCOMPARE(last[7].toDouble(), m_tracks[0].samples.back().effLrX);
+}
+
+void TestPlotExport::longLinesKeepTheirSpikes() {
+    ChartSpec spec;
+    spec.title = QStringLiteral("100k points");
+    ChartSeries series;
+    series.name = QStringLiteral("noisy");
+    series.color = Qt::blue;
+    for (int i = 0; i < 100000; ++i)
+        series.points.push_back(
+            QPointF(i, std::sin(i * 0.01) + (i == 61234 ? 50.0 : 0.0) - (i == 7777 ? 40.0 : 0.0)));
+    spec.series.push_back(series);
+    LineChart chart;
+    chart.resize(500, 300);
+    chart.setSpec(spec);
+    auto* view = chart.findChild<QChartView*>();
+    QVERIFY(view);
+    const auto all = view->chart()->series();
+    QCOMPARE(all.size(), 1);
+    const QList<QPointF> shown = qobject_cast<QLineSeries*>(all.first())->points();
+    QVERIFY2(shown.size() <= 2002 && shown.size() >= 1000,
+             qPrintable(QString::number(shown.size())));
+    double hi = -1e9, lo = 1e9;
+    for (const QPointF& p : shown) {
+        hi = std::max(hi, p.y());
+        lo = std::min(lo, p.y());
+    }
+    QCOMPARE(hi, std::sin(61234 * 0.01) + 50.0); // the spikes are kept, exactly
+    QCOMPARE(lo, std::sin(7777 * 0.01) - 40.0);
+    QCOMPARE(shown.front(), series.points.front());
+    QCOMPARE(shown.back(), series.points.back());
+    for (int i = 1; i < shown.size(); ++i)
+        QVERIFY(shown[i].x() > shown[i - 1].x()); // in order
+    // An update in place thins the same way.
+    spec.series[0].points.resize(50000);
+    chart.setSpec(spec);
+    QVERIFY(qobject_cast<QLineSeries*>(view->chart()->series().first())->points().size() <= 2002);
+}
+
+void TestPlotExport::mapPathsGrowFrameByFrame() {
+    // Frames of a growing scene through one caching renderer (as on screen) end with the same
+    // picture as one full draw of the last scene.
+    const Experiment& e = m_experiment;
+    const QRectF view = defaultMapView(e);
+    const QPalette palette = QApplication::palette();
+    const QSize size(700, 600);
+    FunctionMapRenderer live;
+    live.setCacheStatic(true);
+    QImage frame(size, QImage::Format_ARGB32_Premultiplied);
+    // One run: a run and its twin share their first steps, and which of two overlapping lines
+    // is on top may differ between the two ways of drawing.
+    const std::vector<RunTrack> tracks{m_tracks[0]};
+    std::vector<RunTrack> partial = tracks;
+    for (size_t rows : {size_t(2), size_t(30), size_t(31), size_t(120), size_t(401)}) {
+        for (size_t i = 0; i < partial.size(); ++i) {
+            partial[i].samples.assign(tracks[i].samples.begin(), tracks[i].samples.begin() + rows);
+            partial[i].latest = partial[i].samples.back();
+        }
+        QPainter p(&frame);
+        live.render(p, QRectF(QPointF(0, 0), size), buildMapScene(e, partial, view), palette);
+    }
+    FunctionMapRenderer once;
+    once.setCacheStatic(true);
+    QImage full(size, QImage::Format_ARGB32_Premultiplied);
+    {
+        QPainter p(&full);
+        once.render(p, QRectF(QPointF(0, 0), size), buildMapScene(e, tracks, view), palette);
+    }
+    // The same but for antialiasing where pieces join.
+    int differ = 0;
+    for (int y = 0; y < size.height(); ++y)
+        for (int x = 0; x < size.width(); ++x) {
+            const QColor a = frame.pixelColor(x, y), b = full.pixelColor(x, y);
+            if (std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) +
+                    std::abs(a.blue() - b.blue()) >
+                60)
+                ++differ;
+        }
+    QVERIFY2(differ < size.width() * size.height() / 1000, qPrintable(QString::number(differ)));
+    // And the paths are there: the frame differs from a map without runs.
+    FunctionMapRenderer empty;
+    QImage bare(size, QImage::Format_ARGB32_Premultiplied);
+    {
+        QPainter p(&bare);
+        empty.render(p, QRectF(QPointF(0, 0), size), buildMapScene(e, {}, view), palette);
+    }
+    int drawn = 0;
+    for (int y = 0; y < size.height(); ++y)
+        for (int x = 0; x < size.width(); ++x)
+            drawn += frame.pixel(x, y) != bare.pixel(x, y) ? 1 : 0;
+    QVERIFY2(drawn > 2000, qPrintable(QString::number(drawn)));
 }
 
 QTEST_MAIN(TestPlotExport)

@@ -110,9 +110,13 @@ MapScene buildMapScene(const Experiment& e, const std::vector<RunTrack>& tracks,
         m.label = trackName(t);
         m.color = colorFor(t);
         m.dashed = t.instance.twin;
-        // The path keeps more detail than the charts: it is the thing everyone watches.
+        // The path keeps more detail than the charts: it is the thing everyone watches. Every
+        // k-th kept row, k a power of two, so that the path only grows between frames (the map
+        // strokes just the new part) until k doubles.
         const size_t n = t.samples.size();
-        const size_t k = std::max<size_t>(1, (n + 1199) / 1200);
+        size_t k = 1;
+        while (n / k > 1200)
+            k *= 2;
         for (size_t i = 0; i < n; i += k)
             m.path.push_back(QPointF(t.samples[i].x, t.samples[i].y));
         if (t.hasLatest) {

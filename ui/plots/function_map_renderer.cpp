@@ -236,11 +236,56 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     if (m_field.error.isEmpty() && !m_field.image.isNull()) {
         p.save();
         p.setClipRect(l.plot);
-        drawTraces(p, l, scene);
+        if (m_cacheStatic && p.device()) {
+            updatePathLayer(target.size(), p.device()->devicePixelRatioF(), p.font(), scene);
+            p.drawImage(target.topLeft(), m_paths);
+            p.translate(target.topLeft());
+            drawMarkers(p, layout(QRectF(QPointF(0, 0), target.size()), p.font()), scene);
+        } else {
+            drawTraces(p, l, scene);
+        }
         p.restore();
         drawLegend(p, l, scene, pal);
     }
     p.restore();
+}
+
+void FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font,
+                                          const MapScene& scene) {
+    bool full = m_pathsKey != m_staticKey || m_drawn.size() != scene.traces.size();
+    for (size_t i = 0; i < scene.traces.size() && !full; ++i) {
+        const MapTrace& t = scene.traces[i];
+        const DrawnPath& d = m_drawn[i];
+        // Same run, and its kept rows only grew (thinning the rows rewrites them: redraw).
+        full = t.color != d.color || t.dashed != d.dashed || t.path.size() < d.points ||
+               (d.points > 0 && (t.path.front() != d.first || t.path[d.points - 1] != d.last));
+    }
+    if (full) {
+        m_paths = QImage((size * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+        m_paths.setDevicePixelRatio(dpr);
+        m_paths.fill(Qt::transparent);
+        m_pathsKey = m_staticKey;
+        m_drawn.assign(scene.traces.size(), DrawnPath());
+    }
+    QPainter p(&m_paths);
+    p.setFont(font);
+    const Layout l = layout(QRectF(QPointF(0, 0), size), font);
+    p.setClipRect(l.plot);
+    for (size_t i = 0; i < scene.traces.size(); ++i) {
+        const MapTrace& t = scene.traces[i];
+        DrawnPath& d = m_drawn[i];
+        if (t.path.size() >= 2 && t.path.size() > d.points + 1)
+            strokePath(p, l, scene.view, t, std::max<qsizetype>(0, d.points - 1));
+        d.color = t.color;
+        d.dashed = t.dashed;
+        // The last point may be the run's current one, not a kept row: the next frame strokes
+        // again from the point before it.
+        d.points = std::max<qsizetype>(0, t.path.size() - 1);
+        if (d.points > 0) {
+            d.first = t.path.front();
+            d.last = t.path[d.points - 1];
+        }
+    }
 }
 
 void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const Layout& l,
@@ -380,51 +425,58 @@ void FunctionMapRenderer::drawColorBar(QPainter& p, const Layout& l, const QPale
 }
 
 void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScene& scene) {
+    for (const MapTrace& t : scene.traces)
+        if (t.path.size() >= 2)
+            strokePath(p, l, scene.view, t, 0);
+    drawMarkers(p, l, scene);
+}
+
+void FunctionMapRenderer::strokePath(QPainter& p, const Layout& l, const QRectF& view,
+                                     const MapTrace& t, qsizetype from) {
+    // Points closer than a pixel to the last one drawn add nothing but stroking time (a noisy
+    // run hovering at its minimum piles up thousands of them).
+    QPolygonF poly;
+    poly.reserve(t.path.size() - from);
+    // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100 pixels
+    // long would take forever, and nothing of it past the margin is visible.
+    const QRectF far = l.plot.adjusted(-4000, -4000, 4000, 4000);
+    auto pixel = [&](const QPointF& w) {
+        const QPointF q = toPixel(l.plot, view, w);
+        if (!std::isfinite(q.x()) || !std::isfinite(q.y()))
+            return far.center();
+        return QPointF(std::clamp(q.x(), far.left(), far.right()),
+                       std::clamp(q.y(), far.top(), far.bottom()));
+    };
+    for (qsizetype i = from; i < t.path.size(); ++i) {
+        const QPointF q = pixel(t.path[i]);
+        if (poly.isEmpty() ||
+            std::fabs(q.x() - poly.back().x()) + std::fabs(q.y() - poly.back().y()) >= 2.0)
+            poly << q;
+    }
+    poly << pixel(t.path.back());
+    // A dark halo keeps the colour readable on every part of the map. Bevel joins: round ones
+    // cost a curve per vertex. Stroked in short pieces: the raster engine fills one long
+    // self-crossing outline (a noisy run circling its minimum) in time that grows much faster
+    // than its length.
+    auto strokeInPieces = [&]() {
+        constexpr int piece = 48;
+        for (int i = 0; i + 1 < poly.size(); i += piece)
+            p.drawPolyline(poly.constData() + i, std::min<int>(piece + 1, poly.size() - i));
+    };
+    // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the cost.
+    p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
+    p.setPen(QPen(QColor(0, 0, 0, 150), 4.5 * plotLineScale(), Qt::SolidLine, Qt::FlatCap,
+                  Qt::BevelJoin));
+    strokeInPieces();
+    p.setRenderHint(QPainter::Antialiasing, true);
+    p.setPen(QPen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine,
+                  Qt::FlatCap, Qt::BevelJoin));
+    strokeInPieces();
+}
+
+void FunctionMapRenderer::drawMarkers(QPainter& p, const Layout& l, const MapScene& scene) {
     QFontMetricsF fm(p.font());
     for (const MapTrace& t : scene.traces) {
-        if (t.path.size() >= 2) {
-            // Points closer than a pixel to the last one drawn add nothing but stroking time (a
-            // noisy run hovering at its minimum piles up thousands of them).
-            QPolygonF poly;
-            poly.reserve(t.path.size());
-            // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100
-            // pixels long would take forever, and nothing of it past the margin is visible.
-            const QRectF far = l.plot.adjusted(-4000, -4000, 4000, 4000);
-            auto pixel = [&](const QPointF& w) {
-                const QPointF q = toPixel(l.plot, scene.view, w);
-                if (!std::isfinite(q.x()) || !std::isfinite(q.y()))
-                    return far.center();
-                return QPointF(std::clamp(q.x(), far.left(), far.right()),
-                               std::clamp(q.y(), far.top(), far.bottom()));
-            };
-            for (const QPointF& w : t.path) {
-                const QPointF q = pixel(w);
-                if (poly.isEmpty() ||
-                    std::fabs(q.x() - poly.back().x()) + std::fabs(q.y() - poly.back().y()) >= 2.0)
-                    poly << q;
-            }
-            poly << pixel(t.path.back());
-            // A dark halo keeps the colour readable on every part of the map. Bevel joins: round
-            // ones cost a curve per vertex.
-            // Stroked in short pieces: the raster engine fills one long self-crossing outline
-            // (a noisy run circling its minimum) in time that grows much faster than its length.
-            auto strokeInPieces = [&]() {
-                constexpr int piece = 48;
-                for (int i = 0; i + 1 < poly.size(); i += piece)
-                    p.drawPolyline(poly.constData() + i, std::min<int>(piece + 1, poly.size() - i));
-            };
-            // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the
-            // cost.
-            p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
-            p.setPen(QPen(QColor(0, 0, 0, 150), 4.5 * plotLineScale(), Qt::SolidLine, Qt::FlatCap,
-                          Qt::BevelJoin));
-            strokeInPieces();
-            p.setRenderHint(QPainter::Antialiasing, true);
-            QPen pen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine,
-                     Qt::FlatCap, Qt::BevelJoin);
-            p.setPen(pen);
-            strokeInPieces();
-        }
         if (t.hasCurrent) {
             const QPointF c = toPixel(l.plot, scene.view, t.current);
             p.setPen(QPen(Qt::black, 1.5));

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QVector>
 
+#include <vector>
+
 class QPainter;
 
 namespace optiscope {
@@ -51,13 +53,31 @@ private:
                     const QPalette& pal);
     void drawAxes(QPainter& p, const Layout& l, const QRectF& view, const QPalette& pal);
     void drawColorBar(QPainter& p, const Layout& l, const QPalette& pal);
+    /// Paths, then current points and the start marker.
     void drawTraces(QPainter& p, const Layout& l, const MapScene& scene);
+    /// Stroke `trace` from its point `from` on (0: all of it).
+    static void strokePath(QPainter& p, const Layout& l, const QRectF& view, const MapTrace& trace,
+                           qsizetype from);
+    static void drawMarkers(QPainter& p, const Layout& l, const MapScene& scene);
+    /// Bring the cached image of the paths up to date: only what the runs added since the last
+    /// frame is stroked, unless the view, the runs or their kept rows changed.
+    void updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font, const MapScene& scene);
     void drawLegend(QPainter& p, const Layout& l, const MapScene& scene, const QPalette& pal);
 
     Field m_field;
     bool m_cacheStatic = false;
     QImage m_static;
     QString m_staticKey;
+    /// The paths drawn so far (screen only) and, per run, what of its path they hold.
+    struct DrawnPath {
+        QColor color;
+        bool dashed = false;
+        qsizetype points = 0; ///< path points stroked
+        QPointF first, last;  ///< path[0] and path[points - 1] when stroked
+    };
+    QImage m_paths;
+    QString m_pathsKey;
+    std::vector<DrawnPath> m_drawn;
 };
 
 } // namespace optiscope
