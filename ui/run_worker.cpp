@@ -1,5 +1,7 @@
 #include "ui/run_worker.h"
 
+#include "ui/background_thread.h"
+
 #include "core/run/function_run.h"
 
 #include <QTimer>
@@ -30,6 +32,7 @@ RunWorker::RunWorker(QObject* parent) : QObject(parent), m_timer(new QTimer(this
 RunWorker::~RunWorker() = default;
 
 void RunWorker::begin() {
+    lowerCurrentThreadPriority();
     m_lastTick = std::chrono::steady_clock::now();
     m_timer->start(batchIntervalMs);
 }

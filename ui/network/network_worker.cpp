@@ -1,5 +1,7 @@
 #include "ui/network/network_worker.h"
 
+#include "ui/background_thread.h"
+
 #include "core/nn/network_run.h"
 
 #include <QColor>
@@ -253,6 +255,7 @@ void NetworkWorker::requestStop() {
 }
 
 void NetworkWorker::begin() {
+    lowerCurrentThreadPriority();
     m_timer->start(batchIntervalMs);
 }
 
