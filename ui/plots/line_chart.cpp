@@ -96,7 +96,9 @@ void logRange(const Range& r, double* lo, double* hi) {
 // A linear axis around [r.lo, r.hi] with a little room and nice tick numbers; x starts at 0 when
 // the data is positive; never beyond `cap` (e.g. 100 %), whose ticks stay on round numbers.
 void fitLinear(QValueAxis* a, const Range& r, bool isX, double cap) {
-    double lo = r.lo, hi = r.hi;
+    // No data, or only a fixed end (e.g. lr from 0 before the first step): a unit range.
+    double lo = std::isfinite(r.lo) ? r.lo : 0.0;
+    double hi = std::isfinite(r.hi) ? r.hi : lo + 1.0;
     if (isX && lo >= 0)
         lo = 0;
     if (!(hi > lo)) {
@@ -141,12 +143,7 @@ QAbstractAxis* makeAxis(bool log, const Range& r, const QString& title, bool isX
         axis = a;
     } else {
         auto* a = new QValueAxis;
-        Range fitted = r;
-        if (!std::isfinite(fitted.lo)) {
-            fitted.lo = 0;
-            fitted.hi = 1;
-        }
-        fitLinear(a, fitted, isX, cap);
+        fitLinear(a, r, isX, cap);
         a->setLabelFormat(QStringLiteral("%g"));
         axis = a;
     }
