@@ -4,8 +4,8 @@
 // PNG/SVG/PDF and the epoch traces to CSV, equal to an uninterrupted run of the core trainer. The
 // toolbar and the runs list speak of epochs. A broken data path shows a message naming the file.
 #include "core/experiment/experiment_io.h"
-#include "core/nn/epoch_trace.h"
 #include "core/nn/network_run.h"
+#include "core/nn/network_traces.h"
 #include "ui/function_view.h"
 #include "ui/main_window.h"
 #include "ui/network/network_diagram.h"

@@ -2,8 +2,8 @@
 
 #include "app/cli/cli.h"
 #include "core/io/atomic_file.h"
-#include "core/nn/epoch_trace.h"
 #include "core/nn/network_run.h"
+#include "core/nn/network_traces.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,17 +18,11 @@ namespace optiscope::cli {
 
 namespace {
 
-void appendNumber(std::string& out, double v) {
-    out += ',';
-    if (std::isfinite(v))
-        out += formatDouble(v);
-}
-
 /// Streams one run's two traces.
 struct NetworkTraces {
     AtomicFile steps;
     AtomicFile epochs;
-    std::string stepBuffer = "step,epoch,lr,loss\n";
+    std::string stepBuffer = nn::kStepTraceHeader;
     bool headerDone = false;
 
     NetworkTraces(const std::filesystem::path& dir, const std::string& slug)
@@ -36,10 +30,7 @@ struct NetworkTraces {
           epochs((dir / (slug + "-epochs.csv")).string()) {}
 
     void step(const nn::StepRecord& r) {
-        stepBuffer += std::to_string(r.step) + "," + std::to_string(r.epoch);
-        appendNumber(stepBuffer, r.lr);
-        appendNumber(stepBuffer, r.loss);
-        stepBuffer += '\n';
+        stepBuffer += nn::stepTraceRow(r);
         if (stepBuffer.size() > (1u << 16)) {
             steps.write(stepBuffer);
             stepBuffer.clear();

@@ -1,6 +1,6 @@
 #include "ui/network/network_view.h"
 
-#include "core/nn/epoch_trace.h"
+#include "core/nn/network_traces.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_problem_editor.h"

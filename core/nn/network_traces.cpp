@@ -1,4 +1,4 @@
-#include "core/nn/epoch_trace.h"
+#include "core/nn/network_traces.h"
 
 #include "core/common/params.h"
 
@@ -15,6 +15,13 @@ void appendNumber(std::string& out, double v) {
 }
 
 } // namespace
+
+std::string stepTraceRow(const StepRecord& r) {
+    std::string row = std::to_string(r.step) + "," + std::to_string(r.epoch);
+    appendNumber(row, r.lr);
+    appendNumber(row, r.loss);
+    return row + "\n";
+}
 
 std::string epochTraceHeader(const std::vector<std::string>& tensors) {
     std::string header = "epoch,lr,train_loss,train_acc,val_loss,val_acc";
