@@ -356,6 +356,17 @@ void TestNetworkView::brokenDataPathIsReported() {
     QTRY_VERIFY_WITH_TIMEOUT(!window.networkView()->errorText().isEmpty(), 10000);
     QVERIFY2(window.networkView()->errorText().contains(QStringLiteral("missing-mnist")),
              qPrintable(window.networkView()->errorText()));
+    // Nothing plays; the runs list says why.
+    QVERIFY(!window.controller()->isPlaying());
+    QVERIFY(window.networkView()->tracks()[0].statusText().contains(QStringLiteral("not started")));
+    // Another data set in the editor: it trains, playing again.
+    auto* dataset = window.networkView()->findChild<QComboBox*>(QStringLiteral("networkDataset"));
+    QVERIFY(dataset);
+    dataset->setCurrentText(QStringLiteral("circles"));
+    QVERIFY(window.controller()->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(window.networkView()->allFinished(), 30000);
+    QVERIFY(window.networkView()->errorText().isEmpty());
+    QCOMPARE(window.networkView()->tracks()[0].epochs.back().epoch, 2LL);
 }
 
 void TestNetworkView::editorChangesTheProblem() {

@@ -128,9 +128,10 @@ ChartSpec networkLrChart(const std::vector<NetworkTrack>& tracks, long long epoc
 
 ChartSpec networkEffLrChart(const std::vector<NetworkTrack>& tracks, const std::string& tensor,
                             long long epochs) {
-    ChartSpec spec = base(
-        QStringLiteral("Effective lr of %1 (p05–p95, p50)").arg(QString::fromStdString(tensor)),
-        QStringLiteral("effective lr"), epochs);
+    ChartSpec spec = base(tensor.empty() ? QStringLiteral("Effective lr (p05–p95, p50)")
+                                         : QStringLiteral("Effective lr of %1 (p05–p95, p50)")
+                                               .arg(QString::fromStdString(tensor)),
+                          QStringLiteral("effective lr"), epochs);
     spec.logY = true;
     for (const NetworkTrack& t : tracks) {
         ChartSeries mid = line(t, QString(), Qt::SolidLine);

@@ -63,6 +63,8 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
                 m_status->setText(message);
                 for (NetworkTrack& t : m_tracks)
                     t.error = tr("not started: see the message below the charts");
+                m_pausedForError = m_controller->isPlaying();
+                m_controller->pause(); // nothing to play until the data is fixed
                 emit failed(message);
                 emit tracksUpdated();
             });
@@ -327,6 +329,10 @@ void NetworkView::restart() {
     if (m_followed >= int(m_tracks.size()))
         m_followed = 0;
     sendFollow();
+    if (m_pausedForError) { // the data was fixed (or changed): play as before the error
+        m_pausedForError = false;
+        m_controller->play();
+    }
     m_worker->setPaused(!m_controller->isPlaying());
     refreshCharts();
     emit tracksUpdated();

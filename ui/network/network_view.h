@@ -98,6 +98,7 @@ private:
     std::vector<NetworkTrack> m_tracks;
     QString m_error;
     int m_followed = 0;
+    bool m_pausedForError = false; ///< a data error paused playing; a restart resumes it
 
     NetworkPreview* m_preview;
     NetworkDiagram* m_diagram;

@@ -301,8 +301,9 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
         emitBoundary(); // the untrained network's boundary (epoch 0) first
     } catch (const nn::DataError& e) {
         m_runs.clear();
-        emit loadFailed(generation,
-                        tr("Cannot read the data: %1").arg(QString::fromStdString(e.what())));
+        emit loadFailed(generation, tr("Cannot read the data: %1.\nChoose the file or folder under "
+                                       "Network problem → Path.")
+                                        .arg(QString::fromStdString(e.what())));
     } catch (const std::exception& e) {
         m_runs.clear();
         emit loadFailed(generation,

@@ -98,7 +98,7 @@ void logRange(const Range& r, double* lo, double* hi) {
 void fitLinear(QValueAxis* a, const Range& r, bool isX, double cap) {
     // No data, or only a fixed end (e.g. lr from 0 before the first step): a unit range.
     double lo = std::isfinite(r.lo) ? r.lo : 0.0;
-    double hi = std::isfinite(r.hi) ? r.hi : lo + 1.0;
+    double hi = std::isfinite(r.hi) ? r.hi : std::isfinite(cap) && cap > lo ? cap : lo + 1.0;
     if (isX && lo >= 0)
         lo = 0;
     if (!(hi > lo)) {
