@@ -272,6 +272,9 @@ void TestNetworkView::followsTheSelectedRunAndExports() {
     QCOMPARE(table->item(0, 2)->text(), QString::number(adam.back().effLr[0].p50, 'g', 4));
     QCOMPARE(table->item(0, 4)->text(),
              QString::number(view->tracks()[1].epochs.back().effLr[0].p50, 'g', 4));
+    const QStringList copied = inspector->tableText().split(QLatin1Char('\n'));
+    QCOMPARE(copied[0], QStringLiteral("tensor\tp05\tp50\tp95\tp50 no decay"));
+    QVERIFY(copied[1].startsWith(QStringLiteral("dense1.weight\t")));
     inspector->showEpoch(5);
     QVERIFY(inspector->summaryText().contains(QStringLiteral("epoch 5 of 40")));
     QCOMPARE(table->item(0, 2)->text(), QString::number(adam[5].effLr[0].p50, 'g', 4));

@@ -4,9 +4,13 @@
 #include "ui/run_controller.h"
 #include "ui/update_formula.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
 #include <QSlider>
 #include <QTableWidget>
@@ -60,6 +64,13 @@ NetworkInspector::NetworkInspector(RunController* controller, NetworkView* view,
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
     m_table->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* copy = new QAction(tr("Copy table (tab-separated)"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this,
+            [this]() { QGuiApplication::clipboard()->setText(tableText()); });
+    m_table->addAction(copy);
     m_explain = new QLabel(this);
     m_explain->setTextFormat(Qt::RichText);
     m_explain->setWordWrap(true);
@@ -95,6 +106,23 @@ void NetworkInspector::showEpoch(long long epoch) {
     if (epoch >= 0)
         m_slider->setValue(int(std::clamp<long long>(epoch, 0, m_slider->maximum())));
     refresh();
+}
+
+QString NetworkInspector::tableText() const {
+    QStringList lines;
+    QStringList header;
+    for (int c = 0; c < m_table->columnCount(); ++c)
+        if (!m_table->isColumnHidden(c))
+            header << m_table->horizontalHeaderItem(c)->text();
+    lines << header.join(QLatin1Char('\t'));
+    for (int r = 0; r < m_table->rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < m_table->columnCount(); ++c)
+            if (!m_table->isColumnHidden(c))
+                cells << (m_table->item(r, c) ? m_table->item(r, c)->text() : QString());
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
 QString NetworkInspector::summaryText() const {

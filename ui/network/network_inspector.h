@@ -26,6 +26,9 @@ public:
     void showEpoch(long long epoch);
     [[nodiscard]] QTableWidget* table() const { return m_table; }
     [[nodiscard]] QString summaryText() const;
+    /// The table as tab-separated text with a header line (what "Copy table" puts on the
+    /// clipboard, for a spreadsheet).
+    [[nodiscard]] QString tableText() const;
 
 private:
     void refresh();
