@@ -7,10 +7,10 @@
 //
 // A layer owns no trainable numbers: Network keeps every tensor of every layer in ONE flat
 // parameter vector (and the gradients in a second one of the same layout) and binds each layer to
-// its slice, so that any UpdateRule works on a network unchanged. Work buffers (im2col columns,
-// pooling arg-max indices) are sized by reserve() for the largest batch; forward()/backward() on
-// batches up to that size allocate nothing themselves (Eigen's GEMM may use its own blocking
-// scratch space for large products).
+// its slice, so that any UpdateRule works on a network unchanged. Work buffers (planar copies for
+// the convolutions, pooling arg-max indices) are sized by reserve() for the largest batch;
+// forward()/backward() on batches up to that size allocate nothing themselves (Eigen's GEMM may use
+// its own blocking scratch space for large products).
 //
 // Layers are templated on the scalar type: float for training, double for finite-difference
 // gradient checks.
@@ -126,8 +126,9 @@ private:
 };
 
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
-/// padding `padding` on every side. Weight laid out [out_channels][ky][kx][in_channels] (HWC
-/// patches), bias [out_channels]. Computed as im2col + GEMM, in cache-sized chunks of the batch.
+/// padding `padding` on every side (0 <= padding < kernel). Weight laid out
+/// [out_channels][ky][kx][in_channels] (HWC patches), bias [out_channels]. Computed sample by
+/// sample as a direct convolution on zero-padded channel-planar copies (see layers.cpp).
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -144,14 +145,21 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    /// Patches of the output positions [p0, p1) of the batch (position = sample·Ho·Wo + pixel).
-    void im2col(ConstMap in, Eigen::Index p0, Eigen::Index p1);
+    /// One HWC sample into m_planarIn (inside its zero border).
+    void toPlanarInput(const Scalar* src);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
-    Eigen::Index m_patch;        ///< kernel² · in_channels
-    Eigen::Index m_chunk = 0;    ///< output positions per backward chunk (see layers.cpp)
-    std::vector<Scalar> m_cols;  ///< forward chunk × patch
-    std::vector<Scalar> m_dCols; ///< forward chunk × max(patch, out_channels): dIn, product
+    Eigen::Index m_patch; ///< kernel² · in_channels
+    // Row and plane strides of the per-sample planar buffers (set by reserve()).
+    Eigen::Index m_inRow = 0, m_inPlane = 0;
+    Eigen::Index m_outRow = 0, m_outPlane = 0;
+    Eigen::Index m_gRow = 0, m_gPlane = 0;
+    Eigen::Index m_dInRow = 0, m_dInPlane = 0;
+    std::vector<Scalar> m_planarIn;   ///< input, zero border of `padding`
+    std::vector<Scalar> m_planarOut;  ///< output, or dL/d(input) in backward()
+    std::vector<Scalar> m_planarGrad; ///< dL/d(output), zero border of kernel − 1 − padding
+    std::vector<Scalar> m_flipped;    ///< flipped kernel [in][ky][kx][out] for dL/d(input)
+    std::vector<Scalar> m_weightGrad; ///< per-lane partial sums of dL/d(weight)
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
