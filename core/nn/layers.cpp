@@ -252,8 +252,13 @@ void weightGradBlock(const Scalar* in, Index inRow, const Scalar* g, Index gPlan
         for (Index x = 0; x < perRow * L; x += L) {
             Vec v[KC], gv[OB];
 #pragma GCC unroll 8
-            for (int j = 0; j < KC; ++j)
+            for (int j = 0; j < KC; ++j) {
                 std::memcpy(&v[j], in + y * inRow + x + j, sizeof(Vec));
+                // Keep the shifted input runs in registers: each feeds OB multiply-adds, and
+                // GCC would otherwise re-load it as a memory operand of every one of them
+                // (the kernel is then limited by loads).
+                __asm__("" : "+v"(v[j]));
+            }
 #pragma GCC unroll 4
             for (int o = 0; o < OB; ++o)
                 std::memcpy(&gv[o], g + o * gPlane + y * gRow + x, sizeof(Vec));
@@ -381,13 +386,18 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
         // The output gradient, planar with a zero border of q (zero beyond the output width).
         const Scalar* g = dOut.data() + s * dOut.cols();
         Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
-        for (Index y = 0; y < ho; ++y)
-            for (Index x = 0; x < wo; ++x)
-                for (Index o = 0; o < oc; ++o) {
-                    const Scalar v = g[(y * wo + x) * oc + o];
-                    gp[o * m_gPlane + y * m_gRow + x] = v;
-                    db[o] += v;
+        for (Index o = 0; o < oc; ++o) {
+            Scalar sum = 0;
+            for (Index y = 0; y < ho; ++y) {
+                Scalar* dst = gp + o * m_gPlane + y * m_gRow;
+                const Scalar* src = g + y * wo * oc + o;
+                for (Index x = 0; x < wo; ++x) {
+                    dst[x] = src[x * oc];
+                    sum += src[x * oc];
                 }
+            }
+            db[o] += sum;
+        }
         for (Index ci = 0; ci < c; ++ci) {
             for (Index ky = 0; ky < k; ++ky) {
                 const Scalar* inRow = m_planarIn.data() + ci * m_inPlane + ky * m_inRow;
@@ -474,6 +484,30 @@ template <typename Scalar> void MaxPool2dLayer<Scalar>::forward(ConstMap in, Map
         const Scalar* src = in.data() + s * in.cols();
         Scalar* dst = out.data() + s * out.cols();
         std::int32_t* arg = m_argmax.data() + s * out.cols();
+        if (k == 2) {
+            // The common 2×2 window, channels innermost (contiguous, so the loop vectorises);
+            // same comparisons in the same order as below.
+            for (Index oy = 0; oy < ho; ++oy) {
+                for (Index ox = 0; ox < wo; ++ox) {
+                    const Index i00 = (2 * oy * w + 2 * ox) * c, i10 = i00 + w * c;
+                    Scalar* __restrict d = dst + (oy * wo + ox) * c;
+                    std::int32_t* __restrict a = arg + (oy * wo + ox) * c;
+                    for (Index ch = 0; ch < c; ++ch) {
+                        Scalar best = src[i00 + ch];
+                        Index at = i00 + ch;
+                        for (const Index idx : {i00 + c + ch, i10 + ch, i10 + c + ch}) {
+                            const Scalar v = src[idx];
+                            const bool greater = v > best;
+                            best = greater ? v : best;
+                            at = greater ? idx : at;
+                        }
+                        d[ch] = best;
+                        a[ch] = static_cast<std::int32_t>(at);
+                    }
+                }
+            }
+            continue;
+        }
         for (Index oy = 0; oy < ho; ++oy) {
             for (Index ox = 0; ox < wo; ++ox) {
                 const Index first = (oy * k * w + ox * k) * c;
