@@ -142,8 +142,9 @@ constexpr Index roundUp(Index v, Index m) {
 /// [ky][kx][cin] with `wOut` between output channels; tile t reads the input at in + inOff[t]
 /// (+ plane, row and kx offsets) and stores at out + outOff[t] (+ o · outPlane).
 template <typename Scalar, int OB, int T>
-void convBlock(const Scalar* in, Index inPlane, Index inRow, Index cin, Index k, const Scalar* w,
-               Index wOut, Scalar* out, Index outPlane, const Index* inOff, const Index* outOff) {
+__attribute__((noinline)) void convBlock(const Scalar* in, Index inPlane, Index inRow, Index cin,
+                                         Index k, const Scalar* w, Index wOut, Scalar* out,
+                                         Index outPlane, const Index* inOff, const Index* outOff) {
     using Vec = typename Simd<Scalar>::Vec;
     Vec acc[OB][T];
 #pragma GCC unroll 8
@@ -238,8 +239,9 @@ void planarConv(const Scalar* in, Index inPlane, Index inRow, Index cin, Index k
 /// in[y][x+kx]. `in` points at the input row of ky and the first kx; lanes of `g` beyond the
 /// output width are zero.
 template <typename Scalar, int OB, int KC>
-void weightGradBlock(const Scalar* in, Index inRow, const Scalar* g, Index gPlane, Index gRow,
-                     Index ho, Index perRow, Scalar* acc, Index accO, Index accKx) {
+__attribute__((noinline)) void weightGradBlock(const Scalar* in, Index inRow, const Scalar* g,
+                                               Index gPlane, Index gRow, Index ho, Index perRow,
+                                               Scalar* acc, Index accO, Index accKx) {
     using Vec = typename Simd<Scalar>::Vec;
     constexpr Index L = Simd<Scalar>::lanes;
     Vec a[OB][KC];
@@ -298,6 +300,70 @@ void weightGradKx(Index kc, const Scalar* in, Index inRow, const Scalar* g, Inde
     }
 }
 
+/// Calls f with the channel count as a compile-time constant for the common counts (1, 3, 6, 16:
+/// grey, RGB and LeNet's layers), so that the layout copies below unroll over channels and
+/// vectorise over pixels; as a run-time Index otherwise.
+template <typename F> void withChannels(Index c, F&& f) {
+    switch (c) {
+    case 1:
+        f(std::integral_constant<Index, 1>{});
+        break;
+    case 3:
+        f(std::integral_constant<Index, 3>{});
+        break;
+    case 6:
+        f(std::integral_constant<Index, 6>{});
+        break;
+    case 16:
+        f(std::integral_constant<Index, 16>{});
+        break;
+    default:
+        f(c);
+        break;
+    }
+}
+
+/// HWC image (h × w pixels of c channels) → c planes (rows of `row`, planes of `plane`).
+template <typename Scalar>
+void hwcToPlanar(const Scalar* __restrict src, Index c, Index h, Index w, Scalar* __restrict dst,
+                 Index plane, Index row) {
+    withChannels(c, [&](auto cc) {
+        const Index C = cc;
+        for (Index y = 0; y < h; ++y) {
+            const Scalar* s = src + y * w * C;
+            Scalar* d = dst + y * row;
+            for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                for (Index ch = 0; ch < C; ++ch)
+                    d[ch * plane + x] = s[x * C + ch];
+        }
+    });
+}
+
+/// c planes → HWC image, adding bias[ch] if `bias` is not null.
+template <typename Scalar>
+void planarToHwc(const Scalar* __restrict src, Index plane, Index row, Index c, Index h, Index w,
+                 const Scalar* __restrict bias, Scalar* __restrict dst) {
+    withChannels(c, [&](auto cc) {
+        const Index C = cc;
+        for (Index y = 0; y < h; ++y) {
+            const Scalar* s = src + y * row;
+            Scalar* d = dst + y * w * C;
+            if (bias) {
+                for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                    for (Index ch = 0; ch < C; ++ch)
+                        d[x * C + ch] = s[ch * plane + x] + bias[ch];
+            } else {
+                for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                    for (Index ch = 0; ch < C; ++ch)
+                        d[x * C + ch] = s[ch * plane + x];
+            }
+        }
+    });
+}
+
 } // namespace
 
 template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
@@ -319,22 +385,25 @@ template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
         if (v.size() != static_cast<std::size_t>(n))
             v.assign(static_cast<std::size_t>(n), Scalar(0));
     };
-    size(m_planarIn, c * m_inPlane);
     size(m_planarOut, std::max(oc * m_outPlane, c * m_dInPlane));
     size(m_planarGrad, oc * m_gPlane);
     size(m_flipped, oc * m_patch);
     size(m_weightGrad, oc * m_patch * L);
 }
 
-template <typename Scalar> void Conv2dLayer<Scalar>::toPlanarInput(const Scalar* src) {
-    const Index c = this->m_input.channels, h = this->m_input.height, w = this->m_input.width;
-    const Index p = m_padding;
-    for (Index ci = 0; ci < c; ++ci) {
-        Scalar* plane = m_planarIn.data() + ci * m_inPlane + p * m_inRow + p;
-        for (Index y = 0; y < h; ++y)
-            for (Index x = 0; x < w; ++x)
-                plane[y * m_inRow + x] = src[(y * w + x) * c + ci];
-    }
+template <typename Scalar> void Conv2dLayer<Scalar>::toPlanarInput(ConstMap in) {
+    const Index n = in.rows();
+    const Index sample = this->m_input.channels * m_inPlane;
+    const auto need = static_cast<std::size_t>(n * sample);
+    if (m_planarIn.size() < need)
+        m_planarIn.resize(need, Scalar(0)); // grows only: the zero borders stay in place
+    for (Index s = 0; s < n; ++s)
+        hwcToPlanar(in.data() + s * in.cols(), this->m_input.channels, this->m_input.height,
+                    this->m_input.width,
+                    m_planarIn.data() + s * sample + m_padding * m_inRow + m_padding, m_inPlane,
+                    m_inRow);
+    m_planarOf = in.data();
+    m_planarRows = n;
 }
 
 template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map out) {
@@ -343,18 +412,13 @@ template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map ou
     const Index oc = this->m_output.channels;
     const Index ho = this->m_output.height, wo = this->m_output.width;
     const Scalar* b = this->m_params + oc * m_patch;
+    toPlanarInput(in);
     for (Index s = 0; s < n; ++s) {
-        toPlanarInput(in.data() + s * in.cols());
-        planarConv(m_planarIn.data(), m_inPlane, m_inRow, this->m_input.channels, m_kernel,
-                   this->m_params, oc, m_planarOut.data(), m_outPlane, m_outRow, ho, wo);
-        // Back to HWC rows, adding the bias.
-        Scalar* dst = out.data() + s * out.cols();
-        for (Index y = 0; y < ho; ++y)
-            for (Index x = 0; x < wo; ++x)
-                for (Index o = 0; o < oc; ++o)
-                    dst[(y * wo + x) * oc + o] =
-                        m_planarOut[static_cast<std::size_t>(o * m_outPlane + y * m_outRow + x)] +
-                        b[o];
+        planarConv(m_planarIn.data() + s * this->m_input.channels * m_inPlane, m_inPlane, m_inRow,
+                   this->m_input.channels, m_kernel, this->m_params, oc, m_planarOut.data(),
+                   m_outPlane, m_outRow, ho, wo);
+        planarToHwc(m_planarOut.data(), m_outPlane, m_outRow, oc, ho, wo, b,
+                    out.data() + s * out.cols());
     }
 }
 
@@ -381,26 +445,24 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
                             this->m_params[((o * k + (k - 1 - ky)) * k + (k - 1 - kx)) * c + ci];
     }
     const Index accO = m_patch * L, accKx = c * L;
+    if (m_planarOf != in.data() || m_planarRows != n)
+        toPlanarInput(in); // not the input of the last forward()
     for (Index s = 0; s < n; ++s) {
-        toPlanarInput(in.data() + s * in.cols());
+        const Scalar* planarIn = m_planarIn.data() + s * c * m_inPlane;
         // The output gradient, planar with a zero border of q (zero beyond the output width).
         const Scalar* g = dOut.data() + s * dOut.cols();
         Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
+        hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
         for (Index o = 0; o < oc; ++o) {
             Scalar sum = 0;
-            for (Index y = 0; y < ho; ++y) {
-                Scalar* dst = gp + o * m_gPlane + y * m_gRow;
-                const Scalar* src = g + y * wo * oc + o;
-                for (Index x = 0; x < wo; ++x) {
-                    dst[x] = src[x * oc];
-                    sum += src[x * oc];
-                }
-            }
+            for (Index y = 0; y < ho; ++y)
+                for (Index x = 0; x < wo; ++x)
+                    sum += gp[o * m_gPlane + y * m_gRow + x];
             db[o] += sum;
         }
         for (Index ci = 0; ci < c; ++ci) {
             for (Index ky = 0; ky < k; ++ky) {
-                const Scalar* inRow = m_planarIn.data() + ci * m_inPlane + ky * m_inRow;
+                const Scalar* inRow = planarIn + ci * m_inPlane + ky * m_inRow;
                 for (Index kx0 = 0; kx0 < k; kx0 += 5) {
                     const Index kc = std::min<Index>(5, k - kx0);
                     for (Index o0 = 0; o0 < oc; o0 += 4) {
@@ -434,12 +496,8 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
             continue;
         planarConv(m_planarGrad.data(), m_gPlane, m_gRow, oc, k, m_flipped.data(), c,
                    m_planarOut.data(), m_dInPlane, m_dInRow, h, w);
-        Scalar* dst = dIn->data() + s * dIn->cols();
-        for (Index y = 0; y < h; ++y)
-            for (Index x = 0; x < w; ++x)
-                for (Index ci = 0; ci < c; ++ci)
-                    dst[(y * w + x) * c + ci] =
-                        m_planarOut[static_cast<std::size_t>(ci * m_dInPlane + y * m_dInRow + x)];
+        planarToHwc<Scalar>(m_planarOut.data(), m_dInPlane, m_dInRow, c, h, w, nullptr,
+                            dIn->data() + s * dIn->cols());
     }
     Scalar* dw = this->m_grads;
     for (Index i = 0; i < oc * m_patch; ++i) {
@@ -484,30 +542,6 @@ template <typename Scalar> void MaxPool2dLayer<Scalar>::forward(ConstMap in, Map
         const Scalar* src = in.data() + s * in.cols();
         Scalar* dst = out.data() + s * out.cols();
         std::int32_t* arg = m_argmax.data() + s * out.cols();
-        if (k == 2) {
-            // The common 2×2 window, channels innermost (contiguous, so the loop vectorises);
-            // same comparisons in the same order as below.
-            for (Index oy = 0; oy < ho; ++oy) {
-                for (Index ox = 0; ox < wo; ++ox) {
-                    const Index i00 = (2 * oy * w + 2 * ox) * c, i10 = i00 + w * c;
-                    Scalar* __restrict d = dst + (oy * wo + ox) * c;
-                    std::int32_t* __restrict a = arg + (oy * wo + ox) * c;
-                    for (Index ch = 0; ch < c; ++ch) {
-                        Scalar best = src[i00 + ch];
-                        Index at = i00 + ch;
-                        for (const Index idx : {i00 + c + ch, i10 + ch, i10 + c + ch}) {
-                            const Scalar v = src[idx];
-                            const bool greater = v > best;
-                            best = greater ? v : best;
-                            at = greater ? idx : at;
-                        }
-                        d[ch] = best;
-                        a[ch] = static_cast<std::int32_t>(at);
-                    }
-                }
-            }
-            continue;
-        }
         for (Index oy = 0; oy < ho; ++oy) {
             for (Index ox = 0; ox < wo; ++ox) {
                 const Index first = (oy * k * w + ox * k) * c;

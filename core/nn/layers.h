@@ -145,8 +145,8 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    /// One HWC sample into m_planarIn (inside its zero border).
-    void toPlanarInput(const Scalar* src);
+    /// The HWC samples of `in` into m_planarIn (inside their zero borders), kept for backward().
+    void toPlanarInput(ConstMap in);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch; ///< kernel² · in_channels
@@ -155,7 +155,9 @@ private:
     Eigen::Index m_outRow = 0, m_outPlane = 0;
     Eigen::Index m_gRow = 0, m_gPlane = 0;
     Eigen::Index m_dInRow = 0, m_dInPlane = 0;
-    std::vector<Scalar> m_planarIn;   ///< input, zero border of `padding`
+    std::vector<Scalar> m_planarIn;     ///< the batch's input, zero border of `padding`
+    const Scalar* m_planarOf = nullptr; ///< the input m_planarIn holds
+    Eigen::Index m_planarRows = 0;
     std::vector<Scalar> m_planarOut;  ///< output, or dL/d(input) in backward()
     std::vector<Scalar> m_planarGrad; ///< dL/d(output), zero border of kernel − 1 − padding
     std::vector<Scalar> m_flipped;    ///< flipped kernel [in][ky][kx][out] for dL/d(input)
