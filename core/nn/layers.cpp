@@ -454,11 +454,17 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
         Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
         hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
         for (Index o = 0; o < oc; ++o) {
-            Scalar sum = 0;
+            // Vector partial sums (the planar rows are zero beyond the output width).
+            using Vec = typename Simd<Scalar>::Vec;
+            Vec sum{};
             for (Index y = 0; y < ho; ++y)
-                for (Index x = 0; x < wo; ++x)
-                    sum += gp[o * m_gPlane + y * m_gRow + x];
-            db[o] += sum;
+                for (Index x = 0; x < perRow * L; x += L) {
+                    Vec v;
+                    std::memcpy(&v, gp + o * m_gPlane + y * m_gRow + x, sizeof(Vec));
+                    sum += v;
+                }
+            for (Index l = 0; l < L; ++l)
+                db[o] += sum[l];
         }
         for (Index ci = 0; ci < c; ++ci) {
             for (Index ky = 0; ky < k; ++ky) {
