@@ -272,6 +272,13 @@ void TestNnGradcheck::convMatchesNaive_data() {
     QTest::newRow("3x3 pad 1 wide rows") << 4 << 5 << 37 << 3 << 3 << 1;
     QTest::newRow("1x1") << 5 << 6 << 20 << 9 << 1 << 0;
     QTest::newRow("pad kernel-1") << 1 << 3 << 3 << 2 << 3 << 2;
+    // Unpadded layers with whole vectors of output channels take the channel-vectorised path:
+    // blocks of pixels that divide the row, overlapping ones, rows narrower than a block, and
+    // two vectors of channels (four in double).
+    QTest::newRow("mnist conv2 6x12x12") << 6 << 12 << 12 << 16 << 5 << 0;
+    QTest::newRow("16 channels, overlapping blocks") << 2 << 5 << 15 << 16 << 3 << 0;
+    QTest::newRow("16 channels, narrow rows") << 1 << 4 << 5 << 16 << 3 << 0;
+    QTest::newRow("32 channels") << 3 << 6 << 6 << 32 << 2 << 0;
 }
 
 // The vectorised direct convolution against plain loops, in float (what training uses: 16 lanes)

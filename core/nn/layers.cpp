@@ -300,6 +300,67 @@ void weightGradKx(Index kc, const Scalar* in, Index inRow, const Scalar* g, Inde
     }
 }
 
+/// Channel-vectorised convolution straight on HWC samples, for layers without padding whose
+/// output channels fill whole vectors (LeNet's conv2: 16): one output pixel is then
+/// out_channels / lanes full vectors, where the planar kernel above would leave the lanes of short
+/// output rows (10 of 16 in LeNet's conv2) empty. P adjacent output pixels of one row accumulate
+/// lanes output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t], with
+/// t = kx·c + ci running over the contiguous input of the kernel's row ky.
+template <typename Scalar, int P>
+__attribute__((noinline)) void hwcConvBlock(const Scalar* in, Index rowLen, Index c, Index k,
+                                            const Scalar* wt, Index oc, const Scalar* bias,
+                                            Scalar* out) {
+    using Vec = typename Simd<Scalar>::Vec;
+    Vec acc[P];
+    Vec b;
+    std::memcpy(&b, bias, sizeof(Vec));
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p)
+        acc[p] = b;
+    const Index run = k * c;
+    for (Index ky = 0; ky < k; ++ky) {
+        const Scalar* row = in + ky * rowLen;
+        const Scalar* wr = wt + ky * run * oc;
+        for (Index t = 0; t < run; ++t) {
+            Vec wv;
+            std::memcpy(&wv, wr + t * oc, sizeof(Vec));
+#pragma GCC unroll 8
+            for (int p = 0; p < P; ++p)
+                acc[p] += row[p * c + t] * wv;
+        }
+    }
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p)
+        std::memcpy(out + p * oc, &acc[p], sizeof(Vec));
+}
+
+/// Weight-gradient partial sums of the channel-vectorised path for TB consecutive taps t of one
+/// kernel row: acc[tb] (vectors of output channels, `oc` apart) += Σ_{y,x} in[y][x][t + tb] ·
+/// g[y][x]; `in` points at the sample's input row ky, tap t.
+template <typename Scalar, int TB>
+__attribute__((noinline)) void hwcWeightGradBlock(const Scalar* in, Index w, Index c,
+                                                  const Scalar* g, Index oc, Index ho, Index wo,
+                                                  Scalar* acc) {
+    using Vec = typename Simd<Scalar>::Vec;
+    Vec a[TB];
+#pragma GCC unroll 16
+    for (int tb = 0; tb < TB; ++tb)
+        std::memcpy(&a[tb], acc + tb * oc, sizeof(Vec));
+    for (Index y = 0; y < ho; ++y) {
+        for (Index x = 0; x < wo; ++x) {
+            Vec gv;
+            std::memcpy(&gv, g + (y * wo + x) * oc, sizeof(Vec));
+            const Scalar* ip = in + (y * w + x) * c;
+#pragma GCC unroll 16
+            for (int tb = 0; tb < TB; ++tb)
+                a[tb] += ip[tb] * gv;
+        }
+    }
+#pragma GCC unroll 16
+    for (int tb = 0; tb < TB; ++tb)
+        std::memcpy(acc + tb * oc, &a[tb], sizeof(Vec));
+}
+
 /// Calls f with the channel count as a compile-time constant for the common counts (1, 3, 6, 16:
 /// grey, RGB and LeNet's layers), so that the layout copies below unroll over channels and
 /// vectorise over pixels; as a run-time Index otherwise.
@@ -388,6 +449,7 @@ template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
     size(m_planarOut, std::max(oc * m_outPlane, c * m_dInPlane));
     size(m_planarGrad, oc * m_gPlane);
     size(m_flipped, oc * m_patch);
+    size(m_transposed, oc * m_patch);
     size(m_weightGrad, oc * m_patch * L);
 }
 
@@ -406,12 +468,107 @@ template <typename Scalar> void Conv2dLayer<Scalar>::toPlanarInput(ConstMap in) 
     m_planarRows = n;
 }
 
+template <typename Scalar> bool Conv2dLayer<Scalar>::channelVectorised() const {
+    return m_padding == 0 && this->m_output.channels % Simd<Scalar>::lanes == 0;
+}
+
+template <typename Scalar> void Conv2dLayer<Scalar>::forwardHwc(ConstMap in, Map out) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index n = in.rows();
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Scalar* b = this->m_params + oc * m_patch;
+    // Weights as [tap][out channel], tap = (ky·k + kx)·c + ci.
+    for (Index o = 0; o < oc; ++o)
+        for (Index t = 0; t < m_patch; ++t)
+            m_transposed[static_cast<std::size_t>(t * oc + o)] = this->m_params[o * m_patch + t];
+    // Pixels per block: a divisor of the row if one is 5..8, else 8 with the last block moved
+    // back to overlap the previous one (it recomputes the same values).
+    Index pixels = std::min<Index>(8, wo);
+    for (Index pb : {8, 7, 6, 5})
+        if (wo % pb == 0) {
+            pixels = pb;
+            break;
+        }
+    auto run = [&](auto pc) {
+        constexpr int P = decltype(pc)::value;
+        for (Index s = 0; s < n; ++s)
+            for (Index y = 0; y < ho; ++y)
+                for (Index x = 0; x < wo; x += P) {
+                    const Index x0 = std::min<Index>(x, wo - P);
+                    for (Index j = 0; j < oc; j += L)
+                        hwcConvBlock<Scalar, P>(in.data() + s * in.cols() + (y * w + x0) * c, w * c,
+                                                c, k, m_transposed.data() + j, oc, b + j,
+                                                out.data() + s * out.cols() + (y * wo + x0) * oc +
+                                                    j);
+                }
+    };
+    using std::integral_constant;
+    switch (pixels) {
+    case 1:
+        run(integral_constant<int, 1>{});
+        break;
+    case 2:
+        run(integral_constant<int, 2>{});
+        break;
+    case 3:
+        run(integral_constant<int, 3>{});
+        break;
+    case 4:
+        run(integral_constant<int, 4>{});
+        break;
+    case 5:
+        run(integral_constant<int, 5>{});
+        break;
+    case 6:
+        run(integral_constant<int, 6>{});
+        break;
+    case 7:
+        run(integral_constant<int, 7>{});
+        break;
+    default:
+        run(integral_constant<int, 8>{});
+        break;
+    }
+}
+
+template <typename Scalar>
+void Conv2dLayer<Scalar>::weightGradHwc(const Scalar* in, const Scalar* g) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index run = k * c;
+    for (Index j = 0; j < oc; j += L) {
+        for (Index ky = 0; ky < k; ++ky) {
+            // The row's taps in blocks of 16, 8, 4, 2, 1.
+            Index t = 0;
+            auto blocks = [&](auto tbc) {
+                constexpr int TB = decltype(tbc)::value;
+                for (; t + TB <= run; t += TB)
+                    hwcWeightGradBlock<Scalar, TB>(in + ky * w * c + t, w, c, g + j, oc, ho, wo,
+                                                   m_weightGrad.data() + (ky * run + t) * oc + j);
+            };
+            blocks(std::integral_constant<int, 16>{});
+            blocks(std::integral_constant<int, 8>{});
+            blocks(std::integral_constant<int, 4>{});
+            blocks(std::integral_constant<int, 2>{});
+            blocks(std::integral_constant<int, 1>{});
+        }
+    }
+}
+
 template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map out) {
     const Index n = in.rows();
     reserve(n);
     const Index oc = this->m_output.channels;
     const Index ho = this->m_output.height, wo = this->m_output.width;
     const Scalar* b = this->m_params + oc * m_patch;
+    if (channelVectorised()) {
+        forwardHwc(in, out);
+        return;
+    }
     toPlanarInput(in);
     for (Index s = 0; s < n; ++s) {
         planarConv(m_planarIn.data() + s * this->m_input.channels * m_inPlane, m_inPlane, m_inRow,
@@ -423,15 +580,71 @@ template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map ou
 }
 
 template <typename Scalar>
+void Conv2dLayer<Scalar>::weightGradPlanar(const Scalar* planarIn, const Scalar* gp) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index perRow = roundUp(wo, L) / L;
+    const Index accO = m_patch * L, accKx = c * L;
+    Scalar* db = this->m_grads + oc * m_patch;
+    for (Index o = 0; o < oc; ++o) {
+        // Vector partial sums (the planar rows are zero beyond the output width).
+        using Vec = typename Simd<Scalar>::Vec;
+        Vec sum{};
+        for (Index y = 0; y < ho; ++y)
+            for (Index x = 0; x < perRow * L; x += L) {
+                Vec v;
+                std::memcpy(&v, gp + o * m_gPlane + y * m_gRow + x, sizeof(Vec));
+                sum += v;
+            }
+        for (Index l = 0; l < L; ++l)
+            db[o] += sum[l];
+    }
+    for (Index ci = 0; ci < c; ++ci) {
+        for (Index ky = 0; ky < k; ++ky) {
+            const Scalar* inRow = planarIn + ci * m_inPlane + ky * m_inRow;
+            for (Index kx0 = 0; kx0 < k; kx0 += 5) {
+                const Index kc = std::min<Index>(5, k - kx0);
+                for (Index o0 = 0; o0 < oc; o0 += 4) {
+                    Scalar* acc = m_weightGrad.data() + o0 * accO + (ky * k + kx0) * accKx + ci * L;
+                    const Scalar* gb = gp + o0 * m_gPlane;
+                    const Scalar* ib = inRow + kx0;
+                    switch (std::min<Index>(4, oc - o0)) {
+                    case 1:
+                        weightGradKx<Scalar, 1>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    case 2:
+                        weightGradKx<Scalar, 2>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    case 3:
+                        weightGradKx<Scalar, 3>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    default:
+                        weightGradKx<Scalar, 4>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+template <typename Scalar>
 void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, Map* dIn) {
     constexpr Index L = Simd<Scalar>::lanes;
+    using Vec = typename Simd<Scalar>::Vec;
     const Index n = in.rows();
     reserve(n);
     const Index c = this->m_input.channels, h = this->m_input.height, w = this->m_input.width;
     const Index oc = this->m_output.channels;
     const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
     const Index q = k - 1 - m_padding;
-    const Index perRow = roundUp(wo, L) / L;
+    const bool hwc = channelVectorised();
     Scalar* db = this->m_grads + oc * m_patch;
     std::fill(db, db + oc, Scalar(0));
     std::fill(m_weightGrad.begin(), m_weightGrad.end(), Scalar(0));
@@ -444,59 +657,29 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
                         m_flipped[static_cast<std::size_t>(((ci * k + ky) * k + kx) * oc + o)] =
                             this->m_params[((o * k + (k - 1 - ky)) * k + (k - 1 - kx)) * c + ci];
     }
-    const Index accO = m_patch * L, accKx = c * L;
-    if (m_planarOf != in.data() || m_planarRows != n)
+    if (!hwc && (m_planarOf != in.data() || m_planarRows != n))
         toPlanarInput(in); // not the input of the last forward()
     for (Index s = 0; s < n; ++s) {
-        const Scalar* planarIn = m_planarIn.data() + s * c * m_inPlane;
-        // The output gradient, planar with a zero border of q (zero beyond the output width).
         const Scalar* g = dOut.data() + s * dOut.cols();
+        // The output gradient, planar with a zero border of q (zero beyond the output width),
+        // for the planar weight gradient and for dL/d(input).
         Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
-        hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
-        for (Index o = 0; o < oc; ++o) {
-            // Vector partial sums (the planar rows are zero beyond the output width).
-            using Vec = typename Simd<Scalar>::Vec;
-            Vec sum{};
-            for (Index y = 0; y < ho; ++y)
-                for (Index x = 0; x < perRow * L; x += L) {
+        if (!hwc || dIn)
+            hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
+        if (hwc) {
+            for (Index j = 0; j < oc; j += L) {
+                Vec sum{};
+                for (Index i = 0; i < ho * wo; ++i) {
                     Vec v;
-                    std::memcpy(&v, gp + o * m_gPlane + y * m_gRow + x, sizeof(Vec));
+                    std::memcpy(&v, g + i * oc + j, sizeof(Vec));
                     sum += v;
                 }
-            for (Index l = 0; l < L; ++l)
-                db[o] += sum[l];
-        }
-        for (Index ci = 0; ci < c; ++ci) {
-            for (Index ky = 0; ky < k; ++ky) {
-                const Scalar* inRow = planarIn + ci * m_inPlane + ky * m_inRow;
-                for (Index kx0 = 0; kx0 < k; kx0 += 5) {
-                    const Index kc = std::min<Index>(5, k - kx0);
-                    for (Index o0 = 0; o0 < oc; o0 += 4) {
-                        Scalar* acc =
-                            m_weightGrad.data() + o0 * accO + (ky * k + kx0) * accKx + ci * L;
-                        const Scalar* gb = gp + o0 * m_gPlane;
-                        const Scalar* ib = inRow + kx0;
-                        switch (std::min<Index>(4, oc - o0)) {
-                        case 1:
-                            weightGradKx<Scalar, 1>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho,
-                                                    perRow, acc, accO, accKx);
-                            break;
-                        case 2:
-                            weightGradKx<Scalar, 2>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho,
-                                                    perRow, acc, accO, accKx);
-                            break;
-                        case 3:
-                            weightGradKx<Scalar, 3>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho,
-                                                    perRow, acc, accO, accKx);
-                            break;
-                        default:
-                            weightGradKx<Scalar, 4>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho,
-                                                    perRow, acc, accO, accKx);
-                            break;
-                        }
-                    }
-                }
+                for (Index l = 0; l < L; ++l)
+                    db[j + l] += sum[l];
             }
+            weightGradHwc(in.data() + s * in.cols(), g);
+        } else {
+            weightGradPlanar(m_planarIn.data() + s * c * m_inPlane, gp);
         }
         if (!dIn)
             continue;
@@ -506,6 +689,12 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
                             dIn->data() + s * dIn->cols());
     }
     Scalar* dw = this->m_grads;
+    if (hwc) { // partial sums laid out [tap][out channel]
+        for (Index o = 0; o < oc; ++o)
+            for (Index t = 0; t < m_patch; ++t)
+                dw[o * m_patch + t] = m_weightGrad[static_cast<std::size_t>(t * oc + o)];
+        return;
+    }
     for (Index i = 0; i < oc * m_patch; ++i) {
         const Scalar* lanes = m_weightGrad.data() + i * L;
         Scalar sum = 0;

@@ -147,6 +147,13 @@ public:
 private:
     /// The HWC samples of `in` into m_planarIn (inside their zero borders), kept for backward().
     void toPlanarInput(ConstMap in);
+    /// No padding and whole vectors of output channels: forward() and the weight gradient work
+    /// on the HWC rows directly, vectorised over output channels (see layers.cpp).
+    [[nodiscard]] bool channelVectorised() const;
+    void forwardHwc(ConstMap in, Map out);
+    /// Weight and bias gradient partial sums of one sample (planar or HWC path).
+    void weightGradPlanar(const Scalar* planarIn, const Scalar* planarGrad);
+    void weightGradHwc(const Scalar* in, const Scalar* grad);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch; ///< kernel² · in_channels
@@ -162,6 +169,7 @@ private:
     std::vector<Scalar> m_planarGrad; ///< dL/d(output), zero border of kernel − 1 − padding
     std::vector<Scalar> m_flipped;    ///< flipped kernel [in][ky][kx][out] for dL/d(input)
     std::vector<Scalar> m_weightGrad; ///< per-lane partial sums of dL/d(weight)
+    std::vector<Scalar> m_transposed; ///< weights as [tap][out channel] (channel-vectorised path)
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
