@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <type_traits>
 
@@ -53,23 +54,96 @@ template <typename Scalar> std::vector<TensorSpec> DenseLayer<Scalar>::tensors()
             TensorSpec{"bias", {m_out}, 0, 0, true}};
 }
 
+// The dense products go through Eigen's GEMM kernel with packing buffers that the layer keeps
+// (Eigen's internal blocking API): a plain `a.noalias() = b * c` allocates them on the heap on
+// every product once they exceed 128 kB (MNIST's 784-128 layer), and glibc's adaptive thresholds
+// then map and unmap them again and again (page faults cost more than the arithmetic). Tiny
+// products (the sizes Eigen itself computes coefficient by coefficient) keep the expressions.
+namespace {
+template <typename Scalar>
+using GemmSpace =
+    Eigen::internal::gemm_blocking_space<Eigen::RowMajor, Scalar, Scalar, Eigen::Dynamic,
+                                         Eigen::Dynamic, Eigen::Dynamic, 1, false>;
+
+/// res (rows × cols, row-major, zeroed by the caller) += lhs (rows × depth) · rhs (depth × cols).
+template <typename Scalar, int LhsOrder, int RhsOrder>
+void gemm(Index rows, Index cols, Index depth, const Scalar* lhs, Index lhsStride,
+          const Scalar* rhs, Index rhsStride, Scalar* res, Index resStride,
+          GemmSpace<Scalar>& space) {
+    Eigen::internal::general_matrix_matrix_product<Index, Scalar, LhsOrder, false, Scalar, RhsOrder,
+                                                   false, Eigen::RowMajor, 1>::run(rows, cols,
+                                                                                   depth, lhs,
+                                                                                   lhsStride, rhs,
+                                                                                   rhsStride, res,
+                                                                                   1, resStride,
+                                                                                   Scalar(1),
+                                                                                   space);
+}
+
+constexpr Index kCoeffBasedBelow = 20; ///< Eigen's EIGEN_GEMM_TO_COEFFBASED_THRESHOLD
+} // namespace
+
+template <typename Scalar> struct DenseLayer<Scalar>::Workspace {
+    Index rows = 0; ///< batch size the spaces are sized for
+    std::unique_ptr<GemmSpace<Scalar>> forward, weightGrad, inputGrad;
+};
+
+template <typename Scalar> DenseLayer<Scalar>::~DenseLayer() = default;
+
+template <typename Scalar> void DenseLayer<Scalar>::reserve(Index batch) {
+    if (!m_work)
+        m_work = std::make_unique<Workspace>();
+    if (batch <= m_work->rows)
+        return;
+    auto make = [](Index rows, Index cols, Index depth) {
+        auto space = std::make_unique<GemmSpace<Scalar>>(rows, cols, depth, 1, true);
+        space->allocateAll();
+        return space;
+    };
+    m_work->forward = make(batch, m_out, m_in);
+    m_work->weightGrad = make(m_out, m_in, batch);
+    m_work->inputGrad = make(batch, m_in, m_out);
+    m_work->rows = batch;
+}
+
 template <typename Scalar> void DenseLayer<Scalar>::forward(ConstMap in, Map out) {
+    const Index n = in.rows();
     ConstMap w(this->m_params, m_out, m_in);
     Eigen::Map<const Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> b(this->m_params + m_out * m_in,
                                                                  m_out);
-    out.noalias() = in * w.transpose();
+    if (n + m_in + m_out < kCoeffBasedBelow) {
+        out.noalias() = in * w.transpose();
+    } else {
+        reserve(n);
+        out.setZero();
+        gemm<Scalar, Eigen::RowMajor, Eigen::ColMajor>(n, m_out, m_in, in.data(), m_in, w.data(),
+                                                       m_in, out.data(), m_out, *m_work->forward);
+    }
     out.rowwise() += b;
 }
 
 template <typename Scalar>
 void DenseLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, Map* dIn) {
+    const Index n = in.rows();
     ConstMap w(this->m_params, m_out, m_in);
     Map dw(this->m_grads, m_out, m_in);
     Eigen::Map<Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> db(this->m_grads + m_out * m_in, m_out);
-    dw.noalias() = dOut.transpose() * in;
     db = dOut.colwise().sum();
-    if (dIn)
-        dIn->noalias() = dOut * w;
+    if (n + m_in + m_out < kCoeffBasedBelow) {
+        dw.noalias() = dOut.transpose() * in;
+        if (dIn)
+            dIn->noalias() = dOut * w;
+        return;
+    }
+    reserve(n);
+    dw.setZero();
+    gemm<Scalar, Eigen::ColMajor, Eigen::RowMajor>(m_out, m_in, n, dOut.data(), m_out, in.data(),
+                                                   m_in, dw.data(), m_in, *m_work->weightGrad);
+    if (dIn) {
+        dIn->setZero();
+        gemm<Scalar, Eigen::RowMajor, Eigen::RowMajor>(n, m_in, m_out, dOut.data(), m_out, w.data(),
+                                                       m_in, dIn->data(), m_in, *m_work->inputGrad);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

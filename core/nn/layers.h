@@ -2,15 +2,16 @@
 //
 // Every layer works on a whole mini-batch at once. Activations are row-major matrices with one
 // row per sample; an image row holds its pixels in HWC order (height, width, channel — the
-// channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC), so that a
-// convolution is one im2col copy and one GEMM with no transposes.
+// channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC). The
+// convolution copies each sample into channel planes for its vectorised kernels where that pays
+// (see Conv2dLayer), and works on the HWC rows directly otherwise.
 //
 // A layer owns no trainable numbers: Network keeps every tensor of every layer in ONE flat
 // parameter vector (and the gradients in a second one of the same layout) and binds each layer to
 // its slice, so that any UpdateRule works on a network unchanged. Work buffers (planar copies for
 // the convolutions, pooling arg-max indices) are sized by reserve() for the largest batch;
-// forward()/backward() on batches up to that size allocate nothing themselves (Eigen's GEMM may use
-// its own blocking scratch space for large products).
+// forward()/backward() on batches up to that size allocate nothing themselves (the dense layers'
+// Eigen products may use their own blocking scratch space).
 //
 // Layers are templated on the scalar type: float for training, double for finite-difference
 // gradient checks.
@@ -19,6 +20,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -115,14 +117,19 @@ public:
     using typename Layer<Scalar>::Map;
     using typename Layer<Scalar>::ConstMap;
     DenseLayer(std::string name, Eigen::Index in, Eigen::Index out);
+    ~DenseLayer() override;
     [[nodiscard]] std::string kind() const override { return "dense"; }
     [[nodiscard]] std::vector<TensorSpec> tensors() const override;
+    /// Sizes the matrix products' packing buffers (kept, so the products allocate nothing).
+    void reserve(Eigen::Index batch) override;
     void forward(ConstMap in, Map out) override;
     void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
 
 private:
+    struct Workspace;
     Eigen::Index m_in;
     Eigen::Index m_out;
+    std::unique_ptr<Workspace> m_work;
 };
 
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
