@@ -435,6 +435,42 @@ __attribute__((noinline)) void hwcWeightGradBlock(const Scalar* in, Index w, Ind
         std::memcpy(acc + tb * oc, &a[tb], sizeof(Vec));
 }
 
+/// dL/d(input) of the channel-vectorised path, first half: the patch gradients of PX output
+/// pixels, d[p][t] = Σ_o g[p][o] · w[o][t] for NV vectors of taps t (a product with the output
+/// channels as its depth); `w` and `d` have rows of `stride` (whole vectors, zero-padded taps).
+template <typename Scalar, int NV, int PX>
+__attribute__((noinline)) void hwcPatchGradBlock(const Scalar* g, Index oc, const Scalar* w,
+                                                 Index stride, Scalar* d) {
+    using Vec = typename Simd<Scalar>::Vec;
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec acc[PX][NV];
+#pragma GCC unroll 4
+    for (int p = 0; p < PX; ++p)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            acc[p][v] = Vec{};
+    for (Index o = 0; o < oc; ++o) {
+        Vec wv[NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) {
+            std::memcpy(&wv[v], w + o * stride + v * L, sizeof(Vec));
+            __asm__("" : "+v"(wv[v])); // in a register, not a memory operand of PX FMAs
+        }
+#pragma GCC unroll 4
+        for (int p = 0; p < PX; ++p) {
+            const Scalar gv = g[p * oc + o];
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v)
+                acc[p][v] += gv * wv[v];
+        }
+    }
+#pragma GCC unroll 4
+    for (int p = 0; p < PX; ++p)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            std::memcpy(d + p * stride + v * L, &acc[p][v], sizeof(Vec));
+}
+
 /// Calls f with the channel count as a compile-time constant for the common counts (1, 3, 6, 16:
 /// grey, RGB and LeNet's layers), so that the layout copies below unroll over channels and
 /// vectorise over pixels; as a run-time Index otherwise.
@@ -523,7 +559,9 @@ template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
     size(m_planarOut, std::max(oc * m_outPlane, c * m_dInPlane));
     size(m_planarGrad, oc * m_gPlane);
     size(m_flipped, oc * m_patch);
-    size(m_transposed, oc * m_patch);
+    size(m_transposed, oc * roundUp(m_patch, L));
+    if (m_padding == 0 && oc % L == 0) // channel-vectorised path
+        size(m_patchGrad, ho * wo * roundUp(m_patch, L));
     size(m_weightGrad, oc * m_patch * L);
 }
 
@@ -633,6 +671,82 @@ void Conv2dLayer<Scalar>::weightGradHwc(const Scalar* in, const Scalar* g) {
     }
 }
 
+template <typename Scalar> void Conv2dLayer<Scalar>::inputGradHwc(const Scalar* g, Scalar* dIn) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index stride = roundUp(m_patch, L);
+    const Index pixels = ho * wo;
+    // Patch gradients of every output pixel (a pixels × oc by oc × patch product), in blocks of
+    // 4 pixels (the last block moved back to overlap: it rewrites the same values) × up to 5
+    // vectors of taps.
+    const Index px = std::min<Index>(4, pixels);
+    for (Index t0 = 0; t0 < stride; t0 += 5 * L) {
+        const Index nv = std::min<Index>(5, (stride - t0) / L);
+        for (Index p = 0; p < pixels; p += px) {
+            const Index p0 = std::min(p, pixels - px);
+            const Scalar* gp = g + p0 * oc;
+            const Scalar* wp = m_transposed.data() + t0;
+            Scalar* dp = m_patchGrad.data() + p0 * stride + t0;
+            auto run = [&](auto nvc) {
+                constexpr int NV = decltype(nvc)::value;
+                switch (px) {
+                case 1:
+                    hwcPatchGradBlock<Scalar, NV, 1>(gp, oc, wp, stride, dp);
+                    break;
+                case 2:
+                    hwcPatchGradBlock<Scalar, NV, 2>(gp, oc, wp, stride, dp);
+                    break;
+                case 3:
+                    hwcPatchGradBlock<Scalar, NV, 3>(gp, oc, wp, stride, dp);
+                    break;
+                default:
+                    hwcPatchGradBlock<Scalar, NV, 4>(gp, oc, wp, stride, dp);
+                    break;
+                }
+            };
+            using std::integral_constant;
+            switch (nv) {
+            case 1:
+                run(integral_constant<int, 1>{});
+                break;
+            case 2:
+                run(integral_constant<int, 2>{});
+                break;
+            case 3:
+                run(integral_constant<int, 3>{});
+                break;
+            case 4:
+                run(integral_constant<int, 4>{});
+                break;
+            default:
+                run(integral_constant<int, 5>{});
+                break;
+            }
+        }
+    }
+    // col2im: a kernel row of a patch is k·c contiguous input values of one HWC row.
+    std::fill(dIn, dIn + this->m_input.size(), Scalar(0));
+    auto col2im = [&](auto runc) {
+        const Index run = runc; // k·c, a constant for LeNet's 5×5 on 6 channels
+        for (Index y = 0; y < ho; ++y)
+            for (Index x = 0; x < wo; ++x) {
+                const Scalar* src = m_patchGrad.data() + (y * wo + x) * stride;
+                for (Index ky = 0; ky < k; ++ky) {
+                    Scalar* __restrict dst = dIn + ((y + ky) * w + x) * c;
+                    const Scalar* __restrict part = src + ky * run;
+                    for (Index t = 0; t < run; ++t)
+                        dst[t] += part[t];
+                }
+            }
+    };
+    if (k * c == 30)
+        col2im(std::integral_constant<Index, 30>{});
+    else
+        col2im(k * c);
+}
+
 template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map out) {
     const Index n = in.rows();
     reserve(n);
@@ -722,7 +836,14 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
     Scalar* db = this->m_grads + oc * m_patch;
     std::fill(db, db + oc, Scalar(0));
     std::fill(m_weightGrad.begin(), m_weightGrad.end(), Scalar(0));
-    if (dIn) {
+    if (dIn && hwc) {
+        // Weights as [out channel][tap], rows padded with zeros to whole vectors.
+        const Index stride = roundUp(m_patch, L);
+        for (Index o = 0; o < oc; ++o)
+            for (Index t = 0; t < stride; ++t)
+                m_transposed[static_cast<std::size_t>(o * stride + t)] =
+                    t < m_patch ? this->m_params[o * m_patch + t] : Scalar(0);
+    } else if (dIn) {
         // Flipped kernel with swapped channel axes: [ci][ky][kx][o] = w[o][k-1-ky][k-1-kx][ci].
         for (Index o = 0; o < oc; ++o)
             for (Index ky = 0; ky < k; ++ky)
@@ -738,7 +859,7 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
         // The output gradient, planar with a zero border of q (zero beyond the output width),
         // for the planar weight gradient and for dL/d(input).
         Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
-        if (!hwc || dIn)
+        if (!hwc)
             hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
         if (hwc) {
             for (Index j = 0; j < oc; j += L) {
@@ -757,6 +878,10 @@ void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut,
         }
         if (!dIn)
             continue;
+        if (hwc) {
+            inputGradHwc(g, dIn->data() + s * dIn->cols());
+            continue;
+        }
         planarConv(m_planarGrad.data(), m_gPlane, m_gRow, oc, k, m_flipped.data(), c,
                    m_planarOut.data(), m_dInPlane, m_dInRow, h, w);
         planarToHwc<Scalar>(m_planarOut.data(), m_dInPlane, m_dInRow, c, h, w, nullptr,

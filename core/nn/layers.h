@@ -135,7 +135,9 @@ private:
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
 /// padding `padding` on every side (0 <= padding < kernel). Weight laid out
 /// [out_channels][ky][kx][in_channels] (HWC patches), bias [out_channels]. Computed sample by
-/// sample as a direct convolution on zero-padded channel-planar copies (see layers.cpp).
+/// sample as a direct convolution, vectorised along output rows on zero-padded channel-planar
+/// copies, or along the output channels on the HWC rows when there is no padding and the output
+/// channels fill whole vectors (see layers.cpp).
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -161,6 +163,8 @@ private:
     /// Weight and bias gradient partial sums of one sample (planar or HWC path).
     void weightGradPlanar(const Scalar* planarIn, const Scalar* planarGrad);
     void weightGradHwc(const Scalar* in, const Scalar* grad);
+    /// dL/d(input) of one sample on the channel-vectorised path: patch gradients, then col2im.
+    void inputGradHwc(const Scalar* grad, Scalar* dIn);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch; ///< kernel² · in_channels
@@ -176,7 +180,8 @@ private:
     std::vector<Scalar> m_planarGrad; ///< dL/d(output), zero border of kernel − 1 − padding
     std::vector<Scalar> m_flipped;    ///< flipped kernel [in][ky][kx][out] for dL/d(input)
     std::vector<Scalar> m_weightGrad; ///< per-lane partial sums of dL/d(weight)
-    std::vector<Scalar> m_transposed; ///< weights as [tap][out channel] (channel-vectorised path)
+    std::vector<Scalar> m_transposed; ///< weights as [tap][out] (forward) or [out][tap] (backward)
+    std::vector<Scalar> m_patchGrad;  ///< patch gradients of one sample (channel-vectorised path)
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like
