@@ -7,7 +7,10 @@
 // --ui-seconds (default 5) with the GUI playing 8 runs; it needs the GUI build.
 //
 //   optiscope-bench [--repetitions N] [--min-time SECONDS] [--filter SUBSTRING]
-//                   [--ui-seconds S] [--verbose]
+//                   [--iterations N] [--ui-seconds S] [--verbose]
+//
+// --iterations N skips the calibration and times exactly N iterations per repetition (a fixed
+// amount of work, for instruction and cycle counts with perf stat on a busy machine).
 
 #include "core/experiment/experiment.h"
 #include "core/functions/test_function.h"
@@ -42,6 +45,7 @@ struct Options {
     std::string filter;
     bool verbose = false;
     double uiSeconds = 5.0;
+    long long iterations = 0; ///< fixed iteration count (no calibration) if > 0
 };
 
 /// A workload: `run(iterations)` does that many iterations; each iteration processes
@@ -59,8 +63,8 @@ double seconds(Clock::time_point a, Clock::time_point b) {
 /// Items per second: calibrate the iteration count to about minTime, warm up once, then the
 /// median of `repetitions` timed batches.
 double measure(const Workload& w, const Options& o) {
-    long long iterations = 1;
-    for (;;) {
+    long long iterations = o.iterations > 0 ? o.iterations : 1;
+    while (o.iterations <= 0) {
         const auto t0 = Clock::now();
         w.run(iterations);
         const double dt = seconds(t0, Clock::now());
@@ -187,7 +191,7 @@ const Entry kWorkloads[] = {
 
 void usage() {
     std::fprintf(stderr, "usage: optiscope-bench [--repetitions N] [--min-time SECONDS] "
-                         "[--filter SUBSTRING] [--ui-seconds S] [--verbose]\n");
+                         "[--filter SUBSTRING] [--iterations N] [--ui-seconds S] [--verbose]\n");
 }
 
 } // namespace
@@ -211,6 +215,8 @@ int main(int argc, char** argv) {
             o.filter = value();
         else if (arg == "--ui-seconds")
             o.uiSeconds = std::max(0.1, std::atof(value()));
+        else if (arg == "--iterations")
+            o.iterations = std::max(1LL, std::atoll(value()));
         else if (arg == "--verbose")
             o.verbose = true;
         else {

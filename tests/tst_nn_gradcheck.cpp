@@ -7,6 +7,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace optiscope::nn;
@@ -64,7 +65,7 @@ std::unique_ptr<Net> buildCase(const QString& id) {
     }
     if (id == "lenet5-8x8")
         return buildLeNet5<double>(Shape{1, 8, 8}, 3);
-    if (id == "lenet5-32x32") // conv1's im2col runs one sample per chunk: the chunked path
+    if (id == "lenet5-32x32") // full-width rows: two vectors of output pixels per row
         return buildLeNet5<double>(Shape{3, 32, 32}, 3);
     return nullptr;
 }
@@ -82,6 +83,85 @@ double lossOf(Net& net, const Matrix& x, const std::vector<int>& labels, const M
                                     dp);
 }
 
+/// Largest error of a Conv2dLayer<S> (forward, weight, bias and input gradients) against plain
+/// loops in double, relative to the rounding bound n·u·Σ|terms| of an n-term sum in S (the
+/// layer's summation order is its own, so only that worst-case bound is guaranteed).
+template <typename S>
+double convErrorOverBound(Index c, Index h, Index w, Index oc, Index k, Index pad, Index n) {
+    Conv2dLayer<S> layer("conv", Shape{c, h, w}, oc, k, pad);
+    const Shape os = layer.outputShape();
+    const Index ho = os.height, wo = os.width, patch = k * k * c;
+    std::mt19937_64 rng(99);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<S> params(static_cast<std::size_t>(oc * patch + oc)), grads(params.size());
+    for (S& v : params)
+        v = static_cast<S>(u(rng));
+    layer.bind(params.data(), grads.data());
+    typename Types<S>::Matrix in(n, c * h * w), g(n, oc * ho * wo), out(n, oc * ho * wo),
+        dIn(n, c * h * w);
+    for (Index i = 0; i < in.size(); ++i)
+        in.data()[i] = static_cast<S>(u(rng));
+    for (Index i = 0; i < g.size(); ++i)
+        g.data()[i] = static_cast<S>(u(rng));
+    using CMap = typename Types<S>::ConstMap;
+    using MMap = typename Types<S>::Map;
+    layer.forward(CMap(in.data(), n, in.cols()), MMap(out.data(), n, out.cols()));
+    MMap dInMap(dIn.data(), n, dIn.cols());
+    layer.backward(CMap(in.data(), n, in.cols()), CMap(out.data(), n, out.cols()),
+                   CMap(g.data(), n, g.cols()), &dInMap);
+
+    // Reference sums and the sums of |terms| in double.
+    std::vector<double> refOut(static_cast<std::size_t>(out.size())), absOut(refOut.size());
+    std::vector<double> refW(static_cast<std::size_t>(oc * patch)), absW(refW.size());
+    std::vector<double> refB(static_cast<std::size_t>(oc)), absB(refB.size());
+    std::vector<double> refIn(static_cast<std::size_t>(dIn.size())), absIn(refIn.size());
+    for (Index s = 0; s < n; ++s)
+        for (Index oy = 0; oy < ho; ++oy)
+            for (Index ox = 0; ox < wo; ++ox)
+                for (Index o = 0; o < oc; ++o) {
+                    const auto oi =
+                        static_cast<std::size_t>(s * g.cols() + (oy * wo + ox) * oc + o);
+                    const double gv = g.data()[oi];
+                    refOut[oi] = params[static_cast<std::size_t>(oc * patch + o)];
+                    absOut[oi] = std::abs(refOut[oi]);
+                    refB[static_cast<std::size_t>(o)] += gv;
+                    absB[static_cast<std::size_t>(o)] += std::abs(gv);
+                    for (Index ky = 0; ky < k; ++ky)
+                        for (Index kx = 0; kx < k; ++kx) {
+                            const Index iy = oy + ky - pad, ix = ox + kx - pad;
+                            if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                                continue;
+                            for (Index ci = 0; ci < c; ++ci) {
+                                const auto wi =
+                                    static_cast<std::size_t>(((o * k + ky) * k + kx) * c + ci);
+                                const auto ii = static_cast<std::size_t>(s * in.cols() +
+                                                                         (iy * w + ix) * c + ci);
+                                const double x = in.data()[ii], wv = params[wi];
+                                refOut[oi] += wv * x;
+                                absOut[oi] += std::abs(wv * x);
+                                refW[wi] += gv * x;
+                                absW[wi] += std::abs(gv * x);
+                                refIn[ii] += wv * gv;
+                                absIn[ii] += std::abs(wv * gv);
+                            }
+                        }
+                }
+    const double unit = std::numeric_limits<S>::epsilon() / 2;
+    double worst = 0;
+    auto check = [&](const S* got, const std::vector<double>& ref, const std::vector<double>& abs,
+                     double terms) {
+        for (std::size_t i = 0; i < ref.size(); ++i) {
+            const double bound = terms * unit * abs[i] + 1e-300;
+            worst = std::max(worst, std::abs(static_cast<double>(got[i]) - ref[i]) / bound);
+        }
+    };
+    check(out.data(), refOut, absOut, static_cast<double>(patch + 1));
+    check(grads.data(), refW, absW, static_cast<double>(n * ho * wo));
+    check(grads.data() + oc * patch, refB, absB, static_cast<double>(n * ho * wo));
+    check(dIn.data(), refIn, absIn, static_cast<double>(oc * k * k));
+    return worst;
+}
+
 } // namespace
 
 class TestNnGradcheck : public QObject {
@@ -89,6 +169,8 @@ class TestNnGradcheck : public QObject {
 private slots:
     void gradients_data();
     void gradients();
+    void convMatchesNaive_data();
+    void convMatchesNaive();
     void shapes();
     void initializationIsSeeded();
 };
@@ -170,6 +252,49 @@ void TestNnGradcheck::gradients() {
     QVERIFY2(worst < 1e-7,
              qPrintable(QString("gradient mismatch %1 at parameter %2").arg(worst).arg(worstAt)));
     QVERIFY(analytic.cwiseAbs().maxCoeff() > 1e-3); // the check is not vacuous
+}
+
+void TestNnGradcheck::convMatchesNaive_data() {
+    QTest::addColumn<int>("c");
+    QTest::addColumn<int>("h");
+    QTest::addColumn<int>("w");
+    QTest::addColumn<int>("oc");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("pad");
+    // LeNet's layers on CIFAR, MNIST and the 8x8 digits, then odd sizes: output channels that
+    // are not a multiple of the kernels' blocks, kernels wider than their 5-column chunks, rows
+    // wider than one vector, 1x1 kernels and padding up to kernel − 1.
+    QTest::newRow("lenet conv1 3x32x32") << 3 << 32 << 32 << 6 << 5 << 0;
+    QTest::newRow("lenet conv2 6x14x14") << 6 << 14 << 14 << 16 << 5 << 0;
+    QTest::newRow("mnist conv1 1x28x28") << 1 << 28 << 28 << 6 << 5 << 0;
+    QTest::newRow("digits conv1 1x8x8 pad 2") << 1 << 8 << 8 << 6 << 5 << 2;
+    QTest::newRow("13 channels 7x7 pad 3") << 2 << 9 << 11 << 13 << 7 << 3;
+    QTest::newRow("3x3 pad 1 wide rows") << 4 << 5 << 37 << 3 << 3 << 1;
+    QTest::newRow("1x1") << 5 << 6 << 20 << 9 << 1 << 0;
+    QTest::newRow("pad kernel-1") << 1 << 3 << 3 << 2 << 3 << 2;
+    // Unpadded layers with whole vectors of output channels take the channel-vectorised path:
+    // blocks of pixels that divide the row, overlapping ones, rows narrower than a block, and
+    // two vectors of channels (four in double).
+    QTest::newRow("mnist conv2 6x12x12") << 6 << 12 << 12 << 16 << 5 << 0;
+    QTest::newRow("16 channels, overlapping blocks") << 2 << 5 << 15 << 16 << 3 << 0;
+    QTest::newRow("16 channels, narrow rows") << 1 << 4 << 5 << 16 << 3 << 0;
+    QTest::newRow("32 channels") << 3 << 6 << 6 << 32 << 2 << 0;
+}
+
+// The vectorised direct convolution against plain loops, in float (what training uses: 16 lanes)
+// and double (8 lanes, also what the finite differences above check), on 3 samples.
+void TestNnGradcheck::convMatchesNaive() {
+    QFETCH(int, c);
+    QFETCH(int, h);
+    QFETCH(int, w);
+    QFETCH(int, oc);
+    QFETCH(int, k);
+    QFETCH(int, pad);
+    const double f = convErrorOverBound<float>(c, h, w, oc, k, pad, 3);
+    const double d = convErrorOverBound<double>(c, h, w, oc, k, pad, 3);
+    qInfo("error / rounding bound: float %.3g, double %.3g", f, d);
+    QVERIFY2(f <= 1.0, qPrintable(QString("float error %1 x the bound").arg(f)));
+    QVERIFY2(d <= 1.0, qPrintable(QString("double error %1 x the bound").arg(d)));
 }
 
 void TestNnGradcheck::shapes() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <type_traits>
 
@@ -53,23 +54,96 @@ template <typename Scalar> std::vector<TensorSpec> DenseLayer<Scalar>::tensors()
             TensorSpec{"bias", {m_out}, 0, 0, true}};
 }
 
+// The dense products go through Eigen's GEMM kernel with packing buffers that the layer keeps
+// (Eigen's internal blocking API): a plain `a.noalias() = b * c` allocates them on the heap on
+// every product once they exceed 128 kB (MNIST's 784-128 layer), and glibc's adaptive thresholds
+// then map and unmap them again and again (page faults cost more than the arithmetic). Tiny
+// products (the sizes Eigen itself computes coefficient by coefficient) keep the expressions.
+namespace {
+template <typename Scalar>
+using GemmSpace =
+    Eigen::internal::gemm_blocking_space<Eigen::RowMajor, Scalar, Scalar, Eigen::Dynamic,
+                                         Eigen::Dynamic, Eigen::Dynamic, 1, false>;
+
+/// res (rows × cols, row-major, zeroed by the caller) += lhs (rows × depth) · rhs (depth × cols).
+template <typename Scalar, int LhsOrder, int RhsOrder>
+void gemm(Index rows, Index cols, Index depth, const Scalar* lhs, Index lhsStride,
+          const Scalar* rhs, Index rhsStride, Scalar* res, Index resStride,
+          GemmSpace<Scalar>& space) {
+    Eigen::internal::general_matrix_matrix_product<Index, Scalar, LhsOrder, false, Scalar, RhsOrder,
+                                                   false, Eigen::RowMajor, 1>::run(rows, cols,
+                                                                                   depth, lhs,
+                                                                                   lhsStride, rhs,
+                                                                                   rhsStride, res,
+                                                                                   1, resStride,
+                                                                                   Scalar(1),
+                                                                                   space);
+}
+
+constexpr Index kCoeffBasedBelow = 20; ///< Eigen's EIGEN_GEMM_TO_COEFFBASED_THRESHOLD
+} // namespace
+
+template <typename Scalar> struct DenseLayer<Scalar>::Workspace {
+    Index rows = 0; ///< batch size the spaces are sized for
+    std::unique_ptr<GemmSpace<Scalar>> forward, weightGrad, inputGrad;
+};
+
+template <typename Scalar> DenseLayer<Scalar>::~DenseLayer() = default;
+
+template <typename Scalar> void DenseLayer<Scalar>::reserve(Index batch) {
+    if (!m_work)
+        m_work = std::make_unique<Workspace>();
+    if (batch <= m_work->rows)
+        return;
+    auto make = [](Index rows, Index cols, Index depth) {
+        auto space = std::make_unique<GemmSpace<Scalar>>(rows, cols, depth, 1, true);
+        space->allocateAll();
+        return space;
+    };
+    m_work->forward = make(batch, m_out, m_in);
+    m_work->weightGrad = make(m_out, m_in, batch);
+    m_work->inputGrad = make(batch, m_in, m_out);
+    m_work->rows = batch;
+}
+
 template <typename Scalar> void DenseLayer<Scalar>::forward(ConstMap in, Map out) {
+    const Index n = in.rows();
     ConstMap w(this->m_params, m_out, m_in);
     Eigen::Map<const Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> b(this->m_params + m_out * m_in,
                                                                  m_out);
-    out.noalias() = in * w.transpose();
+    if (n + m_in + m_out < kCoeffBasedBelow) {
+        out.noalias() = in * w.transpose();
+    } else {
+        reserve(n);
+        out.setZero();
+        gemm<Scalar, Eigen::RowMajor, Eigen::ColMajor>(n, m_out, m_in, in.data(), m_in, w.data(),
+                                                       m_in, out.data(), m_out, *m_work->forward);
+    }
     out.rowwise() += b;
 }
 
 template <typename Scalar>
 void DenseLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, Map* dIn) {
+    const Index n = in.rows();
     ConstMap w(this->m_params, m_out, m_in);
     Map dw(this->m_grads, m_out, m_in);
     Eigen::Map<Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> db(this->m_grads + m_out * m_in, m_out);
-    dw.noalias() = dOut.transpose() * in;
     db = dOut.colwise().sum();
-    if (dIn)
-        dIn->noalias() = dOut * w;
+    if (n + m_in + m_out < kCoeffBasedBelow) {
+        dw.noalias() = dOut.transpose() * in;
+        if (dIn)
+            dIn->noalias() = dOut * w;
+        return;
+    }
+    reserve(n);
+    dw.setZero();
+    gemm<Scalar, Eigen::ColMajor, Eigen::RowMajor>(m_out, m_in, n, dOut.data(), m_out, in.data(),
+                                                   m_in, dw.data(), m_in, *m_work->weightGrad);
+    if (dIn) {
+        dIn->setZero();
+        gemm<Scalar, Eigen::RowMajor, Eigen::RowMajor>(n, m_in, m_out, dOut.data(), m_out, w.data(),
+                                                       m_in, dIn->data(), m_in, *m_work->inputGrad);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,6 +151,10 @@ void DenseLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, 
 
 namespace {
 Shape convOutput(Shape in, Index outChannels, Index kernel, Index padding) {
+    if (padding >= kernel)
+        throw std::invalid_argument("conv2d: padding " + std::to_string(padding) +
+                                    " must be smaller than the kernel size " +
+                                    std::to_string(kernel));
     const Index h = in.height + 2 * padding - kernel + 1;
     const Index w = in.width + 2 * padding - kernel + 1;
     if (kernel < 1 || padding < 0 || h < 1 || w < 1 || outChannels < 1)
@@ -104,169 +182,724 @@ template <typename Scalar> std::vector<TensorSpec> Conv2dLayer<Scalar>::tensors(
             TensorSpec{"bias", {oc}, 0, 0, true}};
 }
 
-// The layer works through the batch in chunks of output positions (pixels of any samples) whose
-// im2col rows fit in the L2 cache with room to spare: the GEMM then reads columns that were just
-// written instead of streaming a batch-sized matrix (15 MB for LeNet's conv1 at batch 64)
-// through memory, and Eigen's packing buffers stay under its stack-allocation limit (no heap).
-// backward() rebuilds each chunk's columns rather than keeping them all.
-// Measured on LeNet-5 (AVX-512, 48 kB L1, 1 MB L2): the forward product prefers chunks of about
-// 24k floats, the backward pass (two products and col2im per chunk) about 8k.
+// Direct convolution on planar copies. Each sample's input is copied once into a zero-padded
+// channel-planar buffer (one plane per channel, rows of `rowStride` floats); an output row is then
+// a sum over (channel, ky, kx) of a weight times a contiguous run of an input row, so that a block
+// of output channels × a few vector-wide runs of output pixels accumulates in registers with one
+// vector load per tap and tap weights broadcast from memory. Compared with im2col + GEMM this
+// writes and re-reads no patch matrix (75 floats per output pixel for LeNet's conv1) and keeps the
+// vectors full although LeNet's conv1 has only 6 output channels.
+//
+// The same kernel computes dL/d(input): a convolution of the zero-padded output gradient with the
+// kernel flipped and its channel axes swapped. The weight gradient accumulates vector-wide partial
+// sums over the batch and reduces them once at the end. Only the order of the additions differs
+// from a textbook loop (rounding only).
 namespace {
-constexpr Index kChunkFloats = 8 * 1024;
-constexpr Index kForwardChunks = 3; ///< forward chunk = 3 backward chunks
-} // namespace
 
-template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
-    const Index oc = this->m_output.channels;
-    m_chunk = std::max<Index>(16, kChunkFloats / std::max(m_patch, oc));
-    const auto need = static_cast<std::size_t>(kForwardChunks * m_chunk * std::max(m_patch, oc));
-    if (m_cols.size() < need) {
-        m_cols.resize(need);
-        m_dCols.resize(need);
-    }
+/// 64-byte vectors (GCC/Clang vector extensions: one AVX-512 register, or several narrower ones).
+template <typename Scalar> struct Simd;
+template <> struct Simd<float> {
+    static constexpr Index lanes = 16;
+    typedef float Vec __attribute__((vector_size(64)));
+};
+template <> struct Simd<double> {
+    static constexpr Index lanes = 8;
+    typedef double Vec __attribute__((vector_size(64)));
+};
+
+constexpr Index roundUp(Index v, Index m) {
+    return (v + m - 1) / m * m;
 }
 
-namespace {
-/// Walks output positions p0, p0+1, ... as (sample, oy, ox) without a division per position.
-struct PositionCursor {
-    Index s, oy, ox, ho, wo;
-    PositionCursor(Index p0, Index ho_, Index wo_)
-        : s(p0 / (ho_ * wo_)), oy((p0 / wo_) % ho_), ox(p0 % wo_), ho(ho_), wo(wo_) {}
-    void next() {
-        if (++ox == wo) {
-            ox = 0;
-            if (++oy == ho) {
-                oy = 0;
-                ++s;
-            }
-        }
-    }
-};
-} // namespace
-
-template <typename Scalar> void Conv2dLayer<Scalar>::im2col(ConstMap in, Index p0, Index p1) {
-    const Index c = this->m_input.channels, h = this->m_input.height, w = this->m_input.width;
-    const Index k = m_kernel, p = m_padding, run = k * c;
-    // One patch row is a short run (k·c floats: 15 for LeNet's conv1 on RGB); a copy of
-    // compile-time length compiles to a few vector moves, where a memmove call per run or a
-    // generic loop costs more than the matrix product.
-    auto fill = [&](auto copyRun) {
-        Scalar* dst = m_cols.data();
-        PositionCursor at(p0, this->m_output.height, this->m_output.width);
-        for (Index pos = p0; pos < p1; ++pos, at.next()) {
-            const Scalar* src = in.data() + at.s * in.cols();
-            // Valid kx range: 0 <= ox + kx - p < w.
-            const Index kx0 = std::max<Index>(0, p - at.ox);
-            const Index kx1 = std::min<Index>(k, w + p - at.ox);
-            for (Index ky = 0; ky < k; ++ky, dst += run) {
-                const Index iy = at.oy + ky - p;
-                if (iy < 0 || iy >= h || kx1 <= kx0) {
-                    std::fill(dst, dst + run, Scalar(0));
-                } else if (kx0 == 0 && kx1 == k) {
-                    copyRun(dst, src + (iy * w + at.ox - p) * c);
-                } else {
-                    std::fill(dst, dst + kx0 * c, Scalar(0));
-                    const Scalar* row = src + (iy * w + (at.ox + kx0 - p)) * c;
-                    std::copy(row, row + (kx1 - kx0) * c, dst + kx0 * c);
-                    std::fill(dst + kx1 * c, dst + run, Scalar(0));
+/// Output channels [o0, o0 + OB) at T tiles (vector-wide runs of output pixels) of one planar
+/// convolution. `in` is the first input plane, `w` the weights of output channel o0 laid out
+/// [ky][kx][cin] with `wOut` between output channels; tile t reads the input at in + inOff[t]
+/// (+ plane, row and kx offsets) and stores at out + outOff[t] (+ o · outPlane).
+template <typename Scalar, int OB, int T>
+__attribute__((noinline)) void convBlock(const Scalar* in, Index inPlane, Index inRow, Index cin,
+                                         Index k, const Scalar* w, Index wOut, Scalar* out,
+                                         Index outPlane, const Index* inOff, const Index* outOff) {
+    using Vec = typename Simd<Scalar>::Vec;
+    Vec acc[OB][T];
+#pragma GCC unroll 8
+    for (int o = 0; o < OB; ++o)
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t)
+            acc[o][t] = Vec{};
+    for (Index ci = 0; ci < cin; ++ci) {
+        for (Index ky = 0; ky < k; ++ky) {
+            const Scalar* row = in + ci * inPlane + ky * inRow;
+            const Scalar* wk = w + ky * k * cin + ci;
+            for (Index kx = 0; kx < k; ++kx, wk += cin) {
+                Vec v[T];
+#pragma GCC unroll 4
+                for (int t = 0; t < T; ++t)
+                    std::memcpy(&v[t], row + inOff[t] + kx, sizeof(Vec));
+#pragma GCC unroll 8
+                for (int o = 0; o < OB; ++o) {
+                    const Scalar wv = wk[o * wOut];
+#pragma GCC unroll 4
+                    for (int t = 0; t < T; ++t)
+                        acc[o][t] += wv * v[t];
                 }
             }
         }
+    }
+#pragma GCC unroll 8
+    for (int o = 0; o < OB; ++o)
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t)
+            std::memcpy(out + o * outPlane + outOff[t], &acc[o][t], sizeof(Vec));
+}
+
+/// out[o][y][x] = Σ_{ci,ky,kx} w[o][ky][kx][ci] · in[ci][y+ky][x+kx] for y < ho and x < wo
+/// rounded up to whole vectors (the extra lanes of each output row are garbage). Every input
+/// row must hold roundUp(wo, lanes) + k − 1 readable values.
+template <typename Scalar>
+void planarConv(const Scalar* in, Index inPlane, Index inRow, Index cin, Index k, const Scalar* w,
+                Index cout, Scalar* out, Index outPlane, Index outRow, Index ho, Index wo) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index perRow = roundUp(wo, L) / L;
+    const Index tiles = ho * perRow;
+    const Index wOut = k * k * cin;
+    auto run = [&](auto ob, auto tc, Index o0) {
+        constexpr int OB = decltype(ob)::value;
+        constexpr int T = decltype(tc)::value;
+        Index inOff[T], outOff[T];
+        for (Index t0 = 0; t0 < tiles; t0 += T) {
+            for (int t = 0; t < T; ++t) {
+                const Index tile = std::min<Index>(t0 + t, tiles - 1); // repeat the last tile
+                const Index y = tile / perRow, x = (tile % perRow) * L;
+                inOff[t] = y * inRow + x;
+                outOff[t] = y * outRow + x;
+            }
+            convBlock<Scalar, OB, T>(in, inPlane, inRow, cin, k, w + o0 * wOut, wOut,
+                                     out + o0 * outPlane, outPlane, inOff, outOff);
+        }
     };
-    auto fixed = [&](auto n) {
-        fill([](Scalar* d, const Scalar* s) {
-            std::memcpy(d, s, decltype(n)::value * sizeof(Scalar));
-        });
-    };
-    switch (run) {
-    case 5: // 5×5 kernel on 1 channel (MNIST, digits)
-        fixed(std::integral_constant<Index, 5>{});
+    using std::integral_constant;
+    for (Index o0 = 0; o0 < cout; o0 += 8) {
+        switch (std::min<Index>(8, cout - o0)) {
+        case 1:
+            run(integral_constant<int, 1>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 2:
+            run(integral_constant<int, 2>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 3:
+            run(integral_constant<int, 3>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 4:
+            run(integral_constant<int, 4>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 5:
+            run(integral_constant<int, 5>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 6:
+            run(integral_constant<int, 6>{}, integral_constant<int, 4>{}, o0);
+            break;
+        case 7:
+            run(integral_constant<int, 7>{}, integral_constant<int, 3>{}, o0);
+            break;
+        default:
+            run(integral_constant<int, 8>{}, integral_constant<int, 3>{}, o0);
+            break;
+        }
+    }
+}
+
+/// Weight-gradient partial sums of output channels [0, OB) and kx in [0, KC) for one input
+/// channel and ky: acc[o][kx] (vectors, at acc + o·accO + kx·accKx) += Σ_{y,x} g[o][y][x] ·
+/// in[y][x+kx]. `in` points at the input row of ky and the first kx; lanes of `g` beyond the
+/// output width are zero.
+template <typename Scalar, int OB, int KC>
+__attribute__((noinline)) void weightGradBlock(const Scalar* in, Index inRow, const Scalar* g,
+                                               Index gPlane, Index gRow, Index ho, Index perRow,
+                                               Scalar* acc, Index accO, Index accKx) {
+    using Vec = typename Simd<Scalar>::Vec;
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec a[OB][KC];
+#pragma GCC unroll 4
+    for (int o = 0; o < OB; ++o)
+#pragma GCC unroll 8
+        for (int j = 0; j < KC; ++j)
+            std::memcpy(&a[o][j], acc + o * accO + j * accKx, sizeof(Vec));
+    for (Index y = 0; y < ho; ++y) {
+        for (Index x = 0; x < perRow * L; x += L) {
+            Vec v[KC], gv[OB];
+#pragma GCC unroll 8
+            for (int j = 0; j < KC; ++j) {
+                std::memcpy(&v[j], in + y * inRow + x + j, sizeof(Vec));
+                // Keep the shifted input runs in registers: each feeds OB multiply-adds, and
+                // GCC would otherwise re-load it as a memory operand of every one of them
+                // (the kernel is then limited by loads).
+                __asm__("" : "+v"(v[j]));
+            }
+#pragma GCC unroll 4
+            for (int o = 0; o < OB; ++o)
+                std::memcpy(&gv[o], g + o * gPlane + y * gRow + x, sizeof(Vec));
+#pragma GCC unroll 4
+            for (int o = 0; o < OB; ++o)
+#pragma GCC unroll 8
+                for (int j = 0; j < KC; ++j)
+                    a[o][j] += gv[o] * v[j];
+        }
+    }
+#pragma GCC unroll 4
+    for (int o = 0; o < OB; ++o)
+#pragma GCC unroll 8
+        for (int j = 0; j < KC; ++j)
+            std::memcpy(acc + o * accO + j * accKx, &a[o][j], sizeof(Vec));
+}
+
+template <typename Scalar, int OB>
+void weightGradKx(Index kc, const Scalar* in, Index inRow, const Scalar* g, Index gPlane,
+                  Index gRow, Index ho, Index perRow, Scalar* acc, Index accO, Index accKx) {
+    switch (kc) {
+    case 1:
+        weightGradBlock<Scalar, OB, 1>(in, inRow, g, gPlane, gRow, ho, perRow, acc, accO, accKx);
         break;
-    case 15: // 5×5 on RGB
-        fixed(std::integral_constant<Index, 15>{});
+    case 2:
+        weightGradBlock<Scalar, OB, 2>(in, inRow, g, gPlane, gRow, ho, perRow, acc, accO, accKx);
         break;
-    case 30: // 5×5 on 6 channels (LeNet's conv2)
-        fixed(std::integral_constant<Index, 30>{});
+    case 3:
+        weightGradBlock<Scalar, OB, 3>(in, inRow, g, gPlane, gRow, ho, perRow, acc, accO, accKx);
+        break;
+    case 4:
+        weightGradBlock<Scalar, OB, 4>(in, inRow, g, gPlane, gRow, ho, perRow, acc, accO, accKx);
         break;
     default:
-        fill([run](Scalar* d, const Scalar* s) { std::copy(s, s + run, d); });
+        weightGradBlock<Scalar, OB, 5>(in, inRow, g, gPlane, gRow, ho, perRow, acc, accO, accKx);
         break;
     }
+}
+
+/// Channel-vectorised convolution straight on HWC samples, for layers without padding whose
+/// output channels fill whole vectors (LeNet's conv2: 16): one output pixel is then
+/// out_channels / lanes full vectors, where the planar kernel above would leave the lanes of short
+/// output rows (10 of 16 in LeNet's conv2) empty. P adjacent output pixels of one row accumulate
+/// lanes output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t], with
+/// t = kx·c + ci running over the contiguous input of the kernel's row ky.
+template <typename Scalar, int P>
+__attribute__((noinline)) void hwcConvBlock(const Scalar* in, Index rowLen, Index c, Index k,
+                                            const Scalar* wt, Index oc, const Scalar* bias,
+                                            Scalar* out) {
+    using Vec = typename Simd<Scalar>::Vec;
+    Vec acc[P];
+    Vec b;
+    std::memcpy(&b, bias, sizeof(Vec));
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p)
+        acc[p] = b;
+    const Index run = k * c;
+    for (Index ky = 0; ky < k; ++ky) {
+        const Scalar* row = in + ky * rowLen;
+        const Scalar* wr = wt + ky * run * oc;
+        for (Index t = 0; t < run; ++t) {
+            Vec wv;
+            std::memcpy(&wv, wr + t * oc, sizeof(Vec));
+#pragma GCC unroll 8
+            for (int p = 0; p < P; ++p)
+                acc[p] += row[p * c + t] * wv;
+        }
+    }
+#pragma GCC unroll 8
+    for (int p = 0; p < P; ++p)
+        std::memcpy(out + p * oc, &acc[p], sizeof(Vec));
+}
+
+/// Weight-gradient partial sums of the channel-vectorised path for TB consecutive taps t of one
+/// kernel row: acc[tb] (vectors of output channels, `oc` apart) += Σ_{y,x} in[y][x][t + tb] ·
+/// g[y][x]; `in` points at the sample's input row ky, tap t.
+template <typename Scalar, int TB>
+__attribute__((noinline)) void hwcWeightGradBlock(const Scalar* in, Index w, Index c,
+                                                  const Scalar* g, Index oc, Index ho, Index wo,
+                                                  Scalar* acc) {
+    using Vec = typename Simd<Scalar>::Vec;
+    Vec a[TB];
+#pragma GCC unroll 16
+    for (int tb = 0; tb < TB; ++tb)
+        std::memcpy(&a[tb], acc + tb * oc, sizeof(Vec));
+    for (Index y = 0; y < ho; ++y) {
+        for (Index x = 0; x < wo; ++x) {
+            Vec gv;
+            std::memcpy(&gv, g + (y * wo + x) * oc, sizeof(Vec));
+            const Scalar* ip = in + (y * w + x) * c;
+#pragma GCC unroll 16
+            for (int tb = 0; tb < TB; ++tb)
+                a[tb] += ip[tb] * gv;
+        }
+    }
+#pragma GCC unroll 16
+    for (int tb = 0; tb < TB; ++tb)
+        std::memcpy(acc + tb * oc, &a[tb], sizeof(Vec));
+}
+
+/// dL/d(input) of the channel-vectorised path, first half: the patch gradients of PX output
+/// pixels, d[p][t] = Σ_o g[p][o] · w[o][t] for NV vectors of taps t (a product with the output
+/// channels as its depth); `w` and `d` have rows of `stride` (whole vectors, zero-padded taps).
+template <typename Scalar, int NV, int PX>
+__attribute__((noinline)) void hwcPatchGradBlock(const Scalar* g, Index oc, const Scalar* w,
+                                                 Index stride, Scalar* d) {
+    using Vec = typename Simd<Scalar>::Vec;
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec acc[PX][NV];
+#pragma GCC unroll 4
+    for (int p = 0; p < PX; ++p)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            acc[p][v] = Vec{};
+    for (Index o = 0; o < oc; ++o) {
+        Vec wv[NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) {
+            std::memcpy(&wv[v], w + o * stride + v * L, sizeof(Vec));
+            __asm__("" : "+v"(wv[v])); // in a register, not a memory operand of PX FMAs
+        }
+#pragma GCC unroll 4
+        for (int p = 0; p < PX; ++p) {
+            const Scalar gv = g[p * oc + o];
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v)
+                acc[p][v] += gv * wv[v];
+        }
+    }
+#pragma GCC unroll 4
+    for (int p = 0; p < PX; ++p)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            std::memcpy(d + p * stride + v * L, &acc[p][v], sizeof(Vec));
+}
+
+/// Calls f with the channel count as a compile-time constant for the common counts (1, 3, 6, 16:
+/// grey, RGB and LeNet's layers), so that the layout copies below unroll over channels and
+/// vectorise over pixels; as a run-time Index otherwise.
+template <typename F> void withChannels(Index c, F&& f) {
+    switch (c) {
+    case 1:
+        f(std::integral_constant<Index, 1>{});
+        break;
+    case 3:
+        f(std::integral_constant<Index, 3>{});
+        break;
+    case 6:
+        f(std::integral_constant<Index, 6>{});
+        break;
+    case 16:
+        f(std::integral_constant<Index, 16>{});
+        break;
+    default:
+        f(c);
+        break;
+    }
+}
+
+/// HWC image (h × w pixels of c channels) → c planes (rows of `row`, planes of `plane`).
+template <typename Scalar>
+void hwcToPlanar(const Scalar* __restrict src, Index c, Index h, Index w, Scalar* __restrict dst,
+                 Index plane, Index row) {
+    withChannels(c, [&](auto cc) {
+        const Index C = cc;
+        for (Index y = 0; y < h; ++y) {
+            const Scalar* s = src + y * w * C;
+            Scalar* d = dst + y * row;
+            for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                for (Index ch = 0; ch < C; ++ch)
+                    d[ch * plane + x] = s[x * C + ch];
+        }
+    });
+}
+
+/// c planes → HWC image, adding bias[ch] if `bias` is not null.
+template <typename Scalar>
+void planarToHwc(const Scalar* __restrict src, Index plane, Index row, Index c, Index h, Index w,
+                 const Scalar* __restrict bias, Scalar* __restrict dst) {
+    withChannels(c, [&](auto cc) {
+        const Index C = cc;
+        for (Index y = 0; y < h; ++y) {
+            const Scalar* s = src + y * row;
+            Scalar* d = dst + y * w * C;
+            if (bias) {
+                for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                    for (Index ch = 0; ch < C; ++ch)
+                        d[x * C + ch] = s[ch * plane + x] + bias[ch];
+            } else {
+                for (Index x = 0; x < w; ++x)
+#pragma GCC unroll 16
+                    for (Index ch = 0; ch < C; ++ch)
+                        d[x * C + ch] = s[ch * plane + x];
+            }
+        }
+    });
+}
+
+} // namespace
+
+template <typename Scalar> void Conv2dLayer<Scalar>::reserve(Index /*batch*/) {
+    // Per-sample buffers: their zero borders are written once here and never touched again.
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels, h = this->m_input.height, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    m_inRow = roundUp(wo, L) + k - 1;
+    m_inPlane = (h + 2 * m_padding) * m_inRow;
+    m_outRow = roundUp(wo, L);
+    m_outPlane = ho * m_outRow;
+    const Index q = k - 1 - m_padding; // padding of the output gradient for dL/d(input)
+    m_gRow = roundUp(std::max(w, wo), L) + 2 * (k - 1);
+    m_gPlane = (ho + 2 * q) * m_gRow;
+    m_dInRow = roundUp(w, L);
+    m_dInPlane = h * m_dInRow;
+    auto size = [](std::vector<Scalar>& v, Index n) {
+        if (v.size() != static_cast<std::size_t>(n))
+            v.assign(static_cast<std::size_t>(n), Scalar(0));
+    };
+    size(m_planarOut, std::max(oc * m_outPlane, c * m_dInPlane));
+    size(m_planarGrad, oc * m_gPlane);
+    size(m_flipped, oc * m_patch);
+    size(m_transposed, oc * roundUp(m_patch, L));
+    if (m_padding == 0 && oc % L == 0) // channel-vectorised path
+        size(m_patchGrad, ho * wo * roundUp(m_patch, L));
+    size(m_weightGrad, oc * m_patch * L);
+}
+
+template <typename Scalar> void Conv2dLayer<Scalar>::toPlanarInput(ConstMap in) {
+    const Index n = in.rows();
+    const Index sample = this->m_input.channels * m_inPlane;
+    const auto need = static_cast<std::size_t>(n * sample);
+    if (m_planarIn.size() < need)
+        m_planarIn.resize(need, Scalar(0)); // grows only: the zero borders stay in place
+    for (Index s = 0; s < n; ++s)
+        hwcToPlanar(in.data() + s * in.cols(), this->m_input.channels, this->m_input.height,
+                    this->m_input.width,
+                    m_planarIn.data() + s * sample + m_padding * m_inRow + m_padding, m_inPlane,
+                    m_inRow);
+    m_planarOf = in.data();
+    m_planarRows = n;
+}
+
+template <typename Scalar> bool Conv2dLayer<Scalar>::channelVectorised() const {
+    return m_padding == 0 && this->m_output.channels % Simd<Scalar>::lanes == 0;
+}
+
+template <typename Scalar> void Conv2dLayer<Scalar>::forwardHwc(ConstMap in, Map out) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index n = in.rows();
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Scalar* b = this->m_params + oc * m_patch;
+    // Weights as [tap][out channel], tap = (ky·k + kx)·c + ci.
+    for (Index o = 0; o < oc; ++o)
+        for (Index t = 0; t < m_patch; ++t)
+            m_transposed[static_cast<std::size_t>(t * oc + o)] = this->m_params[o * m_patch + t];
+    // Pixels per block: a divisor of the row if one is 5..8, else 8 with the last block moved
+    // back to overlap the previous one (it recomputes the same values).
+    Index pixels = std::min<Index>(8, wo);
+    for (Index pb : {8, 7, 6, 5})
+        if (wo % pb == 0) {
+            pixels = pb;
+            break;
+        }
+    auto run = [&](auto pc) {
+        constexpr int P = decltype(pc)::value;
+        for (Index s = 0; s < n; ++s)
+            for (Index y = 0; y < ho; ++y)
+                for (Index x = 0; x < wo; x += P) {
+                    const Index x0 = std::min<Index>(x, wo - P);
+                    for (Index j = 0; j < oc; j += L)
+                        hwcConvBlock<Scalar, P>(in.data() + s * in.cols() + (y * w + x0) * c, w * c,
+                                                c, k, m_transposed.data() + j, oc, b + j,
+                                                out.data() + s * out.cols() + (y * wo + x0) * oc +
+                                                    j);
+                }
+    };
+    using std::integral_constant;
+    switch (pixels) {
+    case 1:
+        run(integral_constant<int, 1>{});
+        break;
+    case 2:
+        run(integral_constant<int, 2>{});
+        break;
+    case 3:
+        run(integral_constant<int, 3>{});
+        break;
+    case 4:
+        run(integral_constant<int, 4>{});
+        break;
+    case 5:
+        run(integral_constant<int, 5>{});
+        break;
+    case 6:
+        run(integral_constant<int, 6>{});
+        break;
+    case 7:
+        run(integral_constant<int, 7>{});
+        break;
+    default:
+        run(integral_constant<int, 8>{});
+        break;
+    }
+}
+
+template <typename Scalar>
+void Conv2dLayer<Scalar>::weightGradHwc(const Scalar* in, const Scalar* g) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index run = k * c;
+    for (Index j = 0; j < oc; j += L) {
+        for (Index ky = 0; ky < k; ++ky) {
+            // The row's taps in blocks of 16, 8, 4, 2, 1.
+            Index t = 0;
+            auto blocks = [&](auto tbc) {
+                constexpr int TB = decltype(tbc)::value;
+                for (; t + TB <= run; t += TB)
+                    hwcWeightGradBlock<Scalar, TB>(in + ky * w * c + t, w, c, g + j, oc, ho, wo,
+                                                   m_weightGrad.data() + (ky * run + t) * oc + j);
+            };
+            blocks(std::integral_constant<int, 16>{});
+            blocks(std::integral_constant<int, 8>{});
+            blocks(std::integral_constant<int, 4>{});
+            blocks(std::integral_constant<int, 2>{});
+            blocks(std::integral_constant<int, 1>{});
+        }
+    }
+}
+
+template <typename Scalar> void Conv2dLayer<Scalar>::inputGradHwc(const Scalar* g, Scalar* dIn) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels, w = this->m_input.width;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index stride = roundUp(m_patch, L);
+    const Index pixels = ho * wo;
+    // Patch gradients of every output pixel (a pixels × oc by oc × patch product), in blocks of
+    // 4 pixels (the last block moved back to overlap: it rewrites the same values) × up to 5
+    // vectors of taps.
+    const Index px = std::min<Index>(4, pixels);
+    for (Index t0 = 0; t0 < stride; t0 += 5 * L) {
+        const Index nv = std::min<Index>(5, (stride - t0) / L);
+        for (Index p = 0; p < pixels; p += px) {
+            const Index p0 = std::min(p, pixels - px);
+            const Scalar* gp = g + p0 * oc;
+            const Scalar* wp = m_transposed.data() + t0;
+            Scalar* dp = m_patchGrad.data() + p0 * stride + t0;
+            auto run = [&](auto nvc) {
+                constexpr int NV = decltype(nvc)::value;
+                switch (px) {
+                case 1:
+                    hwcPatchGradBlock<Scalar, NV, 1>(gp, oc, wp, stride, dp);
+                    break;
+                case 2:
+                    hwcPatchGradBlock<Scalar, NV, 2>(gp, oc, wp, stride, dp);
+                    break;
+                case 3:
+                    hwcPatchGradBlock<Scalar, NV, 3>(gp, oc, wp, stride, dp);
+                    break;
+                default:
+                    hwcPatchGradBlock<Scalar, NV, 4>(gp, oc, wp, stride, dp);
+                    break;
+                }
+            };
+            using std::integral_constant;
+            switch (nv) {
+            case 1:
+                run(integral_constant<int, 1>{});
+                break;
+            case 2:
+                run(integral_constant<int, 2>{});
+                break;
+            case 3:
+                run(integral_constant<int, 3>{});
+                break;
+            case 4:
+                run(integral_constant<int, 4>{});
+                break;
+            default:
+                run(integral_constant<int, 5>{});
+                break;
+            }
+        }
+    }
+    // col2im: a kernel row of a patch is k·c contiguous input values of one HWC row.
+    std::fill(dIn, dIn + this->m_input.size(), Scalar(0));
+    auto col2im = [&](auto runc) {
+        const Index run = runc; // k·c, a constant for LeNet's 5×5 on 6 channels
+        for (Index y = 0; y < ho; ++y)
+            for (Index x = 0; x < wo; ++x) {
+                const Scalar* src = m_patchGrad.data() + (y * wo + x) * stride;
+                for (Index ky = 0; ky < k; ++ky) {
+                    Scalar* __restrict dst = dIn + ((y + ky) * w + x) * c;
+                    const Scalar* __restrict part = src + ky * run;
+                    for (Index t = 0; t < run; ++t)
+                        dst[t] += part[t];
+                }
+            }
+    };
+    if (k * c == 30)
+        col2im(std::integral_constant<Index, 30>{});
+    else
+        col2im(k * c);
 }
 
 template <typename Scalar> void Conv2dLayer<Scalar>::forward(ConstMap in, Map out) {
     const Index n = in.rows();
     reserve(n);
     const Index oc = this->m_output.channels;
-    const Index positions = n * this->m_output.height * this->m_output.width;
-    ConstMap wt(this->m_params, oc, m_patch);
-    Eigen::Map<const Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> b(this->m_params + oc * m_patch, oc);
-    using ColMatrix = Eigen::Map<Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>>;
-    const Index chunk = kForwardChunks * m_chunk;
-    for (Index p0 = 0; p0 < positions; p0 += chunk) {
-        const Index rows = std::min(chunk, positions - p0);
-        im2col(in, p0, p0 + rows);
-        ConstMap cols(m_cols.data(), rows, m_patch);
-        Map o(out.data() + p0 * oc, rows, oc); // HWC output: one row per output pixel
-        // With few output channels (6 in LeNet's conv1) a row-major product is a poor GEMM
-        // shape: Eigen vectorises the result's contiguous dimension, here only oc wide. The
-        // column-major product (positions contiguous) puts the long dimension in the vector
-        // registers; one transposing copy then gives the HWC rows.
-        ColMatrix t(m_dCols.data(), rows, oc);
-        t.noalias() = cols * wt.transpose();
-        o = t;
-        o.rowwise() += b;
+    const Index ho = this->m_output.height, wo = this->m_output.width;
+    const Scalar* b = this->m_params + oc * m_patch;
+    if (channelVectorised()) {
+        forwardHwc(in, out);
+        return;
+    }
+    toPlanarInput(in);
+    for (Index s = 0; s < n; ++s) {
+        planarConv(m_planarIn.data() + s * this->m_input.channels * m_inPlane, m_inPlane, m_inRow,
+                   this->m_input.channels, m_kernel, this->m_params, oc, m_planarOut.data(),
+                   m_outPlane, m_outRow, ho, wo);
+        planarToHwc(m_planarOut.data(), m_outPlane, m_outRow, oc, ho, wo, b,
+                    out.data() + s * out.cols());
+    }
+}
+
+template <typename Scalar>
+void Conv2dLayer<Scalar>::weightGradPlanar(const Scalar* planarIn, const Scalar* gp) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    const Index c = this->m_input.channels;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index perRow = roundUp(wo, L) / L;
+    const Index accO = m_patch * L, accKx = c * L;
+    Scalar* db = this->m_grads + oc * m_patch;
+    for (Index o = 0; o < oc; ++o) {
+        // Vector partial sums (the planar rows are zero beyond the output width).
+        using Vec = typename Simd<Scalar>::Vec;
+        Vec sum{};
+        for (Index y = 0; y < ho; ++y)
+            for (Index x = 0; x < perRow * L; x += L) {
+                Vec v;
+                std::memcpy(&v, gp + o * m_gPlane + y * m_gRow + x, sizeof(Vec));
+                sum += v;
+            }
+        for (Index l = 0; l < L; ++l)
+            db[o] += sum[l];
+    }
+    for (Index ci = 0; ci < c; ++ci) {
+        for (Index ky = 0; ky < k; ++ky) {
+            const Scalar* inRow = planarIn + ci * m_inPlane + ky * m_inRow;
+            for (Index kx0 = 0; kx0 < k; kx0 += 5) {
+                const Index kc = std::min<Index>(5, k - kx0);
+                for (Index o0 = 0; o0 < oc; o0 += 4) {
+                    Scalar* acc = m_weightGrad.data() + o0 * accO + (ky * k + kx0) * accKx + ci * L;
+                    const Scalar* gb = gp + o0 * m_gPlane;
+                    const Scalar* ib = inRow + kx0;
+                    switch (std::min<Index>(4, oc - o0)) {
+                    case 1:
+                        weightGradKx<Scalar, 1>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    case 2:
+                        weightGradKx<Scalar, 2>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    case 3:
+                        weightGradKx<Scalar, 3>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    default:
+                        weightGradKx<Scalar, 4>(kc, ib, m_inRow, gb, m_gPlane, m_gRow, ho, perRow,
+                                                acc, accO, accKx);
+                        break;
+                    }
+                }
+            }
+        }
     }
 }
 
 template <typename Scalar>
 void Conv2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, Map* dIn) {
+    constexpr Index L = Simd<Scalar>::lanes;
+    using Vec = typename Simd<Scalar>::Vec;
     const Index n = in.rows();
     reserve(n);
-    const Index oc = this->m_output.channels;
-    const Index ho = this->m_output.height, wo = this->m_output.width;
-    const Index positions = n * ho * wo;
-    ConstMap wt(this->m_params, oc, m_patch);
-    Map dw(this->m_grads, oc, m_patch);
-    Eigen::Map<Eigen::Matrix<Scalar, 1, Eigen::Dynamic>> db(this->m_grads + oc * m_patch, oc);
-    db = ConstMap(dOut.data(), positions, oc).colwise().sum();
     const Index c = this->m_input.channels, h = this->m_input.height, w = this->m_input.width;
-    const Index k = m_kernel, p = m_padding;
-    if (dIn)
-        dIn->setZero();
-    for (Index p0 = 0; p0 < positions; p0 += m_chunk) {
-        const Index rows = std::min(m_chunk, positions - p0);
-        im2col(in, p0, p0 + rows);
-        ConstMap cols(m_cols.data(), rows, m_patch);
-        ConstMap d(dOut.data() + p0 * oc, rows, oc);
-        if (p0 == 0)
-            dw.noalias() = d.transpose() * cols;
-        else
-            dw.noalias() += d.transpose() * cols;
+    const Index oc = this->m_output.channels;
+    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_kernel;
+    const Index q = k - 1 - m_padding;
+    const bool hwc = channelVectorised();
+    Scalar* db = this->m_grads + oc * m_patch;
+    std::fill(db, db + oc, Scalar(0));
+    std::fill(m_weightGrad.begin(), m_weightGrad.end(), Scalar(0));
+    if (dIn && hwc) {
+        // Weights as [out channel][tap], rows padded with zeros to whole vectors.
+        const Index stride = roundUp(m_patch, L);
+        for (Index o = 0; o < oc; ++o)
+            for (Index t = 0; t < stride; ++t)
+                m_transposed[static_cast<std::size_t>(o * stride + t)] =
+                    t < m_patch ? this->m_params[o * m_patch + t] : Scalar(0);
+    } else if (dIn) {
+        // Flipped kernel with swapped channel axes: [ci][ky][kx][o] = w[o][k-1-ky][k-1-kx][ci].
+        for (Index o = 0; o < oc; ++o)
+            for (Index ky = 0; ky < k; ++ky)
+                for (Index kx = 0; kx < k; ++kx)
+                    for (Index ci = 0; ci < c; ++ci)
+                        m_flipped[static_cast<std::size_t>(((ci * k + ky) * k + kx) * oc + o)] =
+                            this->m_params[((o * k + (k - 1 - ky)) * k + (k - 1 - kx)) * c + ci];
+    }
+    if (!hwc && (m_planarOf != in.data() || m_planarRows != n))
+        toPlanarInput(in); // not the input of the last forward()
+    for (Index s = 0; s < n; ++s) {
+        const Scalar* g = dOut.data() + s * dOut.cols();
+        // The output gradient, planar with a zero border of q (zero beyond the output width),
+        // for the planar weight gradient and for dL/d(input).
+        Scalar* gp = m_planarGrad.data() + q * m_gRow + q;
+        if (!hwc)
+            hwcToPlanar(g, oc, ho, wo, gp, m_gPlane, m_gRow);
+        if (hwc) {
+            for (Index j = 0; j < oc; j += L) {
+                Vec sum{};
+                for (Index i = 0; i < ho * wo; ++i) {
+                    Vec v;
+                    std::memcpy(&v, g + i * oc + j, sizeof(Vec));
+                    sum += v;
+                }
+                for (Index l = 0; l < L; ++l)
+                    db[j + l] += sum[l];
+            }
+            weightGradHwc(in.data() + s * in.cols(), g);
+        } else {
+            weightGradPlanar(m_planarIn.data() + s * c * m_inPlane, gp);
+        }
         if (!dIn)
             continue;
-        Map dcols(m_dCols.data(), rows, m_patch);
-        dcols.noalias() = d * wt;
-        // col2im: scatter-add each patch back onto the input.
-        const Scalar* srcPatch = m_dCols.data();
-        PositionCursor at(p0, ho, wo);
-        for (Index pos = p0; pos < p0 + rows; ++pos, at.next()) {
-            const Index oy = at.oy, ox = at.ox;
-            Scalar* img = dIn->data() + at.s * dIn->cols();
-            const Index kx0 = std::max<Index>(0, p - ox);
-            const Index kx1 = std::min<Index>(k, w + p - ox);
-            for (Index ky = 0; ky < k; ++ky) {
-                const Index iy = oy + ky - p;
-                if (iy >= 0 && iy < h && kx1 > kx0) {
-                    Scalar* row = img + (iy * w + (ox + kx0 - p)) * c;
-                    const Scalar* src = srcPatch + kx0 * c;
-                    const Index len = (kx1 - kx0) * c;
-                    for (Index i = 0; i < len; ++i)
-                        row[i] += src[i];
-                }
-                srcPatch += k * c;
-            }
+        if (hwc) {
+            inputGradHwc(g, dIn->data() + s * dIn->cols());
+            continue;
         }
+        planarConv(m_planarGrad.data(), m_gPlane, m_gRow, oc, k, m_flipped.data(), c,
+                   m_planarOut.data(), m_dInPlane, m_dInRow, h, w);
+        planarToHwc<Scalar>(m_planarOut.data(), m_dInPlane, m_dInRow, c, h, w, nullptr,
+                            dIn->data() + s * dIn->cols());
+    }
+    Scalar* dw = this->m_grads;
+    if (hwc) { // partial sums laid out [tap][out channel]
+        for (Index o = 0; o < oc; ++o)
+            for (Index t = 0; t < m_patch; ++t)
+                dw[o * m_patch + t] = m_weightGrad[static_cast<std::size_t>(t * oc + o)];
+        return;
+    }
+    for (Index i = 0; i < oc * m_patch; ++i) {
+        const Scalar* lanes = m_weightGrad.data() + i * L;
+        Scalar sum = 0;
+        for (Index l = 0; l < L; ++l)
+            sum += lanes[l];
+        dw[i] = sum;
     }
 }
 

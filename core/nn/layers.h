@@ -2,15 +2,16 @@
 //
 // Every layer works on a whole mini-batch at once. Activations are row-major matrices with one
 // row per sample; an image row holds its pixels in HWC order (height, width, channel — the
-// channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC), so that a
-// convolution is one im2col copy and one GEMM with no transposes.
+// channels of one pixel are adjacent, as in QImage's RGB888 and in TensorFlow's NHWC). The
+// convolution copies each sample into channel planes for its vectorised kernels where that pays
+// (see Conv2dLayer), and works on the HWC rows directly otherwise.
 //
 // A layer owns no trainable numbers: Network keeps every tensor of every layer in ONE flat
 // parameter vector (and the gradients in a second one of the same layout) and binds each layer to
-// its slice, so that any UpdateRule works on a network unchanged. Work buffers (im2col columns,
-// pooling arg-max indices) are sized by reserve() for the largest batch; forward()/backward() on
-// batches up to that size allocate nothing themselves (Eigen's GEMM may use its own blocking
-// scratch space for large products).
+// its slice, so that any UpdateRule works on a network unchanged. Work buffers (planar copies for
+// the convolutions, pooling arg-max indices) are sized by reserve() for the largest batch;
+// forward()/backward() on batches up to that size allocate nothing themselves (the dense layers'
+// Eigen products may use their own blocking scratch space).
 //
 // Layers are templated on the scalar type: float for training, double for finite-difference
 // gradient checks.
@@ -19,6 +20,7 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -115,19 +117,27 @@ public:
     using typename Layer<Scalar>::Map;
     using typename Layer<Scalar>::ConstMap;
     DenseLayer(std::string name, Eigen::Index in, Eigen::Index out);
+    ~DenseLayer() override;
     [[nodiscard]] std::string kind() const override { return "dense"; }
     [[nodiscard]] std::vector<TensorSpec> tensors() const override;
+    /// Sizes the matrix products' packing buffers (kept, so the products allocate nothing).
+    void reserve(Eigen::Index batch) override;
     void forward(ConstMap in, Map out) override;
     void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
 
 private:
+    struct Workspace;
     Eigen::Index m_in;
     Eigen::Index m_out;
+    std::unique_ptr<Workspace> m_work;
 };
 
 /// 2-D convolution (cross-correlation, as torch.nn.Conv2d), square kernel, stride 1, zero
-/// padding `padding` on every side. Weight laid out [out_channels][ky][kx][in_channels] (HWC
-/// patches), bias [out_channels]. Computed as im2col + GEMM, in cache-sized chunks of the batch.
+/// padding `padding` on every side (0 <= padding < kernel). Weight laid out
+/// [out_channels][ky][kx][in_channels] (HWC patches), bias [out_channels]. Computed sample by
+/// sample as a direct convolution, vectorised along output rows on zero-padded channel-planar
+/// copies, or along the output channels on the HWC rows when there is no padding and the output
+/// channels fill whole vectors (see layers.cpp).
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -144,14 +154,34 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    /// Patches of the output positions [p0, p1) of the batch (position = sample·Ho·Wo + pixel).
-    void im2col(ConstMap in, Eigen::Index p0, Eigen::Index p1);
+    /// The HWC samples of `in` into m_planarIn (inside their zero borders), kept for backward().
+    void toPlanarInput(ConstMap in);
+    /// No padding and whole vectors of output channels: forward() and the weight gradient work
+    /// on the HWC rows directly, vectorised over output channels (see layers.cpp).
+    [[nodiscard]] bool channelVectorised() const;
+    void forwardHwc(ConstMap in, Map out);
+    /// Weight and bias gradient partial sums of one sample (planar or HWC path).
+    void weightGradPlanar(const Scalar* planarIn, const Scalar* planarGrad);
+    void weightGradHwc(const Scalar* in, const Scalar* grad);
+    /// dL/d(input) of one sample on the channel-vectorised path: patch gradients, then col2im.
+    void inputGradHwc(const Scalar* grad, Scalar* dIn);
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
-    Eigen::Index m_patch;        ///< kernel² · in_channels
-    Eigen::Index m_chunk = 0;    ///< output positions per backward chunk (see layers.cpp)
-    std::vector<Scalar> m_cols;  ///< forward chunk × patch
-    std::vector<Scalar> m_dCols; ///< forward chunk × max(patch, out_channels): dIn, product
+    Eigen::Index m_patch; ///< kernel² · in_channels
+    // Row and plane strides of the per-sample planar buffers (set by reserve()).
+    Eigen::Index m_inRow = 0, m_inPlane = 0;
+    Eigen::Index m_outRow = 0, m_outPlane = 0;
+    Eigen::Index m_gRow = 0, m_gPlane = 0;
+    Eigen::Index m_dInRow = 0, m_dInPlane = 0;
+    std::vector<Scalar> m_planarIn;     ///< the batch's input, zero border of `padding`
+    const Scalar* m_planarOf = nullptr; ///< the input m_planarIn holds
+    Eigen::Index m_planarRows = 0;
+    std::vector<Scalar> m_planarOut;  ///< output, or dL/d(input) in backward()
+    std::vector<Scalar> m_planarGrad; ///< dL/d(output), zero border of kernel − 1 − padding
+    std::vector<Scalar> m_flipped;    ///< flipped kernel [in][ky][kx][out] for dL/d(input)
+    std::vector<Scalar> m_weightGrad; ///< per-lane partial sums of dL/d(weight)
+    std::vector<Scalar> m_transposed; ///< weights as [tap][out] (forward) or [out][tap] (backward)
+    std::vector<Scalar> m_patchGrad;  ///< patch gradients of one sample (channel-vectorised path)
 };
 
 /// Max-pooling with a square window of `size` and stride `size` (floor of odd sizes, like

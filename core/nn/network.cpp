@@ -1,13 +1,8 @@
 #include "core/nn/network.h"
 
 #include <cmath>
-#include <mutex>
 #include <random>
 #include <stdexcept>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 namespace optiscope::nn {
 
@@ -99,28 +94,9 @@ template <typename Scalar> void Network<Scalar>::initialize(std::uint64_t seed) 
     }
 }
 
-namespace {
-/// Eigen's matrix products take their packing buffers (up to a few hundred kB for these layers)
-/// from the heap on every call. With glibc's default, self-adjusting thresholds those blocks
-/// end up mapped and unmapped, or the heap top trimmed, again and again: page faults and zeroed
-/// pages cost more than the arithmetic (measured: MNIST MLP training 2.5× slower). Fixed
-/// thresholds keep freed blocks of up to 32 MB in the heap for reuse; larger ones are still
-/// mapped and returned. Process-wide, set once, only when a network is used.
-void keepGemmBuffers() {
-#if defined(__GLIBC__)
-    static std::once_flag once;
-    std::call_once(once, [] {
-        mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-        mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-    });
-#endif
-}
-} // namespace
-
 template <typename Scalar> void Network<Scalar>::reserve(Index batch) {
     if (!m_finalized)
         finalize();
-    keepGemmBuffers();
     if (batch <= m_capacity)
         return;
     Index maxSize = m_input.size();

@@ -22,8 +22,14 @@ target_sources(optiscope_core PRIVATE
   optim/lion_update.cpp
 )
 # Adam's element-wise update loop needs GCC's vectoriser with its dynamic cost model (-O2's
-# "very cheap" model refuses it). Element-wise only, no reassociation: results are unchanged.
+# "very cheap" model refuses it), -fno-math-errno (otherwise std::sqrt must be able to set errno,
+# a scalar call on a negative argument) and room for the run-time overlap checks of its nine
+# arrays (GCC drops the __restrict of the lambda's local pointers; it needs 36 checks, the
+# default limit is 10). Without them the loop stayed scalar: 73% of the 64-64-10 MLP's training
+# time. Element-wise only, no reassociation, and vector sqrt/div are correctly rounded like the
+# scalar ones: results are unchanged (the bit-exact optimizer tests pass).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set_property(SOURCE optim/adam_update.cpp DIRECTORY ${PROJECT_SOURCE_DIR}/core APPEND
-    PROPERTY COMPILE_OPTIONS "-ftree-vectorize;-fvect-cost-model=dynamic")
+    PROPERTY COMPILE_OPTIONS
+    "-ftree-vectorize;-fvect-cost-model=dynamic;-fno-math-errno;--param=vect-max-version-for-alias-checks=64")
 endif()
