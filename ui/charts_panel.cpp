@@ -86,7 +86,9 @@ void ChartsPanel::updateNextChart() {
     }
     m_roundNs += timer.nsecsElapsed();
     if (++m_next < 5) {
-        QTimer::singleShot(0, this, &ChartsPanel::updateNextChart);
+        // A 1 ms timer, not a posted call: those run before the timers that fell due meanwhile,
+        // and two charts would then run back to back.
+        QTimer::singleShot(1, Qt::PreciseTimer, this, &ChartsPanel::updateNextChart);
         return;
     }
     // Adaptive pace: however slow the charts get, the GUI thread spends at most ~1/4 of its time

@@ -110,14 +110,11 @@ MapScene buildMapScene(const Experiment& e, const std::vector<RunTrack>& tracks,
         m.label = trackName(t);
         m.color = colorFor(t);
         m.dashed = t.instance.twin;
-        // The path keeps more detail than the charts: it is the thing everyone watches. Every
-        // k-th kept row, k a power of two, so that the path only grows between frames (the map
-        // strokes just the new part) until k doubles.
+        // Every kept row (at most ~8k a run, thinned by a stride fixed for the run's budget), so
+        // the path only grows between frames and the map strokes just the new part; the map
+        // skips points less than a pixel or two apart when it strokes.
         const size_t n = t.samples.size();
-        size_t k = 1;
-        while (n / k > 1200)
-            k *= 2;
-        for (size_t i = 0; i < n; i += k)
+        for (size_t i = 0; i < n; ++i)
             m.path.push_back(QPointF(t.samples[i].x, t.samples[i].y));
         if (t.hasLatest) {
             m.path.push_back(QPointF(t.latest.x, t.latest.y));
