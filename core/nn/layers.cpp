@@ -207,6 +207,17 @@ template <> struct Simd<double> {
     typedef double Vec __attribute__((vector_size(64)));
 };
 
+/// An empty asm that "changes" `v`: GCC must then hold it in a register rather than re-load it as
+/// a memory operand of every multiply-add that uses it. Only where one register holds a whole
+/// Vec (AVX-512); elsewhere (portable builds) the constraint could not be met, and it is omitted.
+template <typename V> inline void keepInRegister(V& v) {
+#if defined(__AVX512F__)
+    __asm__("" : "+v"(v));
+#else
+    (void)v;
+#endif
+}
+
 constexpr Index roundUp(Index v, Index m) {
     return (v + m - 1) / m * m;
 }
@@ -333,7 +344,7 @@ __attribute__((noinline)) void weightGradBlock(const Scalar* in, Index inRow, co
                 // Keep the shifted input runs in registers: each feeds OB multiply-adds, and
                 // GCC would otherwise re-load it as a memory operand of every one of them
                 // (the kernel is then limited by loads).
-                __asm__("" : "+v"(v[j]));
+                keepInRegister(v[j]);
             }
 #pragma GCC unroll 4
             for (int o = 0; o < OB; ++o)
@@ -454,7 +465,7 @@ __attribute__((noinline)) void hwcPatchGradBlock(const Scalar* g, Index oc, cons
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) {
             std::memcpy(&wv[v], w + o * stride + v * L, sizeof(Vec));
-            __asm__("" : "+v"(wv[v])); // in a register, not a memory operand of PX FMAs
+            keepInRegister(wv[v]); // in a register, not a memory operand of PX FMAs
         }
 #pragma GCC unroll 4
         for (int p = 0; p < PX; ++p) {
