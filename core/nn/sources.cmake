@@ -1,6 +1,6 @@
 find_package(ZLIB REQUIRED)
 target_sources(optiscope_core PRIVATE
-  nn/layers.h nn/layers.cpp
+  nn/layers.h nn/layers.cpp nn/conv_kernels.h
   nn/loss.h nn/loss.cpp
   nn/network.h nn/network.cpp
   nn/datasets.h nn/datasets.cpp nn/datasets_files.cpp
