@@ -100,7 +100,10 @@ void TestNetworkWorker::trainsSpiralsInEpochBatches() {
     std::map<int, bool> finished;
     int batches = 0;
     bool foreignGeneration = false;
-    QObject::connect(h.worker, &NetworkWorker::batchReady, this, [&](const NetworkBatch& b) {
+    // The receiver dies with this function, and with it any batch still queued for it (the
+    // lambda holds references to this function's locals).
+    QObject receiver;
+    QObject::connect(h.worker, &NetworkWorker::batchReady, &receiver, [&](const NetworkBatch& b) {
         ++batches;
         foreignGeneration = foreignGeneration || b.generation != 7;
         for (const NetworkRunProgress& p : b.runs) {
@@ -154,7 +157,10 @@ void TestNetworkWorker::stopsOnRequest() {
     Harness h;
     bool anyFinished = false;
     int batches = 0;
-    QObject::connect(h.worker, &NetworkWorker::batchReady, this, [&](const NetworkBatch& b) {
+    // The receiver dies with this function, and with it any batch still queued for it (the
+    // lambda holds references to this function's locals).
+    QObject receiver;
+    QObject::connect(h.worker, &NetworkWorker::batchReady, &receiver, [&](const NetworkBatch& b) {
         ++batches;
         for (const NetworkRunProgress& p : b.runs)
             anyFinished = anyFinished || p.finished;
