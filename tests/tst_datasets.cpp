@@ -3,6 +3,7 @@
 // shipped digits, and the seeded toy sets and split; and on real Fashion-MNIST files when
 // installed.
 #include "core/nn/datasets.h"
+#include "core/nn/network_run.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -108,6 +109,7 @@ private slots:
     void mnist_data();
     void mnist();
     void realFashionMnist();
+    void mnistTestSet();
     void mnistBroken_data();
     void mnistBroken();
     void cifar10();
@@ -186,6 +188,45 @@ void TestDatasets::realFashionMnist() {
     QVERIFY(std::fabs(train.inputs.row(0).cast<double>().sum() - 76247.0 / 255.0) < 1e-3);
     const Dataset test = loadMnist(folder.toStdString(), true);
     QCOMPARE(test.size(), Index(10000));
+    // Recognised by its first labels: its own class names (the IDX files carry none).
+    QCOMPARE(train.name, std::string("fashion-mnist"));
+    QCOMPARE(train.classNames.front(), std::string("T-shirt/top"));
+    QCOMPARE(train.classNames.back(), std::string("Ankle boot"));
+    QCOMPARE(test.classNames, train.classNames);
+}
+
+// An MNIST folder gives its t10k files as the test set, standardised with the training
+// statistics; without them a network problem says which file is missing.
+void TestDatasets::mnistTestSet() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeFile(dir.filePath("train-images-idx3-ubyte"), idxImages(10, 4, 5));
+    writeFile(dir.filePath("train-labels-idx1-ubyte"), idxLabels({0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    optiscope::NetworkProblem problem;
+    problem.dataset.name = "mnist";
+    problem.dataset.path = dir.path().toStdString();
+    problem.validationSplit = 0.2;
+    QString message;
+    QVERIFY2(expectDataError([&] { loadNetworkData(problem, DataLocations{}); },
+                             "t10k-images-idx3-ubyte", "missing", &message),
+             qPrintable(message));
+    writeFile(dir.filePath("t10k-images-idx3-ubyte"), idxImages(3, 4, 5));
+    writeFile(dir.filePath("t10k-labels-idx1-ubyte"), idxLabels({7, 0, 9}));
+    const auto split = prepareNetworkData(problem, DataLocations{});
+    QCOMPARE(split->test.size(), Index(3));
+    QCOMPARE(split->test.labels, (std::vector<int>{7, 0, 9}));
+    QCOMPARE(split->train.size() + split->validation.size(), Index(10));
+    // Same standardisation as the training part: raw test pixel → (x − mean)·invStd.
+    const Dataset raw = loadMnist(dir.path().toStdString(), true);
+    const float expected =
+        (raw.inputs(1, 7) - split->standardizer.mean[7]) * split->standardizer.invStd[7];
+    QCOMPARE(split->test.inputs(1, 7), expected);
+    QVERIFY(raw.classNames.front() == "0"); // not a recognised set: digits as names
+    // A test file of another image size is refused, naming the folder.
+    writeFile(dir.filePath("t10k-images-idx3-ubyte"), idxImages(3, 5, 5));
+    QVERIFY2(expectDataError([&] { loadNetworkData(problem, DataLocations{}); },
+                             dir.path().section('/', -1), "test images", &message),
+             qPrintable(message));
 }
 
 void TestDatasets::mnistBroken_data() {

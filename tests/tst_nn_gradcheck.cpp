@@ -303,8 +303,9 @@ void TestNnGradcheck::shapes() {
     QCOMPARE(classic->findTensor("dense1.weight")->shape.at(1), Index(16 * 5 * 5));
     QCOMPARE(classic->params().size(),
              Index(6 * 75 + 6 + 16 * 150 + 16 + 400 * 120 + 120 + 120 * 84 + 84 + 84 * 10 + 10));
+    // 28×28 is padded as LeNet-5 padded MNIST (to 32×32): the classic 16×5×5 features.
     auto mnist = buildLeNet5<float>(Shape{1, 28, 28}, 10);
-    QCOMPARE(mnist->findTensor("dense1.weight")->shape.at(1), Index(16 * 4 * 4));
+    QCOMPARE(mnist->findTensor("dense1.weight")->shape.at(1), Index(16 * 5 * 5));
     auto digits = buildLeNet5<float>(Shape{1, 8, 8}, 10);
     QCOMPARE(digits->findTensor("dense1.weight")->shape.at(1), Index(16 * 2 * 2));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildLeNet5<float>(Shape{1, 3, 3}, 10));
@@ -320,13 +321,35 @@ void TestNnGradcheck::initializationIsSeeded() {
     QVERIFY(a->params() == b->params());
     b->initialize(8);
     QVERIFY(a->params() != b->params());
-    // He uniform bound for dense1 (fan_in 2): √3; Glorot for dense3 (16 → 3): √(6/19).
+    // PyTorch's default (InitScheme::Torch): weights and biases uniform in ±1/√fan_in, so a
+    // bias is not zero and each tensor nearly fills its bound.
+    for (const ParamTensor& t : a->tensors()) {
+        const std::string layer = t.name.substr(0, t.name.find('.'));
+        const auto& w = *a->findTensor(layer + ".weight");
+        const double fanIn = double(w.shape.at(1));
+        const float bound = float(1.0 / std::sqrt(fanIn));
+        const auto v = a->tensor(t);
+        QVERIFY2(v.cwiseAbs().maxCoeff() <= bound, t.name.c_str());
+        if (t.size >= 16)
+            QVERIFY2(v.cwiseAbs().maxCoeff() > 0.6f * bound, t.name.c_str());
+    }
+    // Keras' default: glorot_uniform weights, √(6/(fan_in + fan_out)), zero biases.
+    a->initialize(7, InitScheme::Keras);
     const auto w1 = a->tensor(*a->findTensor("dense1.weight"));
-    QVERIFY(w1.cwiseAbs().maxCoeff() <= std::sqrt(3.0f));
-    QVERIFY(w1.cwiseAbs().maxCoeff() > 0.5f * std::sqrt(3.0f));
+    QVERIFY(w1.cwiseAbs().maxCoeff() <= std::sqrt(6.0f / 18.0f));
+    QVERIFY(w1.cwiseAbs().maxCoeff() > 0.5f * std::sqrt(6.0f / 18.0f));
     const auto w3 = a->tensor(*a->findTensor("dense3.weight"));
     QVERIFY(w3.cwiseAbs().maxCoeff() <= std::sqrt(6.0f / 19.0f));
     QCOMPARE(a->tensor(*a->findTensor("dense1.bias")).cwiseAbs().maxCoeff(), 0.0f);
+    // Convolutions: fan_in = in_channels × kernel area (PyTorch) — conv1 of LeNet-5 on 1×28×28.
+    auto lenet = buildLeNet5<float>(Shape{1, 28, 28}, 10);
+    lenet->initialize(3);
+    for (const char* name : {"conv1.weight", "conv1.bias"}) {
+        const auto v = lenet->tensor(*lenet->findTensor(name));
+        QVERIFY2(v.cwiseAbs().maxCoeff() <= 0.2f, name); // 1/√25
+    }
+    const auto c2 = lenet->tensor(*lenet->findTensor("conv2.weight"));
+    QVERIFY(c2.cwiseAbs().maxCoeff() <= float(1.0 / std::sqrt(150.0)));
 }
 
 QTEST_GUILESS_MAIN(TestNnGradcheck)

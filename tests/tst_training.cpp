@@ -84,6 +84,9 @@ private slots:
     void slicesEqualEpochs();
     void deterministic();
     void configurationErrors();
+    void initialLossNearLnClasses_data();
+    void initialLossNearLnClasses();
+    void testSetEvaluatedOnceAtTheEnd();
     void digitsPresets_data();
     void digitsPresets();
 };
@@ -327,6 +330,63 @@ void TestTraining::configurationErrors() {
     } catch (const DataError& err) {
         QVERIFY(QString(err.what()).contains("no-such-folder: folder does not exist"));
     }
+}
+
+void TestTraining::initialLossNearLnClasses_data() {
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<QString>("init");
+    for (const char* arch : {"lenet5", "mlp"})
+        for (const char* init : {"torch", "keras"})
+            QTest::newRow(qPrintable(QString("%1 %2").arg(arch, init))) << arch << init;
+}
+
+// Both frameworks' initialisations start a 10-class classifier near chance: cross-entropy
+// ≈ ln 10 ≈ 2.30 (the He/Glorot mix of earlier versions started LeNet-5 far above it).
+void TestTraining::initialLossNearLnClasses() {
+    QFETCH(QString, architecture);
+    QFETCH(QString, init);
+    Experiment e = networkExperiment("digits", {64, 64}, "relu", 1, optimizer("adam", 0.001));
+    e.network.model.architecture = architecture.toStdString();
+    e.network.model.init = init.toStdString();
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+        e.network.seed = seed;
+        auto data = prepareNetworkData(e.network, locations());
+        auto t = makeNetworkTrainer(e, expandRuns(e).front(), data);
+        t->advance(); // emits epoch 0: the initial parameters
+        const double loss = t->history().front().trainLoss;
+        qInfo("%s, %s init, seed %llu: initial loss %.4f (ln 10 = %.4f)", qPrintable(architecture),
+              qPrintable(init), static_cast<unsigned long long>(seed), loss, std::log(10.0));
+        QVERIFY2(std::fabs(loss - std::log(10.0)) < 0.35, qPrintable(QString::number(loss)));
+    }
+}
+
+// test_split holds samples out before the validation split; the test set is evaluated once,
+// after the last epoch, on the final parameters, and appears in that epoch's record only.
+void TestTraining::testSetEvaluatedOnceAtTheEnd() {
+    Experiment e = networkExperiment("digits", {32}, "relu", 3, optimizer("adam", 0.01));
+    e.network.validationSplit = 0.2;
+    e.network.testSplit = 0.25;
+    auto data = prepareNetworkData(e.network, locations());
+    const Index n = 1797;
+    QCOMPARE(data->test.size(), Index(std::llround(0.25 * n)));
+    QCOMPARE(data->validation.size(), Index(std::llround(0.2 * (n - data->test.size()))));
+    QCOMPARE(data->train.size() + data->validation.size() + data->test.size(), n);
+    auto t = makeNetworkTrainer(e, expandRuns(e).front(), data);
+    QCOMPARE(t->run(), NetworkTrainer::State::Finished);
+    const auto& h = t->history();
+    for (std::size_t i = 0; i + 1 < h.size(); ++i)
+        QVERIFY(std::isnan(h[i].testAccuracy) && std::isnan(h[i].testLoss));
+    const auto [loss, acc] = t->evaluate(data->test);
+    QCOMPARE(h.back().testLoss, loss);
+    QCOMPARE(h.back().testAccuracy, acc);
+    QVERIFY(acc > 0.8);
+    // Without test_split the training and validation parts are those of earlier versions.
+    e.network.testSplit = 0;
+    auto plain = prepareNetworkData(e.network, locations());
+    QCOMPARE(plain->test.size(), Index(0));
+    const DataSplit legacy = splitDataset(loadNetworkDataset(e.network, locations()), 0.2, 1);
+    QVERIFY(plain->train.inputs == legacy.train.inputs);
+    QVERIFY(plain->validation.labels == legacy.validation.labels);
 }
 
 void TestTraining::digitsPresets_data() {

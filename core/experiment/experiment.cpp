@@ -5,6 +5,7 @@
 #include "core/schedule/lr_schedule.h"
 
 #include <cctype>
+#include <cmath>
 
 namespace optiscope {
 
@@ -35,6 +36,48 @@ Experiment Experiment::defaultExperiment() {
     run.compareWithoutSchedule = true;
     e.runs.push_back(run);
     return e;
+}
+
+bool GridAxis::numeric() const {
+    for (const auto& v : values)
+        if (!std::holds_alternative<double>(v))
+            return false;
+    return !values.empty();
+}
+
+bool GridAxis::logSpaced() const {
+    if (range)
+        return range->log;
+    if (!numeric() || values.size() < 3)
+        return false;
+    std::vector<double> v;
+    for (const auto& x : values)
+        v.push_back(std::get<double>(x));
+    for (double x : v)
+        if (!(x > 0))
+            return false;
+    // Equal ratios but unequal differences: 1e-4, 1e-3, 1e-2 (not 1, 2, 3).
+    const double ratio = v[1] / v[0];
+    if (std::fabs(ratio - 1.0) < 1e-9)
+        return false;
+    for (size_t i = 2; i < v.size(); ++i)
+        if (std::fabs(v[i] / v[i - 1] / ratio - 1.0) > 1e-6)
+            return false;
+    return true;
+}
+
+std::string gridValueText(const ParamValue& value) {
+    if (const auto* b = std::get_if<bool>(&value))
+        return *b ? "true" : "false";
+    if (const auto* d = std::get_if<double>(&value))
+        return formatDouble(*d);
+    if (const auto* s = std::get_if<std::string>(&value))
+        return *s;
+    const auto& l = std::get<std::vector<double>>(value);
+    std::string out = "[";
+    for (size_t i = 0; i < l.size(); ++i)
+        out += (i ? ", " : "") + formatDouble(l[i]);
+    return out + "]";
 }
 
 std::string slugify(const std::string& name) {

@@ -42,12 +42,17 @@ struct ModelConfig {
     std::vector<long long> hidden{16, 16};
     std::string activation = "tanh";
     std::vector<std::string> extraFeatures; ///< toy 2D sets: x2, y2, xy, sinx, siny
+    /// "torch": PyTorch 1.13's default init of nn.Linear/nn.Conv2d (weights and biases uniform in
+    /// ±1/√fan_in); "keras": glorot_uniform weights, zero biases.
+    std::string init = "torch";
     bool operator==(const ModelConfig&) const = default;
 };
 
 struct NetworkProblem {
     DatasetConfig dataset;
     double validationSplit = 0.2;
+    /// Fraction held out as a test set before the validation split (sets without test files).
+    double testSplit = 0.0;
     ModelConfig model;
     std::string loss = "cross_entropy"; ///< or "mse"
     long long batchSize = 32;
@@ -79,6 +84,41 @@ struct RunConfig {
     bool operator==(const RunConfig&) const = default;
 };
 
+/// `{"from", "to", "num", "scale"}`: how a grid axis's values were given (kept to write them back).
+struct GridRange {
+    double from = 0.0;
+    double to = 0.0;
+    int num = 0;
+    bool log = false;
+    bool operator==(const GridRange&) const = default;
+};
+
+/// One key of a study's grid (SPEC §6): a path into every run (`optimizer.lr`,
+/// `schedule.decay_rate`, `optimizer.betas[1]`) or into the problem (`problem.start[0]`,
+/// `problem.noise.std`, `problem.batch_size`), or `steps`, and the values it takes.
+struct GridAxis {
+    std::string key;
+    std::vector<ParamValue> values; ///< numbers, booleans, strings or lists of numbers
+    std::optional<GridRange> range; ///< set when the values were given as a range
+    bool operator==(const GridAxis&) const = default;
+
+    /// Every value is a number.
+    [[nodiscard]] bool numeric() const;
+    /// Given as a log range, or positive numbers whose ratios are (nearly) constant.
+    [[nodiscard]] bool logSpaced() const;
+};
+
+/// A study: the experiment repeated with paired seeds, over a grid of configurations (SPEC §6).
+struct StudySpec {
+    int repeats = 1;             ///< repeat r adds r to every seed of the problem
+    std::vector<GridAxis> grid;  ///< cells are the cross product, the last key varying fastest
+    std::string metric;          ///< the metric tables and plots lead with; "" = the default
+    bool operator==(const StudySpec&) const = default;
+};
+
+/// The text of a grid value as tables show it: 0.001, true, adam, [16, 16].
+std::string gridValueText(const ParamValue& value);
+
 struct Experiment {
     enum class ProblemType { Function, Network };
     std::string title;
@@ -87,6 +127,7 @@ struct Experiment {
     NetworkProblem network;
     long long steps = 500; ///< function problems
     std::vector<RunConfig> runs;
+    std::optional<StudySpec> study; ///< set: `optiscope-cli study` runs it (SPEC §6)
     bool operator==(const Experiment&) const = default;
 
     /// The experiment `optiscope` opens at first launch (SPEC §2).

@@ -1,6 +1,7 @@
 #include "core/experiment/experiment_io.h"
 
 #include "core/experiment/json_reader.h"
+#include "core/experiment/study_grid.h"
 
 #include "core/functions/test_function.h"
 #include "core/io/atomic_file.h"
@@ -114,8 +115,8 @@ public:
 
     void networkProblem(const Json& j, const std::string& path, NetworkProblem& out) {
         if (!object(j, path,
-                    {"type", "dataset", "validation_split", "model", "loss", "batch_size", "epochs",
-                     "seed"}))
+                    {"type", "dataset", "validation_split", "test_split", "model", "loss",
+                     "batch_size", "epochs", "seed"}))
             return;
         static const std::vector<std::string> datasets = {
             "spirals", "circles", "xor", "gaussians", "moons",
@@ -165,10 +166,31 @@ public:
             if (auto v =
                     number(j["validation_split"], join(path, "validation_split"), 0, 0.9, false))
                 out.validationSplit = *v;
+        if (j.contains("test_split")) {
+            const std::string tp = join(path, "test_split");
+            if (auto v = number(j["test_split"], tp, 0, 0.9, false)) {
+                const std::string& n = out.dataset.name;
+                if (*v > 0 && (n == "mnist" || n == "cifar10"))
+                    error(tp, "must be 0 for " + n + ", which has its own test set (" +
+                                  (n == "mnist" ? "the t10k-* files" : "test_batch.bin") + ")");
+                else if (*v + out.validationSplit > 0.9)
+                    error(tp, "plus validation_split (" + formatDouble(out.validationSplit) +
+                                  ") must be at most 0.9, got " + formatDouble(*v));
+                else
+                    out.testSplit = *v;
+            }
+        }
         if (j.contains("model")) {
             const std::string p = join(path, "model");
             const Json& m = j["model"];
-            if (object(m, p, {"architecture", "hidden", "activation", "features"})) {
+            if (object(m, p, {"architecture", "hidden", "activation", "features", "init"})) {
+                if (m.contains("init"))
+                    if (auto v = string(m["init"], join(p, "init"), 64)) {
+                        if (*v != "torch" && *v != "keras")
+                            error(join(p, "init"), "must be one of torch, keras, got \"" + *v + "\"");
+                        else
+                            out.model.init = *v;
+                    }
                 if (m.contains("architecture"))
                     if (auto v = string(m["architecture"], join(p, "architecture"), 64)) {
                         if (*v != "mlp" && *v != "lenet5")
@@ -377,7 +399,7 @@ public:
     }
 
     std::optional<Experiment> experiment(const Json& j) {
-        if (!object(j, "", {"format", "version", "title", "problem", "steps", "runs"}))
+        if (!object(j, "", {"format", "version", "title", "problem", "steps", "runs", "study"}))
             return std::nullopt;
         Experiment e;
         e.runs.clear();
@@ -456,26 +478,46 @@ public:
         }
         if (!issues.empty())
             return std::nullopt;
+        if (j.contains("study") && !j["study"].is_null()) {
+            detail::readStudySection(*this, j["study"], e);
+            if (issues.empty() && e.study) {
+                // Every cell of the grid, validated before anything runs.
+                for (auto& issue : StudyGrid(e).validate())
+                    issues.push_back(std::move(issue));
+            }
+        }
+        if (!issues.empty())
+            return std::nullopt;
         return e;
     }
 };
 
 } // namespace
 
-ExperimentParseResult parseExperiment(std::string_view text) {
-    ExperimentParseResult result;
-    auto doc = detail::parseJsonDocument(text, result.issues);
-    if (!doc)
-        return result;
+std::optional<Experiment> detail::readExperimentDocument(const Json& doc,
+                                                         std::vector<ValidationIssue>& issues) {
     ExperimentReader reader;
+    std::optional<Experiment> experiment;
     try {
-        result.experiment = reader.experiment(*doc);
+        experiment = reader.experiment(doc);
     } catch (const std::exception& e) {
         // A factory refusing a combination the tables allowed is a bug, but it must still reach
         // the user as an error, never a crash.
         reader.error("", std::string("cannot be read: ") + e.what());
     }
-    result.issues = std::move(reader.issues);
+    if (!reader.issues.empty())
+        experiment.reset();
+    for (auto& issue : reader.issues)
+        issues.push_back(std::move(issue));
+    return experiment;
+}
+
+ExperimentParseResult parseExperiment(std::string_view text) {
+    ExperimentParseResult result;
+    auto doc = detail::parseJsonDocument(text, result.issues);
+    if (!doc)
+        return result;
+    result.experiment = detail::readExperimentDocument(*doc, result.issues);
     if (!result.issues.empty())
         result.experiment.reset();
     return result;

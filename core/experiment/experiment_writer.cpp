@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace optiscope {
 
 using OrderedJson = nlohmann::ordered_json;
@@ -73,6 +75,8 @@ std::string experimentToJson(const Experiment& e) {
             d["target_column"] = n.dataset.targetColumn;
         problem["dataset"] = d;
         problem["validation_split"] = n.validationSplit;
+        if (n.testSplit > 0)
+            problem["test_split"] = n.testSplit;
         OrderedJson m;
         m["architecture"] = n.model.architecture;
         if (n.model.architecture == "mlp") {
@@ -81,6 +85,7 @@ std::string experimentToJson(const Experiment& e) {
             if (!n.model.extraFeatures.empty())
                 m["features"] = n.model.extraFeatures;
         }
+        m["init"] = n.model.init;
         problem["model"] = m;
         problem["loss"] = n.loss;
         problem["batch_size"] = n.batchSize;
@@ -116,6 +121,47 @@ std::string experimentToJson(const Experiment& e) {
         runs.push_back(run);
     }
     j["runs"] = runs;
+    if (e.study) {
+        OrderedJson study;
+        study["repeats"] = e.study->repeats;
+        OrderedJson grid = OrderedJson::object();
+        for (const GridAxis& axis : e.study->grid) {
+            if (axis.range) {
+                grid[axis.key] = {{"from", axis.range->from},
+                                  {"to", axis.range->to},
+                                  {"num", axis.range->num},
+                                  {"scale", axis.range->log ? "log" : "linear"}};
+                continue;
+            }
+            // Whole numbers as integers (32, not 32.0): they read back the same.
+            auto number = [](double d) {
+                return std::floor(d) == d && std::fabs(d) < 9.0e15
+                           ? OrderedJson(static_cast<long long>(d))
+                           : OrderedJson(d);
+            };
+            OrderedJson values = OrderedJson::array();
+            for (const ParamValue& v : axis.values) {
+                if (const auto* b = std::get_if<bool>(&v)) {
+                    values.push_back(*b);
+                } else if (const auto* d = std::get_if<double>(&v)) {
+                    values.push_back(number(*d));
+                } else if (const auto* s = std::get_if<std::string>(&v)) {
+                    values.push_back(*s);
+                } else {
+                    OrderedJson list = OrderedJson::array();
+                    for (double x : std::get<std::vector<double>>(v))
+                        list.push_back(number(x));
+                    values.push_back(list);
+                }
+            }
+            grid[axis.key] = values;
+        }
+        if (!e.study->grid.empty())
+            study["grid"] = grid;
+        if (!e.study->metric.empty())
+            study["metric"] = e.study->metric;
+        j["study"] = study;
+    }
     return j.dump(2) + "\n";
 }
 

@@ -16,7 +16,8 @@
 
 namespace optiscope::detail {
 
-using Json = nlohmann::json;
+// Ordered: a study's grid keys keep the order the file gives them (the last one varies fastest).
+using Json = nlohmann::ordered_json;
 
 /// "a list", "the string \"x\"", "1.5": how a wrong value is named in a message.
 std::string describeJson(const Json& j);
@@ -51,5 +52,14 @@ public:
     std::optional<ParamValue> paramValue(const Json& j, const std::string& path,
                                          const ParamSpec& spec);
 };
+
+/// Reads a parsed experiment document (as parseExperiment() does after parsing): the experiment,
+/// or nullopt with the issues appended.
+std::optional<Experiment> readExperimentDocument(const Json& doc,
+                                                 std::vector<ValidationIssue>& issues);
+
+/// Reads `j`, the document's "study" object, into e.study (core/experiment/study_grid.cpp);
+/// `e` is the experiment read so far (its problem decides the metrics).
+void readStudySection(JsonChecker& checker, const Json& j, Experiment& e);
 
 } // namespace optiscope::detail

@@ -277,28 +277,49 @@ std::vector<Index> shuffledIndices(Index n, std::uint64_t seed) {
 }
 
 DataSplit splitDataset(const Dataset& data, double validationFraction, std::uint64_t seed,
-                       bool standardize) {
+                       bool standardize, double testFraction) {
     const Index n = data.size();
-    Index nVal = 0;
-    if (validationFraction > 0 && n > 1) {
-        nVal = static_cast<Index>(std::llround(validationFraction * static_cast<double>(n)));
-        nVal = std::clamp<Index>(nVal, 1, n - 1);
-    }
+    auto heldOut = [](double fraction, Index available) {
+        if (!(fraction > 0) || available < 2)
+            return Index(0);
+        const auto k = static_cast<Index>(std::llround(fraction * static_cast<double>(available)));
+        return std::clamp<Index>(k, 1, available - 1);
+    };
+    const Index nTest = heldOut(testFraction, n);
+    const Index nVal = heldOut(validationFraction, n - nTest);
     const std::vector<Index> perm = shuffledIndices(n, seed);
-    std::vector<Index> valIdx(perm.begin(), perm.begin() + nVal);
-    std::vector<Index> trainIdx(perm.begin() + nVal, perm.end());
+    const auto first = perm.begin();
+    std::vector<Index> testIdx(first, first + nTest);
+    std::vector<Index> valIdx(first + nTest, first + nTest + nVal);
+    std::vector<Index> trainIdx(first + nTest + nVal, perm.end());
     DataSplit split;
     split.train = data.subset(trainIdx);
     split.validation = data.subset(valIdx);
+    split.test = data.subset(testIdx);
     if (standardize) {
         split.standardizer = Standardizer::fit(split.train);
         split.standardizer.apply(split.train.inputs);
         split.standardizer.apply(split.validation.inputs);
+        split.standardizer.apply(split.test.inputs);
     } else {
         split.standardizer.mean = Eigen::RowVectorXf::Zero(data.features());
         split.standardizer.invStd = Eigen::RowVectorXf::Ones(data.features());
     }
     return split;
+}
+
+std::vector<std::string> knownClassNames(const std::vector<int>& labels, std::size_t count) {
+    // Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017): the first labels of its training and test
+    // files, which differ from MNIST's (5 0 4 1 9 ... and 7 2 1 0 4 ...).
+    static const std::vector<int> fashionTrain = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5, 0, 9, 5, 5, 7, 9};
+    static const std::vector<int> fashionTest = {9, 2, 1, 1, 6, 1, 4, 6, 5, 7, 4, 5, 7, 3, 4, 1};
+    auto startsWith = [&](const std::vector<int>& head) {
+        return labels.size() >= head.size() && std::equal(head.begin(), head.end(), labels.begin());
+    };
+    if ((count == 60000 && startsWith(fashionTrain)) || (count == 10000 && startsWith(fashionTest)))
+        return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    return {};
 }
 
 } // namespace optiscope::nn

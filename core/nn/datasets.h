@@ -144,13 +144,21 @@ std::vector<std::uint8_t> decodeBytes(const std::string& name, std::vector<std::
 struct DataSplit {
     Dataset train;
     Dataset validation;        ///< empty (0 rows) when the fraction is 0
-    Standardizer standardizer; ///< fitted on `train`, already applied to both
+    Dataset test;              ///< held out, evaluated once after training; may be empty
+    Standardizer standardizer; ///< fitted on `train`, already applied to all three
 };
 
-/// Shuffle with `seed`, hold out round(fraction·n) samples (at least 1 when fraction > 0 and
-/// n > 1) for validation, fit standardisation on the rest and apply it to both.
+/// Shuffle with `seed`; hold out round(testFraction·n) samples as the test set first, then
+/// round(validationFraction·(n − test)) of the rest for validation (each at least 1 when its
+/// fraction is > 0 and samples remain), keeping the rest, in shuffled order, for training. Fit
+/// standardisation on the training part and apply it to all three. With testFraction 0 the
+/// validation and training parts are those of earlier versions for the same seed.
 DataSplit splitDataset(const Dataset& data, double validationFraction, std::uint64_t seed,
-                       bool standardize = true);
+                       bool standardize = true, double testFraction = 0.0);
+
+/// A recognised public data set's class names for a labels file's first labels and size, e.g.
+/// Fashion-MNIST's "T-shirt/top", "Trouser", ... (IDX files carry no names); empty if unknown.
+std::vector<std::string> knownClassNames(const std::vector<int>& labels, std::size_t count);
 
 /// A seeded Fisher-Yates permutation of 0..n-1 (platform-stable).
 std::vector<Eigen::Index> shuffledIndices(Eigen::Index n, std::uint64_t seed);

@@ -535,8 +535,15 @@ Dataset loadMnist(const std::string& folder, bool test, Index maxSamples) {
         for (Index j = 0; j < pixels; ++j)
             d.inputs(i, j) = static_cast<float>(src[j]) * (1.0f / 255.0f);
     }
-    for (int c = 0; c <= 9; ++c)
-        d.classNames.push_back(std::to_string(c));
+    std::vector<int> head;
+    for (Index i = 0; i < std::min<Index>(im.count, 16); ++i)
+        head.push_back(lb[static_cast<std::size_t>(8 + i)]);
+    d.classNames = knownClassNames(head, static_cast<std::size_t>(im.count));
+    if (!d.classNames.empty())
+        d.name = "fashion-mnist";
+    else
+        for (int c = 0; c <= 9; ++c)
+            d.classNames.push_back(std::to_string(c));
     return d;
 }
 

@@ -43,15 +43,6 @@ struct Shape {
     bool operator==(const Shape&) const = default;
 };
 
-/// How a weight tensor is initialised (biases always start at zero).
-enum class InitScheme {
-    /// Glorot & Bengio (2010): U(−a, a), a = √(6 / (fan_in + fan_out)). For tanh, sigmoid and
-    /// linear units.
-    GlorotUniform,
-    /// He et al. (2015): U(−a, a), a = √(6 / fan_in), i.e. variance 2 / fan_in. For ReLU units.
-    HeUniform,
-};
-
 /// One trainable tensor of a layer, as the layer declares it.
 struct TensorSpec {
     std::string suffix;              ///< "weight" or "bias"

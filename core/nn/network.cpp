@@ -8,6 +8,16 @@ namespace optiscope::nn {
 
 using Eigen::Index;
 
+bool parseInitScheme(const std::string& name, InitScheme* out) {
+    if (name == "torch")
+        *out = InitScheme::Torch;
+    else if (name == "keras")
+        *out = InitScheme::Keras;
+    else
+        return false;
+    return true;
+}
+
 template <typename Scalar> Network<Scalar>::Network(Shape input) : m_input(input) {}
 
 template <typename Scalar> Network<Scalar>::~Network() = default;
@@ -17,7 +27,7 @@ template <typename Scalar> Shape Network<Scalar>::outputShape() const {
 }
 
 template <typename Scalar>
-void Network<Scalar>::add(std::unique_ptr<Layer<Scalar>> layer, InitScheme init) {
+void Network<Scalar>::add(std::unique_ptr<Layer<Scalar>> layer) {
     if (m_finalized)
         throw std::logic_error("Network::add after finalize");
     if (layer->inputShape().size() != outputShape().size())
@@ -25,7 +35,6 @@ void Network<Scalar>::add(std::unique_ptr<Layer<Scalar>> layer, InitScheme init)
             "layer " + layer->name() + " expects " + std::to_string(layer->inputShape().size()) +
             " inputs, previous layer gives " + std::to_string(outputShape().size()));
     m_layers.push_back(std::move(layer));
-    m_inits.push_back(init);
 }
 
 template <typename Scalar> void Network<Scalar>::finalize() {
@@ -69,27 +78,35 @@ typename Network<Scalar>::Map Network<Scalar>::gradTensor(const ParamTensor& t) 
     return Map(m_grads.data() + t.offset, rows, t.size / rows);
 }
 
-template <typename Scalar> void Network<Scalar>::initialize(std::uint64_t seed) {
+template <typename Scalar>
+void Network<Scalar>::initialize(std::uint64_t seed, InitScheme scheme) {
+    if (!m_finalized)
+        finalize();
     std::mt19937_64 rng(seed);
     // 53 random bits → [0, 1): the same numbers on every platform (std::uniform_real_distribution
     // is implementation-defined).
     auto uniform = [&rng] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
     std::size_t t = 0;
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        double fanIn = 0.0; // of the layer's weight, which comes before its bias
         for (const TensorSpec& spec : m_layers[i]->tensors()) {
             const ParamTensor& pt = m_tensors[t++];
             auto slice = m_params.segment(pt.offset, pt.size);
-            if (spec.isBias) {
+            double bound = 0.0;
+            if (!spec.isBias) {
+                fanIn = static_cast<double>(spec.fanIn);
+                const double fanOut = static_cast<double>(spec.fanOut);
+                bound = scheme == InitScheme::Torch ? 1.0 / std::sqrt(fanIn)
+                                                    : std::sqrt(6.0 / (fanIn + fanOut));
+            } else if (scheme == InitScheme::Torch && fanIn > 0) {
+                bound = 1.0 / std::sqrt(fanIn);
+            }
+            if (bound == 0.0) {
                 slice.setZero();
                 continue;
             }
-            const double fanIn = static_cast<double>(spec.fanIn);
-            const double fanOut = static_cast<double>(spec.fanOut);
-            const double a = m_inits[i] == InitScheme::HeUniform
-                                 ? std::sqrt(6.0 / fanIn)
-                                 : std::sqrt(6.0 / (fanIn + fanOut));
             for (Index j = 0; j < pt.size; ++j)
-                slice[j] = static_cast<Scalar>((2.0 * uniform() - 1.0) * a);
+                slice[j] = static_cast<Scalar>((2.0 * uniform() - 1.0) * bound);
         }
     }
 }
@@ -165,23 +182,20 @@ std::unique_ptr<Network<Scalar>> buildMlp(Index inputs, const std::vector<Index>
     if (inputs < 1 || outputs < 1)
         throw std::invalid_argument("an MLP needs at least one input and one output");
     auto net = std::make_unique<Network<Scalar>>(Shape{inputs, 1, 1});
-    const InitScheme hiddenInit =
-        activation == Activation::Relu ? InitScheme::HeUniform : InitScheme::GlorotUniform;
     Index in = inputs;
     int index = 1;
     for (Index h : hidden) {
         if (h < 1)
             throw std::invalid_argument("hidden layer sizes must be positive");
         const std::string n = std::to_string(index);
-        net->add(std::make_unique<DenseLayer<Scalar>>("dense" + n, in, h), hiddenInit);
+        net->add(std::make_unique<DenseLayer<Scalar>>("dense" + n, in, h));
         if (activation != Activation::Linear)
             net->add(
                 std::make_unique<ActivationLayer<Scalar>>("act" + n, Shape{h, 1, 1}, activation));
         in = h;
         ++index;
     }
-    net->add(std::make_unique<DenseLayer<Scalar>>("dense" + std::to_string(index), in, outputs),
-             InitScheme::GlorotUniform);
+    net->add(std::make_unique<DenseLayer<Scalar>>("dense" + std::to_string(index), in, outputs));
     net->finalize();
     return net;
 }
@@ -193,30 +207,31 @@ std::unique_ptr<Network<Scalar>> buildLeNet5(Shape image, Index classes) {
                                     std::to_string(image.height) + "x" +
                                     std::to_string(image.width));
     auto net = std::make_unique<Network<Scalar>>(image);
-    auto padFor = [](Shape s) { return std::min(s.height, s.width) < 9 ? Index(2) : Index(0); };
+    auto side = [](Shape s) { return std::min(s.height, s.width); };
     Shape s = image;
-    auto conv1 = std::make_unique<Conv2dLayer<Scalar>>("conv1", s, 6, 5, padFor(s));
+    auto conv1 =
+        std::make_unique<Conv2dLayer<Scalar>>("conv1", s, 6, 5, side(s) < 32 ? Index(2) : Index(0));
     s = conv1->outputShape();
-    net->add(std::move(conv1), InitScheme::HeUniform);
+    net->add(std::move(conv1));
     net->add(std::make_unique<ActivationLayer<Scalar>>("relu1", s, Activation::Relu));
     auto pool1 = std::make_unique<MaxPool2dLayer<Scalar>>("pool1", s, 2);
     s = pool1->outputShape();
     net->add(std::move(pool1));
-    auto conv2 = std::make_unique<Conv2dLayer<Scalar>>("conv2", s, 16, 5, padFor(s));
+    auto conv2 =
+        std::make_unique<Conv2dLayer<Scalar>>("conv2", s, 16, 5, side(s) < 9 ? Index(2) : Index(0));
     s = conv2->outputShape();
-    net->add(std::move(conv2), InitScheme::HeUniform);
+    net->add(std::move(conv2));
     net->add(std::make_unique<ActivationLayer<Scalar>>("relu2", s, Activation::Relu));
     auto pool2 = std::make_unique<MaxPool2dLayer<Scalar>>("pool2", s, 2);
     s = pool2->outputShape();
     net->add(std::move(pool2));
     net->add(std::make_unique<FlattenLayer<Scalar>>("flatten", s));
-    net->add(std::make_unique<DenseLayer<Scalar>>("dense1", s.size(), 120), InitScheme::HeUniform);
+    net->add(std::make_unique<DenseLayer<Scalar>>("dense1", s.size(), 120));
     net->add(
         std::make_unique<ActivationLayer<Scalar>>("relu3", Shape{120, 1, 1}, Activation::Relu));
-    net->add(std::make_unique<DenseLayer<Scalar>>("dense2", 120, 84), InitScheme::HeUniform);
+    net->add(std::make_unique<DenseLayer<Scalar>>("dense2", 120, 84));
     net->add(std::make_unique<ActivationLayer<Scalar>>("relu4", Shape{84, 1, 1}, Activation::Relu));
-    net->add(std::make_unique<DenseLayer<Scalar>>("dense3", 84, classes),
-             InitScheme::GlorotUniform);
+    net->add(std::make_unique<DenseLayer<Scalar>>("dense3", 84, classes));
     net->finalize();
     return net;
 }

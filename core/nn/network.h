@@ -19,6 +19,19 @@
 
 namespace optiscope::nn {
 
+/// How a network's parameters are initialised (Network::initialize()), as the frameworks do it.
+enum class InitScheme {
+    /// PyTorch 1.13's default for nn.Linear and nn.Conv2d: kaiming_uniform_(a=√5) weights, i.e.
+    /// U(−b, b) with b = 1/√fan_in, and biases U(−b, b) with the same b.
+    Torch,
+    /// Keras' default for Dense and Conv2D: glorot_uniform weights, U(−a, a) with
+    /// a = √(6 / (fan_in + fan_out)), and zero biases.
+    Keras,
+};
+
+/// "torch" / "keras" → the scheme; false if unknown.
+bool parseInitScheme(const std::string& name, InitScheme* out);
+
 /// A named slice of the flat parameter vector.
 struct ParamTensor {
     std::string name; ///< "dense1.weight"
@@ -39,9 +52,8 @@ public:
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
 
-    /// Append a layer whose input shape is the current output shape (checked). The weights of
-    /// `layer` are initialised with `init` by initialize().
-    void add(std::unique_ptr<Layer<Scalar>> layer, InitScheme init = InitScheme::GlorotUniform);
+    /// Append a layer whose input shape is the current output shape (checked).
+    void add(std::unique_ptr<Layer<Scalar>> layer);
     /// Lay out the flat vectors once every layer is added (called by the builders).
     void finalize();
 
@@ -63,9 +75,10 @@ public:
     [[nodiscard]] Map tensor(const ParamTensor& t);
     [[nodiscard]] Map gradTensor(const ParamTensor& t);
 
-    /// Glorot/He-uniform weights and zero biases from a std::mt19937_64 seeded with `seed`,
-    /// with a hand-written uniform transform, so that a seed gives the same network everywhere.
-    void initialize(std::uint64_t seed);
+    /// Every weight and bias drawn as `scheme` says (the frameworks' defaults) from a
+    /// std::mt19937_64 seeded with `seed`, with a hand-written uniform transform, so that a seed
+    /// gives the same network everywhere.
+    void initialize(std::uint64_t seed, InitScheme scheme = InitScheme::Torch);
 
     /// Size the buffers for batches of up to `batch` samples (done on demand otherwise).
     void reserve(Eigen::Index batch);
@@ -81,7 +94,6 @@ public:
 private:
     Shape m_input;
     std::vector<std::unique_ptr<Layer<Scalar>>> m_layers;
-    std::vector<InitScheme> m_inits;
     std::vector<ParamTensor> m_tensors;
     std::vector<Eigen::Index> m_layerOffset; ///< start of each layer's slice
     Vector m_params;
@@ -105,8 +117,7 @@ struct ModelSpec {
 };
 
 /// MLP: dense(in→h1) → act → ... → dense(→outputs), no output activation. Layers are named
-/// dense1, act1, dense2, ...; hidden weights use He init for relu, Glorot otherwise; the output
-/// layer uses Glorot.
+/// dense1, act1, dense2, ...
 template <typename Scalar>
 std::unique_ptr<Network<Scalar>> buildMlp(Eigen::Index inputs,
                                           const std::vector<Eigen::Index>& hidden,

@@ -52,11 +52,36 @@ Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& w
     return data;
 }
 
+NetworkData loadNetworkData(const NetworkProblem& problem, const DataLocations& where) {
+    NetworkData out;
+    out.data = loadNetworkDataset(problem, where);
+    const DatasetConfig& cfg = problem.dataset;
+    if (cfg.name == "mnist")
+        out.test = loadMnist(resolve(cfg.path, where), true, where.maxFileSamples);
+    else if (cfg.name == "cifar10")
+        out.test = loadCifar10(resolve(cfg.path, where), true, where.maxFileSamples);
+    if (out.test.size() > 0 && out.test.features() != out.data.features())
+        throw DataError(resolve(cfg.path, where),
+                        "the test images have " + std::to_string(out.test.features()) +
+                            " values each, the training images " +
+                            std::to_string(out.data.features()));
+    return out;
+}
+
+std::shared_ptr<const DataSplit> splitNetworkData(const NetworkData& loaded,
+                                                  const NetworkProblem& problem) {
+    auto split = std::make_shared<DataSplit>(splitDataset(
+        loaded.data, problem.validationSplit, problem.seed, true, problem.testSplit));
+    if (loaded.test.size() > 0) {
+        split->test = loaded.test;
+        split->standardizer.apply(split->test.inputs);
+    }
+    return split;
+}
+
 std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
                                                     const DataLocations& where) {
-    const Dataset data = loadNetworkDataset(problem, where);
-    return std::make_shared<const DataSplit>(
-        splitDataset(data, problem.validationSplit, problem.seed));
+    return splitNetworkData(loadNetworkData(problem, where), problem);
 }
 
 std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
@@ -75,7 +100,10 @@ std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
     spec.hidden.assign(problem.model.hidden.begin(), problem.model.hidden.end());
     auto net = buildModel<float>(spec, data.isImage ? data.shape : Shape{data.features(), 1, 1},
                                  data.outputs());
-    net->initialize(problem.seed);
+    InitScheme init{};
+    if (!parseInitScheme(problem.model.init, &init))
+        throw std::invalid_argument("unknown initialisation '" + problem.model.init + "'");
+    net->initialize(problem.seed, init);
     return net;
 }
 

@@ -28,13 +28,28 @@ struct DataLocations {
 /// std::invalid_argument for a combination that cannot work (cross-entropy on `sine`).
 Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& where);
 
-/// Loaded, split with problem.seed and standardised (fitted on the training part). Shared,
-/// read-only, by every run of the experiment.
+/// A data set as loaded, with the test set its files provide (MNIST's t10k-* files, CIFAR-10's
+/// test_batch.bin; empty for the other sets, which hold theirs out with `test_split`).
+struct NetworkData {
+    Dataset data;
+    Dataset test;
+};
+
+/// loadNetworkDataset() and, for mnist and cifar10, their test files (a missing or broken test
+/// file throws DataError naming it).
+NetworkData loadNetworkData(const NetworkProblem& problem, const DataLocations& where);
+
+/// `loaded` split with problem.seed (test_split, then validation_split) and standardised (fitted
+/// on the training part).
+std::shared_ptr<const DataSplit> splitNetworkData(const NetworkData& loaded,
+                                                  const NetworkProblem& problem);
+
+/// Loaded and split. Shared, read-only, by every run of the experiment.
 std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
                                                     const DataLocations& where);
 
-/// The model of `problem` for `data`, initialised with problem.seed (the same for every run and
-/// its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular data).
+/// The model of `problem` for `data`, initialised as problem.model.init says with problem.seed
+/// (the same for every run and its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular data).
 std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
                                                   const Dataset& data);
 

@@ -59,7 +59,8 @@ NetworkTrainer::NetworkTrainer(std::unique_ptr<Network<float>> network,
     m_order.resize(static_cast<std::size_t>(train.size()));
     for (Index i = 0; i < train.size(); ++i)
         m_order[static_cast<std::size_t>(i)] = i;
-    const Index evalRows = std::max(train.size(), m_data->validation.size());
+    const Index evalRows =
+        std::max({train.size(), m_data->validation.size(), m_data->test.size()});
     m_evalRows.resize(static_cast<std::size_t>(evalRows));
     for (Index i = 0; i < evalRows; ++i)
         m_evalRows[static_cast<std::size_t>(i)] = i;
@@ -257,6 +258,8 @@ void NetworkTrainer::finishEpoch() {
         r.lrReduced = m_schedule->reducedOnLastStep();
     }
     fillEffLr(r);
+    if (m_epoch >= m_options.epochs && m_data->test.size() > 0)
+        std::tie(r.testLoss, r.testAccuracy) = evaluate(m_data->test);
     r.seconds = elapsedSeconds();
     m_history.push_back(std::move(r));
     if (onEpoch)

@@ -78,6 +78,10 @@ struct EpochRecord {
     double trainAccuracy = std::numeric_limits<double>::quiet_NaN();
     double valLoss = std::numeric_limits<double>::quiet_NaN();
     double valAccuracy = std::numeric_limits<double>::quiet_NaN();
+    /// The held-out test set's loss and accuracy: set on the record of the last epoch only (when
+    /// the run finishes and the data has a test set), NaN otherwise. Not part of the epoch trace.
+    double testLoss = std::numeric_limits<double>::quiet_NaN();
+    double testAccuracy = std::numeric_limits<double>::quiet_NaN();
     std::vector<TensorLrQuantiles> effLr; ///< per tensor, in tensors() order (empty at epoch 0)
     bool lrReduced = false;               ///< a plateau schedule lowered the lr after this epoch
     double seconds = 0.0;                 ///< wall time since the run started
