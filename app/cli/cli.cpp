@@ -2,6 +2,7 @@
 
 #include "app/cli/catalog_listing.h"
 #include "app/cli/run_command.h"
+#include "app/cli/study_command.h"
 #include "core/experiment/experiment_io.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -16,6 +17,8 @@ namespace {
 const char* kUsage = R"(usage:
   optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf] [--size WxH] [--dpi N]
                 [--animate gif [--fps N] [--seconds S | --frames N]] [--quiet]
+  optiscope-cli study FILE.json --out DIR [--jobs N] [--shard K/N] [--traces thin|full|none]
+                [--plots png,svg,pdf] [--size WxH] [--dpi N] [--quiet]
   optiscope-cli schedule FILE.json
   optiscope-cli list [--json]
   optiscope-cli --help | --version
@@ -25,6 +28,12 @@ run       runs an experiment headless and writes one CSV trace per run and summa
           loss, lr, accuracy, eff_lr), drawn offscreen as in the app (--size in pixels, default
           1200x800; --dpi scales text and lines in PNGs, 96 = 1:1); --animate gif writes
           DIR/trajectories.gif, the runs growing on the function map (default 15 fps, 6 s)
+study     runs an experiment's study (repeats x grid, "study" in FILE.json): every job's files
+          into DIR/jobs/, then study.csv, summary.csv (mean, std, 95% CI per configuration),
+          comparisons.csv (run minus its no-decay twin, paired t-test) and summary.md; a killed
+          study resumes where it stopped; --shard K/N runs every N-th job, for several machines
+          sharing DIR; --jobs N threads (default: every core); --plots adds mean_curves,
+          final_metric and, for a 2-key numeric grid, heatmap
 schedule  prints the learning rate a schedule gives, one CSV row `step,lr` per update
 list      lists functions, optimizers, schedules and datasets with every parameter and default
 
@@ -94,6 +103,8 @@ int runCli(int argc, char** argv) {
     try {
         if (command == "run")
             return runCommand(args);
+        if (command == "study")
+            return studyCommand(args);
         if (command == "schedule")
             return scheduleCommand(args);
         if (command == "list") {

@@ -90,6 +90,14 @@ std::string humanLine(const NetworkOutcome& r) {
     else if (r.diverged)
         std::snprintf(buf, sizeof buf, "%-28s diverged at step %lld (epoch %lld)",
                       r.instance.name.c_str(), r.divergedAt, r.epochs);
+    else if (std::isfinite(r.last.testLoss))
+        std::snprintf(buf, sizeof buf,
+                      "%-28s %lld epochs  train loss %s  val acc %s  test loss %s  test acc %s  "
+                      "%.2f s",
+                      r.instance.name.c_str(), r.epochs, fmt(r.last.trainLoss, "%.4g").c_str(),
+                      fmt(100.0 * r.last.valAccuracy, "%.1f%%").c_str(),
+                      fmt(r.last.testLoss, "%.4g").c_str(),
+                      fmt(100.0 * r.last.testAccuracy, "%.1f%%").c_str(), r.seconds);
     else
         std::snprintf(buf, sizeof buf,
                       "%-28s %lld epochs  train loss %s  val loss %s  val acc %s  %.2f s",
@@ -123,6 +131,8 @@ std::string summaryJson(const Experiment& e, const std::vector<NetworkOutcome>& 
         run["final_train_acc"] = number(r.last.trainAccuracy);
         run["final_val_loss"] = number(r.last.valLoss);
         run["final_val_acc"] = number(r.last.valAccuracy);
+        run["test_loss"] = number(r.last.testLoss);
+        run["test_acc"] = number(r.last.testAccuracy);
         run["diverged"] = r.diverged;
         run["diverged_at_step"] = r.diverged ? nlohmann::ordered_json(r.divergedAt) : nullptr;
         run["wall_time_s"] = r.seconds;

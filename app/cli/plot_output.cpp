@@ -2,13 +2,17 @@
 
 #include "app/cli/cli.h"
 #include "ui/offscreen_plots.h"
+#include "ui/study/study_figures.h"
 #include "ui/trajectory_animation.h"
 
 #include <QApplication>
 #include <QDir>
 
 #include <cmath>
+#include <cstdio>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 namespace optiscope::cli {
 
@@ -37,6 +41,51 @@ int report(bool ok, const QString& error, const QStringList& written, bool quiet
 }
 
 } // namespace
+
+bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i,
+                       FigureRequest& request, std::string* error) {
+    const std::string& a = args[i];
+    if (a != "--plots" && a != "--size" && a != "--dpi")
+        return false;
+    const std::optional<std::string> v =
+        i + 1 < args.size() ? std::optional<std::string>(args[++i]) : std::nullopt;
+    if (a == "--plots") {
+        if (!v) {
+            *error = "--plots needs a list such as png,svg,pdf";
+            return true;
+        }
+        std::stringstream ss(*v);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            if (item != "png" && item != "svg" && item != "pdf") {
+                *error = "--plots: unknown format '" + item + "'; use png, svg or pdf";
+                return true;
+            }
+            request.formats.push_back(item);
+        }
+        if (request.formats.empty())
+            *error = "--plots needs at least one of png, svg, pdf";
+    } else if (a == "--size") {
+        int w = 0, h = 0;
+        char x = 0, extra = 0;
+        if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+            (x != 'x' && x != 'X'))
+            *error = "--size must look like 1200x800";
+        else if (w < 200 || h < 150 || w > 10000 || h > 10000)
+            *error = "--size must be between 200x150 and 10000x10000, got " + *v;
+        else {
+            request.width = w;
+            request.height = h;
+            request.sizeGiven = true;
+        }
+    } else {
+        char extra = 0;
+        int& dpi = request.dpi;
+        if (!v || std::sscanf(v->c_str(), "%d%c", &dpi, &extra) != 1 || dpi < 50 || dpi > 1200)
+            *error = "--dpi must be a whole number from 50 to 1200";
+    }
+    return true;
+}
 
 RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance) {
     RunTrack t;
@@ -78,6 +127,17 @@ int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkT
     QString error;
     const bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
                                       filesOptions(request), &written, &error);
+    return report(ok, error, written, quiet);
+}
+
+int writeStudyFigures(const StudyPlan& plan, const std::vector<std::optional<JobRecord>>& records,
+                      const std::string& dir, const FigureRequest& request, bool quiet) {
+    auto app = ensureOffscreenApplication();
+    const PlotFilesOptions o = filesOptions(request);
+    QStringList written;
+    QString error;
+    const bool ok = writeStudyPlots(plan, records, QString::fromStdString(dir), o.formats, o.image,
+                                    &written, &error);
     return report(ok, error, written, quiet);
 }
 

@@ -3,7 +3,10 @@
 #pragma once
 
 #include "ui/network/network_charts.h"
+#include "core/study/study_job.h"
 #include "ui/run_track.h"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -24,6 +27,11 @@ struct FigureRequest {
     [[nodiscard]] bool any() const { return !formats.empty() || gif; }
 };
 
+/// If args[i] is --plots, --size or --dpi, reads it and its value (advancing i) into `request`
+/// and returns true; a bad value sets `error`. Other arguments: false.
+bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i,
+                       FigureRequest& request, std::string* error);
+
 /// A fresh track for `instance`, with the colour the app gives it.
 RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance);
 
@@ -31,6 +39,10 @@ RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance);
 /// (0, or 1 with a message naming the file on stderr).
 int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrack>& tracks,
                          const std::string& dir, const FigureRequest& request, bool quiet);
+
+/// Writes a finished study's figures (mean_curves, final_metric, heatmap) into `dir`.
+int writeStudyFigures(const StudyPlan& plan, const std::vector<std::optional<JobRecord>>& records,
+                      const std::string& dir, const FigureRequest& request, bool quiet);
 
 /// Writes loss, lr, accuracy and eff_lr of a network experiment into `dir`.
 int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,

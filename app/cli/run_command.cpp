@@ -57,37 +57,9 @@ std::string parseOptions(const std::vector<std::string>& args, RunOptions& o) {
             if (!v || v->empty())
                 return "--out needs a folder";
             o.outDir = *v;
-        } else if (a == "--plots") {
-            auto v = value("--plots");
-            if (!v)
-                return "--plots needs a list such as png,svg,pdf";
-            std::stringstream ss(*v);
-            std::string item;
-            while (std::getline(ss, item, ',')) {
-                if (item != "png" && item != "svg" && item != "pdf")
-                    return "--plots: unknown format '" + item + "'; use png, svg or pdf";
-                o.figures.formats.push_back(item);
-            }
-            if (o.figures.formats.empty())
-                return "--plots needs at least one of png, svg, pdf";
-        } else if (a == "--size") {
-            auto v = value("--size");
-            int w = 0, h = 0;
-            char x = 0, extra = 0;
-            if (!v || std::sscanf(v->c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
-                (x != 'x' && x != 'X'))
-                return "--size must look like 1200x800";
-            if (w < 200 || h < 150 || w > 10000 || h > 10000)
-                return "--size must be between 200x150 and 10000x10000, got " + *v;
-            o.figures.width = w;
-            o.figures.height = h;
-            o.figures.sizeGiven = true;
-        } else if (a == "--dpi") {
-            auto v = value("--dpi");
-            char extra = 0;
-            int& dpi = o.figures.dpi;
-            if (!v || std::sscanf(v->c_str(), "%d%c", &dpi, &extra) != 1 || dpi < 50 || dpi > 1200)
-                return "--dpi must be a whole number from 50 to 1200";
+        } else if (std::string error; parseFigureOption(args, i, o.figures, &error)) {
+            if (!error.empty())
+                return error;
         } else if (a == "--animate") {
             auto v = value("--animate");
             if (!v || *v != "gif")

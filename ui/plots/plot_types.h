@@ -68,4 +68,55 @@ struct MapScene {
     bool showStart = true;
 };
 
+/// One row of a strip plot: a configuration's values, one per repeat, with their mean and CI.
+struct StripRow {
+    QString label;         ///< "lr=0.001 · Adam (no decay)"
+    QColor color;
+    bool hollow = false;   ///< open markers (a no-decay twin)
+    QVector<double> values; ///< one per repeat that did not diverge
+    double mean = std::numeric_limits<double>::quiet_NaN();
+    double ciLow = std::numeric_limits<double>::quiet_NaN();
+    double ciHigh = std::numeric_limits<double>::quiet_NaN();
+    int diverged = 0; ///< repeats left out
+};
+
+/// Every repeat's final value per configuration, one row each (labels on the left, so long
+/// names stay whole), with the mean and its 95 % confidence interval.
+struct StripPlotSpec {
+    QString title;
+    QString valueTitle; ///< the x axis: "test_acc"
+    bool logValue = false;
+    std::vector<StripRow> rows;
+    QString note; ///< under the title, e.g. "best 30 of 120 configurations"
+};
+
+/// A grid of cells coloured by a value: a sensitivity map (lr × decay_rate → mean loss) or,
+/// with `basin`, which minimum each start reaches, drawn over the function's map.
+struct HeatmapCell {
+    double value = std::numeric_limits<double>::quiet_NaN(); ///< NaN: no value (all diverged)
+    int diverged = 0;   ///< repeats that diverged
+    int total = 0;      ///< repeats done
+    int category = -1;  ///< basin maps: the minimum most repeats reached (-1: none)
+};
+
+struct HeatmapPanel {
+    QString title;                  ///< the run
+    std::vector<HeatmapCell> cells; ///< row-major: y index × x count + x index (y up)
+};
+
+struct HeatmapSpec {
+    QString title;
+    QString xTitle, yTitle, valueTitle;
+    QVector<double> xs, ys;    ///< the grid values (x: first key, y: second)
+    bool logX = false, logY = false;
+    bool logValue = false;     ///< colour by log10(value)
+    bool lowIsGood = true;     ///< losses: low values in the bright colour
+    std::vector<HeatmapPanel> panels;
+    /// Basin map: cells coloured by `category` (shade = value), over the function's map.
+    bool basin = false;
+    FunctionProblem function;
+    QStringList categoryNames; ///< "(3, 2)", ...
+    QVector<QColor> categoryColors;
+};
+
 } // namespace optiscope
