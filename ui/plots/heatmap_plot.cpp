@@ -203,7 +203,7 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
         }
         p.drawText(QRectF(x, l.legend.top(), l.legend.right() - x, l.legend.height()),
                    Qt::AlignLeft | Qt::AlignVCenter,
-                   QObject::tr("paler: higher final %1; grey: none reached").arg(spec.valueTitle));
+                   QObject::tr("paler: higher %1; grey: no known minimum reached").arg(spec.valueTitle));
     }
 
     for (std::size_t pi = 0; pi < l.panels.size() && pi < spec.panels.size(); ++pi) {
@@ -230,7 +230,11 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
                 if (idx >= panel.cells.size())
                     continue;
                 const HeatmapCell& c = panel.cells[idx];
-                const QRectF r = cellRect(spec, pl, xi, yi);
+                // Whole pixels, so that neighbouring cells neither overlap nor leave a seam.
+                const QRectF exact = cellRect(spec, pl, xi, yi);
+                const QRectF r(QPointF(std::round(exact.left()), std::round(exact.top())),
+                               QPointF(std::round(exact.right()), std::round(exact.bottom())));
+                p.setRenderHint(QPainter::Antialiasing, false);
                 if (spec.basin) {
                     QColor color = c.category >= 0 ? spec.categoryColors.value(c.category)
                                                    : QColor(150, 150, 150);
@@ -239,8 +243,8 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
                                          : 0.0;
                     color = QColor::fromRgbF(color.redF() + (1 - color.redF()) * 0.6 * t,
                                              color.greenF() + (1 - color.greenF()) * 0.6 * t,
-                                             color.blueF() + (1 - color.blueF()) * 0.6 * t, 0.78);
-                    p.fillRect(r.adjusted(0.5, 0.5, -0.5, -0.5), color);
+                                             color.blueF() + (1 - color.blueF()) * 0.6 * t, 0.8);
+                    p.fillRect(r, color);
                 } else if (std::isfinite(scaled(spec, c.value))) {
                     const QColor color = QColor::fromRgb(viridis(colorPosition(spec, l, c.value)));
                     p.fillRect(r, color);
@@ -253,6 +257,7 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
                 } else {
                     p.fillRect(r, QColor(200, 200, 200));
                 }
+                p.setRenderHint(QPainter::Antialiasing, true);
                 if (c.total > 0 && c.diverged == c.total)
                     drawCross(p, r, QColor(200, 30, 30), std::min(r.width(), r.height()) * 0.3);
                 else if (c.diverged > 0) {
