@@ -3,7 +3,9 @@
 //   QT_QPA_PLATFORM=offscreen build/tests/bench_event_loop
 #include "core/optim/update_rule.h"
 #include "ui/main_window.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/network/network_run_controller.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -5,7 +5,9 @@
 #include "ui/function_view.h"
 #include "ui/inspector_panel.h"
 #include "ui/main_window.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/network/network_run_controller.h"
 
 #include <QApplication>
 #include <QFile>
@@ -162,7 +164,7 @@ void TestMainWindow::openSaveRoundTrip() {
     // Change Adam's beta2 through the controller, as the editor does.
     RunConfig adam = first.controller()->experiment().runs[0];
     adam.optimizer.params.set("betas", std::vector<double>{0.9, 0.99});
-    first.controller()->setRun(0, adam);
+    first.document()->setRun(0, adam);
     const QString path = m_dir.filePath("round-trip.json");
     QString error;
     QVERIFY2(first.saveFile(path, &error), qPrintable(error));

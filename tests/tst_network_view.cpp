@@ -14,7 +14,9 @@
 #include "ui/network/network_view.h"
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_export.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/network/network_run_controller.h"
 #include "ui/run_list_panel.h"
 
 #include <QApplication>
@@ -360,13 +362,13 @@ void TestNetworkView::brokenDataPathIsReported() {
     QVERIFY2(window.networkView()->errorText().contains(QStringLiteral("missing-mnist")),
              qPrintable(window.networkView()->errorText()));
     // Nothing plays; the runs list says why.
-    QVERIFY(!window.controller()->isPlaying());
+    QVERIFY(!window.networkController()->isPlaying());
     QVERIFY(window.networkView()->tracks()[0].statusText().contains(QStringLiteral("not started")));
     // Another data set in the editor: it trains, playing again.
     auto* dataset = window.networkView()->findChild<QComboBox*>(QStringLiteral("networkDataset"));
     QVERIFY(dataset);
     dataset->setCurrentText(QStringLiteral("circles"));
-    QVERIFY(window.controller()->isPlaying());
+    QVERIFY(window.networkController()->isPlaying());
     QTRY_VERIFY_WITH_TIMEOUT(window.networkView()->allFinished(), 30000);
     QVERIFY(window.networkView()->errorText().isEmpty());
     QCOMPARE(window.networkView()->tracks()[0].epochs.back().epoch, 2LL);
@@ -397,7 +399,7 @@ void TestNetworkView::editorChangesTheProblem() {
     QCOMPARE(view->diagram()->diagram().units.back().size(), size_t(2));
     // Reset restarts training from epoch 0.
     QTRY_VERIFY_WITH_TIMEOUT(view->tracks()[0].epochs.size() >= 3, 30000);
-    window.controller()->reset();
+    window.networkController()->reset();
     QVERIFY(view->tracks()[0].epochs.size() < 3);
 }
 
@@ -413,7 +415,7 @@ void TestNetworkView::backToAFunctionExperiment() {
     window.setExperiment(Experiment::defaultExperiment(), QString());
     QVERIFY(window.functionView()->isVisible());
     QVERIFY(!window.networkView()->isVisible());
-    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->allFinished(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.networkController()->allFinished(), 30000);
 }
 
 QTEST_MAIN(TestNetworkView)

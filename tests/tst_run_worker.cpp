@@ -1,7 +1,8 @@
 // The run worker and controller: batches arrive, stop and pause are honoured, stale generations
 // are dropped, and changing one run restarts that run only.
 #include "core/optim/update_rule.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/run_worker.h"
 
 #include <QPointer>
@@ -32,17 +33,17 @@ RunConfig runOf(const std::string& type, double lr) {
 }
 
 // A worker in its own thread, shut down like the controller does.
-struct WorkerThread {
+struct TestWorkerThread {
     QThread thread;
     // Guarded: a test may quit the thread itself, after which the worker deletes itself.
     QPointer<RunWorker> worker = new RunWorker;
-    WorkerThread() {
+    TestWorkerThread() {
         worker->moveToThread(&thread);
         QObject::connect(&thread, &QThread::started, worker, &RunWorker::begin);
         QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
         thread.start();
     }
-    ~WorkerThread() {
+    ~TestWorkerThread() {
         if (worker)
             worker->requestStop();
         thread.quit();
@@ -79,7 +80,7 @@ private slots:
 };
 
 void TestRunWorker::workerProducesBatches() {
-    WorkerThread wt;
+    TestWorkerThread wt;
     const Experiment e = smallExperiment(1500);
     wt.worker->setSpeed(0);
     QSignalSpy spy(wt.worker, &RunWorker::batchReady);
@@ -112,7 +113,7 @@ void TestRunWorker::workerProducesBatches() {
 }
 
 void TestRunWorker::workerStopsOnRequest() {
-    WorkerThread wt;
+    TestWorkerThread wt;
     const Experiment e = smallExperiment(50'000'000); // far more than a test can wait for
     wt.worker->setSpeed(0);
     QSignalSpy spy(wt.worker, &RunWorker::batchReady);
@@ -129,7 +130,7 @@ void TestRunWorker::workerStopsOnRequest() {
 }
 
 void TestRunWorker::pausedWorkerHoldsStill() {
-    WorkerThread wt;
+    TestWorkerThread wt;
     const Experiment e = smallExperiment(1000);
     wt.worker->setPaused(true);
     QSignalSpy spy(wt.worker, &RunWorker::batchReady);
@@ -159,12 +160,13 @@ void TestRunWorker::everyOptimizerRuns_data() {
 
 void TestRunWorker::everyOptimizerRuns() {
     QFETCH(QString, type);
-    RunController controller;
+    ExperimentDocument document;
+    FunctionRunController controller(&document);
     Experiment e = smallExperiment(200);
     e.runs = {runOf(type.toStdString(), 1e-3)};
     controller.setSpeed(0);
-    controller.setExperiment(e);
-    QSignalSpy failed(&controller, &RunController::runFailed);
+    document.setExperiment(e);
+    QSignalSpy failed(&controller, &FunctionRunController::failed);
     controller.play();
     QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 20000);
     QCOMPARE(failed.count(), 0);
@@ -175,9 +177,10 @@ void TestRunWorker::everyOptimizerRuns() {
 }
 
 void TestRunWorker::staleGenerationDropped() {
-    RunController controller;
-    controller.setExperiment(smallExperiment(100));
-    QSignalSpy updated(&controller, &RunController::tracksUpdated);
+    ExperimentDocument document;
+    FunctionRunController controller(&document);
+    document.setExperiment(smallExperiment(100));
+    QSignalSpy updated(&controller, &FunctionRunController::tracksUpdated);
     QTRY_VERIFY_WITH_TIMEOUT(updated.count() >= 1, 5000); // row 0 of each run
     const auto before = controller.tracks();
     updated.clear();
@@ -213,11 +216,12 @@ void TestRunWorker::staleGenerationDropped() {
 }
 
 void TestRunWorker::changingAHyperparameterRestartsOnlyThatRun() {
-    RunController controller;
+    ExperimentDocument document;
+    FunctionRunController controller(&document);
     Experiment e = smallExperiment(300);
     e.runs = {runOf("adam", 0.05), runOf("sgd", 1e-3)};
     controller.setSpeed(0);
-    controller.setExperiment(e);
+    document.setExperiment(e);
     controller.play();
     QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 20000);
     const RunTrack adamBefore = controller.tracks()[0];
@@ -226,7 +230,7 @@ void TestRunWorker::changingAHyperparameterRestartsOnlyThatRun() {
 
     RunConfig sgd = controller.experiment().runs[1];
     sgd.optimizer.params.set("lr", 2e-3);
-    controller.setRun(1, sgd);
+    document.setRun(1, sgd);
     // Run 0 untouched: same generation, same rows; run 1 starts over under a new generation.
     QCOMPARE(controller.tracks()[0].generation, adamBefore.generation);
     QCOMPARE(controller.tracks()[0].samples.size(), size_t(301));
@@ -250,17 +254,18 @@ void TestRunWorker::changingAHyperparameterRestartsOnlyThatRun() {
     renamed.name = "Adam, renamed";
     renamed.color = "#123456";
     const std::uint64_t g0 = controller.tracks()[0].generation;
-    controller.setRun(0, renamed);
+    document.setRun(0, renamed);
     QCOMPARE(controller.tracks()[0].generation, g0);
     QCOMPARE(controller.tracks()[0].samples.size(), size_t(301));
 }
 
 void TestRunWorker::budgetBoundsMemory() {
     // 10^6 steps: the stride keeps the history at most ~8k rows per run.
-    RunController controller;
+    ExperimentDocument document;
+    FunctionRunController controller(&document);
     Experiment e = smallExperiment(1'000'000);
     controller.setSpeed(0);
-    controller.setExperiment(e);
+    document.setExperiment(e);
     controller.play();
     QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 120000);
     QCOMPARE(controller.stride(), displayStride(1'000'000));

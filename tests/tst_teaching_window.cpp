@@ -9,7 +9,9 @@
 #include "ui/plots/plot_style.h"
 #include "ui/presentation_mode.h"
 #include "ui/presets_menu.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/network/network_run_controller.h"
 #include "ui/teaching_exports.h"
 
 #include <gif_lib.h>

@@ -1,7 +1,7 @@
 #include "ui/charts_panel.h"
 
 #include "ui/plots/line_chart.h"
-#include "ui/run_controller.h"
+#include "ui/function/function_run_controller.h"
 
 #include <QElapsedTimer>
 #include <QGridLayout>
@@ -11,7 +11,7 @@
 
 namespace optiscope {
 
-ChartsPanel::ChartsPanel(RunController* controller, QWidget* parent)
+ChartsPanel::ChartsPanel(FunctionRunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_loss(new LineChart(this)),
       m_lr(new LineChart(this)), m_effX(new LineChart(this)), m_effY(new LineChart(this)),
       m_ratio(new LineChart(this)), m_throttle(new QTimer(this)) {
@@ -39,8 +39,8 @@ ChartsPanel::ChartsPanel(RunController* controller, QWidget* parent)
     m_throttle->setSingleShot(true);
     m_throttle->setInterval(80);
     connect(m_throttle, &QTimer::timeout, this, &ChartsPanel::updateCharts);
-    connect(m_controller, &RunController::tracksUpdated, this, &ChartsPanel::scheduleUpdate);
-    connect(m_controller, &RunController::experimentChanged, this, &ChartsPanel::scheduleUpdate);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this, &ChartsPanel::scheduleUpdate);
+    connect(m_controller, &FunctionRunController::experimentChanged, this, &ChartsPanel::scheduleUpdate);
     updateCharts();
 }
 

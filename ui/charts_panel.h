@@ -13,12 +13,12 @@ class QTimer;
 namespace optiscope {
 
 class LineChart;
-class RunController;
+class FunctionRunController;
 
 class ChartsPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit ChartsPanel(RunController* controller, QWidget* parent = nullptr);
+    explicit ChartsPanel(FunctionRunController* controller, QWidget* parent = nullptr);
 
 signals:
     /// The user asked for the export menu of a plot at `globalPos`.
@@ -29,7 +29,7 @@ private:
     void updateCharts();
     void updateNextChart();
 
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     LineChart* m_loss;
     LineChart* m_lr;
     LineChart* m_effX;

@@ -1,7 +1,7 @@
 #include "ui/export_controller.h"
 
 #include "ui/function_view.h"
-#include "ui/run_controller.h"
+#include "ui/function/function_run_controller.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -15,7 +15,7 @@
 
 namespace optiscope {
 
-ExportController::ExportController(RunController* controller, FunctionView* map,
+ExportController::ExportController(FunctionRunController* controller, FunctionView* map,
                                    QWidget* dialogParent)
     : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {
     m_lastFolder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);

@@ -15,12 +15,12 @@ class QWidget;
 namespace optiscope {
 
 class FunctionView;
-class RunController;
+class FunctionRunController;
 
 class ExportController : public QObject {
     Q_OBJECT
 public:
-    ExportController(RunController* controller, FunctionView* map, QWidget* dialogParent);
+    ExportController(FunctionRunController* controller, FunctionView* map, QWidget* dialogParent);
 
     /// Ask for a file (and, for PNG, size and DPI), then write plot `kind`.
     void exportPlot(PlotKind kind, ImageFormat format);
@@ -49,7 +49,7 @@ signals:
     void message(const QString& text);
 
 private:
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     FunctionView* m_map;
     QWidget* m_parent;
     QString m_lastFolder;

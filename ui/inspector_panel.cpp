@@ -2,7 +2,7 @@
 
 #include "ui/help_dock.h"
 
-#include "ui/run_controller.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/update_formula.h"
 
 #include <QCheckBox>
@@ -40,7 +40,7 @@ QLabel* richLabel(QWidget* parent) {
 
 } // namespace
 
-InspectorPanel::InspectorPanel(RunController* controller, QWidget* parent)
+InspectorPanel::InspectorPanel(FunctionRunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller) {
     m_run = new QComboBox(this);
     m_run->setToolTip(tr("The run to inspect"));
@@ -115,8 +115,8 @@ InspectorPanel::InspectorPanel(RunController* controller, QWidget* parent)
             refresh();
     });
     connect(m_run, &QComboBox::activated, this, [this]() { refresh(); });
-    connect(m_controller, &RunController::experimentChanged, this, &InspectorPanel::rebuildChoices);
-    connect(m_controller, &RunController::tracksUpdated, this, &InspectorPanel::refresh);
+    connect(m_controller, &FunctionRunController::experimentChanged, this, &InspectorPanel::rebuildChoices);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this, &InspectorPanel::refresh);
     rebuildChoices();
 }
 

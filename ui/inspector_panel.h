@@ -14,12 +14,12 @@ class QTableWidget;
 
 namespace optiscope {
 
-class RunController;
+class FunctionRunController;
 
 class InspectorPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit InspectorPanel(RunController* controller, QWidget* parent = nullptr);
+    explicit InspectorPanel(FunctionRunController* controller, QWidget* parent = nullptr);
 
     /// Inspect the track of `configIndex` (its twin if `twin`).
     void setRun(int configIndex, bool twin);
@@ -35,7 +35,7 @@ private:
     void refresh();
     void showRow(int row);
 
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     QComboBox* m_run;
     QSlider* m_slider;
     QSpinBox* m_stepBox;

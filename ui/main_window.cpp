@@ -1,17 +1,19 @@
 #include "ui/main_window.h"
 
 #include "core/experiment/experiment_io.h"
+#include "ui/app/experiment_document.h"
 #include "ui/charts_panel.h"
 #include "ui/export_controller.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/function_view.h"
 #include "ui/help_dock.h"
 #include "ui/inspector_panel.h"
 #include "ui/network/network_inspector.h"
+#include "ui/network/network_run_controller.h"
 #include "ui/network/network_view.h"
 #include "ui/play_bar.h"
 #include "ui/presentation_mode.h"
 #include "ui/presets_menu.h"
-#include "ui/run_controller.h"
 #include "ui/run_editor_panel.h"
 #include "ui/run_list_panel.h"
 #include "ui/teaching_exports.h"
@@ -56,7 +58,10 @@ constexpr int kMaxRecent = 8;
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_controller(new RunController(this)), m_mapThrottle(new QTimer(this)) {
+    : QMainWindow(parent), m_document(new ExperimentDocument(this)),
+      m_controller(new FunctionRunController(m_document, this)),
+      m_networkController(new NetworkRunController(m_document, this)),
+      m_mapThrottle(new QTimer(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
@@ -71,12 +76,12 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 6);
     splitter->setChildrenCollapsible(false);
-    m_network = new NetworkView(m_controller);
+    m_network = new NetworkView(m_document, m_networkController);
     m_central = new QStackedWidget;
     m_central->addWidget(splitter);
     m_central->addWidget(m_network);
     setCentralWidget(m_central);
-    connect(m_network, &NetworkView::failed, this, &MainWindow::showStatus);
+    connect(m_networkController, &NetworkRunController::failed, this, &MainWindow::showStatus);
 
     m_runList = new RunListPanel(m_controller);
     m_editor = new RunEditorPanel(m_controller);
@@ -94,7 +99,7 @@ MainWindow::MainWindow(QWidget* parent)
     addDockWidget(Qt::LeftDockWidgetArea, m_runsDock);
 
     m_inspector = new InspectorPanel(m_controller);
-    m_networkInspector = new NetworkInspector(m_controller, m_network);
+    m_networkInspector = new NetworkInspector(m_networkController);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     m_inspectors = new QStackedWidget;
@@ -109,7 +114,7 @@ MainWindow::MainWindow(QWidget* parent)
             resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
     });
 
-    m_playBar = new PlayBar(m_controller, this);
+    m_playBar = new PlayBar(m_controller, m_networkController, this);
     addToolBar(Qt::TopToolBarArea, m_playBar);
     m_exporter = new ExportController(m_controller, m_map, this);
     buildTeaching();
@@ -124,17 +129,13 @@ MainWindow::MainWindow(QWidget* parent)
         if (!m_mapThrottle->isActive())
             m_mapThrottle->start();
     };
-    connect(m_controller, &RunController::tracksUpdated, this, mapSoon);
-    connect(m_controller, &RunController::experimentChanged, this, [this, mapSoon]() {
-        if (!m_loading) {
-            m_modified = true;
-            refreshTitle();
-        }
-        mapSoon();
-    });
-    connect(m_controller, &RunController::runFailed, this,
+    connect(m_controller, &FunctionRunController::tracksUpdated, this, mapSoon);
+    connect(m_controller, &FunctionRunController::experimentChanged, this, mapSoon);
+    connect(m_document, &ExperimentDocument::modifiedChanged, this, &MainWindow::refreshTitle);
+    connect(m_document, &ExperimentDocument::filePathChanged, this, &MainWindow::refreshTitle);
+    connect(m_controller, &FunctionRunController::failed, this,
             [this](const QString& msg) { showStatus(tr("Run failed: %1").arg(msg)); });
-    connect(m_map, &FunctionView::startPicked, m_controller, &RunController::setStart);
+    connect(m_map, &FunctionView::startPicked, m_document, &ExperimentDocument::setStart);
     connect(m_map, &FunctionView::contextMenuAt, this, [this](const QPoint& pos) {
         m_exporter->showContextMenu(PlotKind::Trajectories, pos);
     });
@@ -148,7 +149,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_network, &NetworkView::figureMenuRequested, this, &MainWindow::showNetworkFigureMenu);
     connect(m_network, &NetworkView::tracksUpdated, this, &MainWindow::refreshNetworkStatus);
-    connect(m_controller, &RunController::experimentChanged, this,
+    connect(m_controller, &FunctionRunController::experimentChanged, this,
             &MainWindow::refreshNetworkStatus);
 
     QSettings settings;
@@ -190,6 +191,18 @@ void MainWindow::buildMenus() {
                                     &TeachingExports::exportFigureSheet);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo =
+        edit->addAction(tr("&Undo"), QKeySequence::Undo, m_document, &ExperimentDocument::undo);
+    QAction* redo =
+        edit->addAction(tr("&Redo"), QKeySequence::Redo, m_document, &ExperimentDocument::redo);
+    auto refreshUndo = [this, undo, redo]() {
+        undo->setEnabled(m_document->canUndo());
+        redo->setEnabled(m_document->canRedo());
+    };
+    connect(m_document, &ExperimentDocument::undoStateChanged, this, refreshUndo);
+    refreshUndo();
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_playBar->playAction());
@@ -290,29 +303,25 @@ void MainWindow::exportNetworkTraces() {
 void MainWindow::refreshNetworkStatus() {
     if (!showsNetwork())
         return;
-    long long epochs = 0;
-    for (const NetworkTrack& t : m_network->tracks()) {
+    for (const NetworkTrack& t : m_network->tracks())
         m_runList->setRunStatus(t.instance.configIndex, t.instance.twin, t.statusText(),
                                 t.diverged || !t.error.isEmpty());
-        if (!t.epochs.empty())
-            epochs = std::max(epochs, t.epochs.back().epoch);
-    }
-    m_playBar->setNetworkProgress(epochs, m_network->allFinished());
 }
 
 void MainWindow::setExperiment(const Experiment& experiment, const QString& filePath) {
     showPresetPoint(QString(), QString()); // a preset sets its point again after this
-    m_loading = true;
-    m_filePath = filePath;
     const bool network = experiment.problemType == Experiment::ProblemType::Network;
     if (!network)
-        m_network->deactivate();
-    m_controller->setExperiment(experiment);
-    if (network) {
-        m_network->setBaseDir(filePath.isEmpty() ? QDir::currentPath()
-                                                 : QFileInfo(filePath).absolutePath());
-        m_network->activate();
-    }
+        m_networkController->deactivate();
+    m_controller->pause();
+    m_networkController->pause();
+    m_networkController->setBaseDir(filePath.isEmpty() ? QDir::currentPath()
+                                                       : QFileInfo(filePath).absolutePath());
+    m_document->setFilePath(filePath);
+    m_document->setExperiment(experiment);
+    m_document->setModified(false);
+    if (network && !m_networkController->isActive())
+        m_networkController->activate();
     m_central->setCurrentIndex(network ? 1 : 0);
     m_inspectors->setCurrentIndex(network ? 1 : 0);
     // The animation and the figure sheet are of 2-D runs.
@@ -325,11 +334,12 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
     m_map->setHome(defaultMapView(experiment), true);
     m_functionShown = experiment.function.function;
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);
-    m_modified = false;
-    m_loading = false;
     refreshTitle();
     refreshMap();
-    m_controller->play();
+    if (network)
+        m_networkController->play();
+    else
+        m_controller->play();
 }
 
 void MainWindow::buildTeaching() {
@@ -413,15 +423,19 @@ bool MainWindow::openFile(const QString& path, QString* error) {
     return true;
 }
 
+QString MainWindow::filePath() const {
+    return m_document->filePath();
+}
+
 bool MainWindow::saveFile(const QString& path, QString* error) {
     std::string why;
-    if (!saveExperiment(m_controller->experiment(), path.toStdString(), &why)) {
+    if (!saveExperiment(m_document->experiment(), path.toStdString(), &why)) {
         if (error)
             *error = QString::fromStdString(why);
         return false;
     }
-    m_filePath = path;
-    m_modified = false;
+    m_document->setFilePath(path);
+    m_document->setModified(false);
     addRecent(path);
     refreshTitle();
     return true;
@@ -431,7 +445,7 @@ void MainWindow::open() {
     if (!maybeSave())
         return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"),
-                                                      QFileInfo(m_filePath).absolutePath(),
+                                                      QFileInfo(filePath()).absolutePath(),
                                                       tr("Experiments (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
@@ -441,32 +455,35 @@ void MainWindow::open() {
 }
 
 bool MainWindow::save() {
-    if (m_filePath.isEmpty())
+    if (filePath().isEmpty())
         return saveAs();
+    return saveTo(filePath());
+}
+
+bool MainWindow::saveTo(const QString& path) {
     QString error;
-    if (!saveFile(m_filePath, &error)) {
+    if (!saveFile(path, &error)) {
         QMessageBox::warning(this, tr("Cannot save"), error);
         return false;
     }
-    showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(m_filePath)));
+    showStatus(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
     return true;
 }
 
 bool MainWindow::saveAs() {
     QString path = QFileDialog::getSaveFileName(
         this, tr("Save experiment"),
-        m_filePath.isEmpty() ? QStringLiteral("experiment.json") : m_filePath,
+        filePath().isEmpty() ? QStringLiteral("experiment.json") : filePath(),
         tr("Experiments (*.json)"));
     if (path.isEmpty())
         return false;
     if (!path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         path += QStringLiteral(".json");
-    m_filePath = path;
-    return save();
+    return saveTo(path);
 }
 
 bool MainWindow::maybeSave() {
-    if (!m_modified)
+    if (!m_document->isModified())
         return true;
     const auto answer = QMessageBox::question(
         this, tr("Unsaved changes"), tr("Save the changes to this experiment first?"),
@@ -511,9 +528,10 @@ void MainWindow::refreshRecentMenu() {
 }
 
 void MainWindow::refreshTitle() {
-    const QString name =
-        m_filePath.isEmpty() ? tr("default experiment") : QFileInfo(m_filePath).fileName();
-    setWindowTitle(QStringLiteral("%1%2 — OptiScope").arg(name, m_modified ? "*" : ""));
+    const QString path = filePath();
+    const QString name = path.isEmpty() ? tr("default experiment") : QFileInfo(path).fileName();
+    setWindowTitle(
+        QStringLiteral("%1%2 — OptiScope").arg(name, m_document->isModified() ? "*" : ""));
 }
 
 void MainWindow::refreshMap() {
@@ -542,6 +560,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         return;
     }
     m_controller->pause();
+    m_networkController->pause();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -30,7 +30,9 @@ class InspectorPanel;
 class NetworkInspector;
 class NetworkView;
 class PlayBar;
-class RunController;
+class ExperimentDocument;
+class FunctionRunController;
+class NetworkRunController;
 class RunEditorPanel;
 class RunListPanel;
 
@@ -40,7 +42,12 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    [[nodiscard]] RunController* controller() const { return m_controller; }
+    /// What the user edits; every panel edits through it.
+    [[nodiscard]] ExperimentDocument* document() const { return m_document; }
+    /// The runs of a function problem.
+    [[nodiscard]] FunctionRunController* controller() const { return m_controller; }
+    /// The runs of a network problem.
+    [[nodiscard]] NetworkRunController* networkController() const { return m_networkController; }
     [[nodiscard]] ExportController* exporter() const { return m_exporter; }
     [[nodiscard]] FunctionView* functionView() const { return m_map; }
     /// The view shown in place of the map and charts for network problems.
@@ -52,7 +59,7 @@ public:
     bool openFile(const QString& path, QString* error);
     /// Save the current experiment; false with `error` on failure.
     bool saveFile(const QString& path, QString* error);
-    [[nodiscard]] QString filePath() const { return m_filePath; }
+    [[nodiscard]] QString filePath() const;
     /// Bring the inspector's tab to the front.
     void showInspector();
     [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
@@ -82,6 +89,7 @@ private:
     void open();
     bool save();
     bool saveAs();
+    bool saveTo(const QString& path);
     bool maybeSave();
     void addRecent(const QString& path);
     void refreshRecentMenu();
@@ -91,7 +99,9 @@ private:
     void buildTeaching();
     void showPresetPoint(const QString& title, const QString& point);
 
-    RunController* m_controller;
+    ExperimentDocument* m_document;
+    FunctionRunController* m_controller;
+    NetworkRunController* m_networkController;
     FunctionView* m_map;
     NetworkView* m_network;
     QStackedWidget* m_central;
@@ -115,10 +125,7 @@ private:
     QToolBar* m_pointBar = nullptr;
     QLabel* m_pointLabel = nullptr;
     QTimer* m_mapThrottle;
-    QString m_filePath;
     std::string m_functionShown;
-    bool m_modified = false;
-    bool m_loading = false;
     bool m_restoredState = false;
 };
 

@@ -1,6 +1,8 @@
 #include "ui/play_bar.h"
 
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/network/network_run_controller.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -21,8 +23,8 @@ double PlayBar::speedAt(int index) {
     return kSpeeds[std::clamp(index, 0, n - 1)];
 }
 
-PlayBar::PlayBar(RunController* controller, QWidget* parent)
-    : QToolBar(tr("Play controls"), parent), m_controller(controller) {
+PlayBar::PlayBar(FunctionRunController* functions, NetworkRunController* networks, QWidget* parent)
+    : QToolBar(tr("Play controls"), parent), m_functions(functions), m_networks(networks) {
     setObjectName(QStringLiteral("playBar"));
     setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_play = addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("Play"));
@@ -55,51 +57,52 @@ PlayBar::PlayBar(RunController* controller, QWidget* parent)
     m_status->setMinimumWidth(160);
     addWidget(m_status);
 
-    connect(m_play, &QAction::triggered, m_controller, &RunController::togglePlay);
-    connect(m_step, &QAction::triggered, m_controller, &RunController::stepOnce);
-    connect(m_reset, &QAction::triggered, m_controller, &RunController::reset);
+    connect(m_play, &QAction::triggered, this, [this]() { active()->togglePlay(); });
+    connect(m_step, &QAction::triggered, m_functions, &FunctionRunController::stepOnce);
+    connect(m_reset, &QAction::triggered, this, [this]() { active()->reset(); });
     connect(m_speed, &QComboBox::currentIndexChanged, this,
-            [this](int i) { m_controller->setSpeed(speedAt(i)); });
+            [this](int i) { m_functions->setSpeed(speedAt(i)); });
     connect(m_budget, &QSpinBox::valueChanged, this, [this](int v) {
-        const Experiment& e = m_controller->experiment();
-        if (e.problemType == Experiment::ProblemType::Network) {
-            if (v != e.network.epochs) {
-                NetworkProblem problem = e.network;
-                problem.epochs = v;
-                m_controller->setNetworkProblem(problem);
-            }
-        } else if (v != e.steps) {
-            m_controller->setBudget(v);
-        }
+        if (showsNetwork())
+            m_functions->document()->setEpochs(v);
+        else
+            m_functions->document()->setBudget(v);
     });
-    connect(m_controller, &RunController::playingChanged, this, &PlayBar::refresh);
-    connect(m_controller, &RunController::experimentChanged, this, &PlayBar::refresh);
-    connect(m_controller, &RunController::tracksUpdated, this, &PlayBar::refresh);
+    for (WorkController* c :
+         {static_cast<WorkController*>(m_functions), static_cast<WorkController*>(m_networks)}) {
+        connect(c, &WorkController::playingChanged, this, &PlayBar::refresh);
+        connect(c, &WorkController::tracksUpdated, this, &PlayBar::refresh);
+    }
+    connect(m_functions, &FunctionRunController::experimentChanged, this, &PlayBar::refresh);
     setSpeedIndex(6);
     refresh();
 }
 
+bool PlayBar::showsNetwork() const {
+    return m_functions->experiment().problemType == Experiment::ProblemType::Network;
+}
+
+WorkController* PlayBar::active() const {
+    if (showsNetwork())
+        return m_networks;
+    return m_functions;
+}
+
 void PlayBar::setSpeedIndex(int index) {
     m_speed->setCurrentIndex(std::clamp(index, 0, m_speed->count() - 1));
-    m_controller->setSpeed(speedAt(m_speed->currentIndex()));
+    m_functions->setSpeed(speedAt(m_speed->currentIndex()));
 }
 
 int PlayBar::speedIndex() const {
     return m_speed->currentIndex();
 }
 
-void PlayBar::setNetworkProgress(long long epochs, bool done) {
-    m_networkEpochs = epochs;
-    m_networkDone = done;
-    refresh();
-}
-
 void PlayBar::refresh() {
-    const bool playing = m_controller->isPlaying();
+    const bool playing = active()->isPlaying();
     m_play->setText(playing ? tr("Pause") : tr("Play"));
     m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
-    const Experiment& e = m_controller->experiment();
-    const bool network = e.problemType == Experiment::ProblemType::Network;
+    const Experiment& e = m_functions->experiment();
+    const bool network = showsNetwork();
     // A network trains as fast as it can, epoch by epoch: no speed, no single update.
     m_speedLabelAction->setVisible(!network);
     m_speedAction->setVisible(!network);
@@ -114,21 +117,21 @@ void PlayBar::refresh() {
                                                    network ? 100'000 : 100'000'000)));
     }
     if (network) {
+        const long long epochs = m_networks->epochsDone();
         m_status->setText(
             tr("  epoch %L1 / %L2%3")
-                .arg(m_networkEpochs)
+                .arg(epochs)
                 .arg(e.network.epochs)
-                .arg(m_networkDone && m_networkEpochs > 0 ? tr(" · done") : QString()));
+                .arg(m_networks->allFinished() && epochs > 0 ? tr(" · done") : QString()));
         return;
     }
     long long step = 0;
-    for (const RunTrack& t : m_controller->tracks())
+    for (const RunTrack& t : m_functions->tracks())
         step = std::max(step, t.hasLatest ? t.latest.step : 0);
-    m_status->setText(
-        tr("  step %L1 / %L2%3")
-            .arg(step)
-            .arg(e.steps)
-            .arg(m_controller->allFinished() && step > 0 ? tr(" · done") : QString()));
+    m_status->setText(tr("  step %L1 / %L2%3")
+                          .arg(step)
+                          .arg(e.steps)
+                          .arg(m_functions->allFinished() && step > 0 ? tr(" · done") : QString()));
 }
 
 } // namespace optiscope

@@ -11,12 +11,16 @@ class QSpinBox;
 
 namespace optiscope {
 
-class RunController;
+class FunctionRunController;
+class NetworkRunController;
+class WorkController;
 
+/// Drives the controller of what the window shows: the function runs or the network runs.
 class PlayBar : public QToolBar {
     Q_OBJECT
 public:
-    explicit PlayBar(RunController* controller, QWidget* parent = nullptr);
+    PlayBar(FunctionRunController* functions, NetworkRunController* networks,
+            QWidget* parent = nullptr);
 
     QAction* playAction() const { return m_play; }
     QAction* stepAction() const { return m_step; }
@@ -25,14 +29,15 @@ public:
     static double speedAt(int index);
     void setSpeedIndex(int index);
     [[nodiscard]] int speedIndex() const;
-    /// Progress of a network problem's runs: the most epochs any run has done, and whether all
-    /// have ended.
-    void setNetworkProgress(long long epochs, bool done);
 
 private:
     void refresh();
+    [[nodiscard]] bool showsNetwork() const;
+    /// The controller of the problem shown.
+    [[nodiscard]] WorkController* active() const;
 
-    RunController* m_controller;
+    FunctionRunController* m_functions;
+    NetworkRunController* m_networks;
     QAction* m_play;
     QAction* m_step;
     QAction* m_reset;
@@ -42,8 +47,6 @@ private:
     QAction* m_speedLabelAction;
     QAction* m_speedAction;
     QLabel* m_status;
-    long long m_networkEpochs = 0;
-    bool m_networkDone = false;
 };
 
 } // namespace optiscope

@@ -6,7 +6,8 @@
 #include "ui/help_dock.h"
 #include "ui/lr_preview.h"
 #include "ui/param_form.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -65,7 +66,7 @@ QLabel* errorLabel(QWidget* parent) {
 
 } // namespace
 
-RunEditorPanel::RunEditorPanel(RunController* controller, QWidget* parent)
+RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -208,7 +209,7 @@ RunEditorPanel::RunEditorPanel(RunController* controller, QWidget* parent)
         r.compareWithoutSchedule = on;
         applyRun(r);
     });
-    connect(m_controller, &RunController::experimentChanged, this, [this]() {
+    connect(m_controller, &FunctionRunController::experimentChanged, this, [this]() {
         loadProblem();
         loadRun();
     });
@@ -317,7 +318,7 @@ void RunEditorPanel::applyProblem() {
         p.noise.reset();
     if (p == m_controller->experiment().function)
         return;
-    m_controller->setProblem(p);
+    m_controller->document()->setProblem(p);
 }
 
 void RunEditorPanel::onFunctionChosen() {
@@ -330,7 +331,7 @@ void RunEditorPanel::onFunctionChosen() {
     p.params = ParamSet::defaults(info->params);
     p.start = info->defaultStart;
     m_constants->setTable(info->params, p.params);
-    m_controller->setProblem(p);
+    m_controller->document()->setProblem(p);
 }
 
 void RunEditorPanel::onOptimizerChosen() {
@@ -391,7 +392,7 @@ void RunEditorPanel::onScheduleChosen() {
 void RunEditorPanel::applyRun(const RunConfig& run) {
     if (m_config < 0)
         return;
-    m_controller->setRun(m_config, run);
+    m_controller->document()->setRun(m_config, run);
 }
 
 } // namespace optiscope

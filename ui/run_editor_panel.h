@@ -20,12 +20,12 @@ namespace optiscope {
 struct ScheduleInfo;
 class LrPreview;
 class ParamForm;
-class RunController;
+class FunctionRunController;
 
 class RunEditorPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit RunEditorPanel(RunController* controller, QWidget* parent = nullptr);
+    explicit RunEditorPanel(FunctionRunController* controller, QWidget* parent = nullptr);
 
     /// Edit run `configIndex` (-1: none).
     void setCurrentRun(int configIndex);
@@ -44,7 +44,7 @@ private:
     void onScheduleChosen();
     static ParamSet scheduleStartValues(const ScheduleInfo& info, long long steps);
 
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     int m_config = -1;
 
     QComboBox* m_function;

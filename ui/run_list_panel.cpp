@@ -1,6 +1,7 @@
 #include "ui/run_list_panel.h"
 
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
 
 #include <QColorDialog>
 #include <QHBoxLayout>
@@ -29,7 +30,7 @@ constexpr int kTwinRole = Qt::UserRole + 1;
 
 } // namespace
 
-RunListPanel::RunListPanel(RunController* controller, QWidget* parent)
+RunListPanel::RunListPanel(FunctionRunController* controller, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_tree(new QTreeWidget(this)) {
     m_tree->setColumnCount(2);
     m_tree->setHeaderLabels({tr("Run"), tr("Status")});
@@ -66,20 +67,20 @@ RunListPanel::RunListPanel(RunController* controller, QWidget* parent)
         if (const OptimizerInfo* info = findOptimizer("adam"))
             run.optimizer.params = ParamSet::defaults(info->params);
         run.color = runColor(int(m_controller->experiment().runs.size())).name().toStdString();
-        m_controller->addRun(run);
+        m_controller->document()->addRun(run);
         select(int(m_controller->experiment().runs.size()) - 1, false);
     });
     connect(dup, &QPushButton::clicked, this, [this]() {
         if (m_config < 0)
             return;
-        m_controller->duplicateRun(m_config);
+        m_controller->document()->duplicateRun(m_config);
         select(int(m_controller->experiment().runs.size()) - 1, false);
     });
     connect(remove, &QPushButton::clicked, this, [this]() {
         if (m_config < 0)
             return;
         const int was = m_config;
-        m_controller->removeRun(was);
+        m_controller->document()->removeRun(was);
         select(std::min(was, int(m_controller->experiment().runs.size()) - 1), false);
     });
     connect(color, &QPushButton::clicked, this, &RunListPanel::recolor);
@@ -91,9 +92,9 @@ RunListPanel::RunListPanel(RunController* controller, QWidget* parent)
         m_twin = item->data(0, kTwinRole).toBool();
         emit selectionChanged(m_config, m_twin);
     });
-    connect(m_controller, &RunController::experimentChanged, this, &RunListPanel::rebuild,
+    connect(m_controller, &FunctionRunController::experimentChanged, this, &RunListPanel::rebuild,
             Qt::QueuedConnection); // not inside the tree's own signal handlers
-    connect(m_controller, &RunController::tracksUpdated, this, &RunListPanel::refreshStatus);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this, &RunListPanel::refreshStatus);
     rebuild();
 }
 
@@ -199,7 +200,7 @@ void RunListPanel::onItemChanged(QTreeWidgetItem* item, int column) {
     if (!name.empty())
         r.name = name;
     r.visible = visible;
-    m_controller->setRun(i, r);
+    m_controller->document()->setRun(i, r);
 }
 
 void RunListPanel::recolor() {
@@ -213,7 +214,7 @@ void RunListPanel::recolor() {
     if (!c.isValid())
         return;
     r.color = c.name().toStdString();
-    m_controller->setRun(m_config, r);
+    m_controller->document()->setRun(m_config, r);
 }
 
 } // namespace optiscope

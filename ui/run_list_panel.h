@@ -12,12 +12,12 @@ class QTreeWidgetItem;
 
 namespace optiscope {
 
-class RunController;
+class FunctionRunController;
 
 class RunListPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit RunListPanel(RunController* controller, QWidget* parent = nullptr);
+    explicit RunListPanel(FunctionRunController* controller, QWidget* parent = nullptr);
 
     /// The selected run configuration (-1: none) and whether its twin row is selected.
     [[nodiscard]] int currentConfig() const { return m_config; }
@@ -35,7 +35,7 @@ private:
     void onItemChanged(QTreeWidgetItem* item, int column);
     void recolor();
 
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     QTreeWidget* m_tree;
     int m_config = -1;
     bool m_twin = false;

@@ -2,7 +2,7 @@
 
 #include "ui/figure_sheet.h"
 #include "ui/function_view.h"
-#include "ui/run_controller.h"
+#include "ui/function/function_run_controller.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -22,7 +22,7 @@
 
 namespace optiscope {
 
-TeachingExports::TeachingExports(RunController* controller, FunctionView* map,
+TeachingExports::TeachingExports(FunctionRunController* controller, FunctionView* map,
                                  QWidget* dialogParent)
     : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {
     m_lastFolder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);

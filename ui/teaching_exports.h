@@ -12,12 +12,12 @@ class QWidget;
 namespace optiscope {
 
 class FunctionView;
-class RunController;
+class FunctionRunController;
 
 class TeachingExports : public QObject {
     Q_OBJECT
 public:
-    TeachingExports(RunController* controller, FunctionView* map, QWidget* dialogParent);
+    TeachingExports(FunctionRunController* controller, FunctionView* map, QWidget* dialogParent);
 
     /// Ask for fps, length and size, then a file; write the GIF with a progress dialog.
     void exportAnimation();
@@ -33,7 +33,7 @@ signals:
     void message(const QString& text);
 
 private:
-    RunController* m_controller;
+    FunctionRunController* m_controller;
     FunctionView* m_map;
     QWidget* m_parent;
     QString m_lastFolder;

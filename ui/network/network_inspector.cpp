@@ -1,7 +1,7 @@
 #include "ui/network/network_inspector.h"
 
-#include "ui/network/network_view.h"
-#include "ui/run_controller.h"
+#include "ui/app/experiment_document.h"
+#include "ui/network/network_run_controller.h"
 #include "ui/update_formula.h"
 
 #include <QAction>
@@ -41,8 +41,8 @@ const nn::EpochRecord* recordAt(const NetworkTrack& t, long long epoch) {
 
 } // namespace
 
-NetworkInspector::NetworkInspector(RunController* controller, NetworkView* view, QWidget* parent)
-    : QWidget(parent), m_controller(controller), m_view(view) {
+NetworkInspector::NetworkInspector(NetworkRunController* controller, QWidget* parent)
+    : QWidget(parent), m_controller(controller) {
     setObjectName(QStringLiteral("networkInspector"));
     m_summary = new QLabel(this);
     m_summary->setTextFormat(Qt::RichText);
@@ -96,8 +96,8 @@ NetworkInspector::NetworkInspector(RunController* controller, NetworkView* view,
         if (on)
             m_slider->setValue(m_slider->maximum());
     });
-    connect(m_view, &NetworkView::tracksUpdated, this, &NetworkInspector::refresh);
-    connect(m_view, &NetworkView::followChanged, this, &NetworkInspector::refresh);
+    connect(m_controller, &NetworkRunController::tracksUpdated, this, &NetworkInspector::refresh);
+    connect(m_controller, &NetworkRunController::followChanged, this, &NetworkInspector::refresh);
     refresh();
 }
 
@@ -130,8 +130,8 @@ QString NetworkInspector::summaryText() const {
 }
 
 void NetworkInspector::refresh() {
-    const auto& tracks = m_view->tracks();
-    const int followed = m_view->followedTrack();
+    const auto& tracks = m_controller->tracks();
+    const int followed = m_controller->followedTrack();
     if (followed < 0 || followed >= int(tracks.size()) || tracks[size_t(followed)].epochs.empty()) {
         m_summary->setText(tr("Select a run in the Runs list; its epochs appear here as it "
                               "trains."));
@@ -163,10 +163,13 @@ void NetworkInspector::refresh() {
            "%7) · accuracy %8 (validation %9)")
             .arg(QString::fromStdString(t.instance.name).toHtmlEscaped())
             .arg(r->epoch)
-            .arg(m_controller->experiment().network.epochs)
+            .arg(m_controller->document()->experiment().network.epochs)
             .arg(r->steps)
             .arg(num(r->lr), num(r->trainLoss), num(r->valLoss), percent(r->trainAccuracy),
                  percent(r->valAccuracy));
+    if (std::isfinite(r->testLoss))
+        summary += tr("<br>test set (after the last epoch): loss %1 · accuracy %2")
+                       .arg(num(r->testLoss), percent(r->testAccuracy));
     if (twin)
         summary += tr("<br>without decay: η = %1 · validation loss %2 · accuracy %3")
                        .arg(num(twin->lr), num(twin->valLoss), percent(twin->valAccuracy));
@@ -191,7 +194,7 @@ void NetworkInspector::refresh() {
         }
     }
 
-    const Experiment& e = m_controller->experiment();
+    const Experiment& e = m_controller->document()->experiment();
     const int config = t.instance.configIndex;
     QStringList explain;
     if (r->effLr.empty()) {

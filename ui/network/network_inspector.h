@@ -14,13 +14,12 @@ class QTableWidget;
 
 namespace optiscope {
 
-class NetworkView;
-class RunController;
+class NetworkRunController;
 
 class NetworkInspector : public QWidget {
     Q_OBJECT
 public:
-    NetworkInspector(RunController* controller, NetworkView* view, QWidget* parent = nullptr);
+    explicit NetworkInspector(NetworkRunController* controller, QWidget* parent = nullptr);
 
     /// Show epoch `epoch` of the followed run (clamped); -1: follow the latest.
     void showEpoch(long long epoch);
@@ -33,8 +32,7 @@ public:
 private:
     void refresh();
 
-    RunController* m_controller;
-    NetworkView* m_view;
+    NetworkRunController* m_controller;
     QLabel* m_summary;
     QSlider* m_slider;
     QCheckBox* m_live;

@@ -1,11 +1,11 @@
 #include "ui/network/network_view.h"
 
 #include "core/nn/network_traces.h"
+#include "ui/app/experiment_document.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_problem_editor.h"
 #include "ui/plots/line_chart.h"
-#include "ui/run_controller.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -23,54 +23,11 @@
 
 namespace optiscope {
 
-NetworkView::NetworkView(RunController* controller, QWidget* parent)
-    : QWidget(parent), m_controller(controller), m_worker(new NetworkWorker),
+NetworkView::NetworkView(ExperimentDocument* document, NetworkRunController* controller,
+                         QWidget* parent)
+    : QWidget(parent), m_document(document), m_controller(controller),
       m_chartThrottle(new QTimer(this)) {
     setObjectName(QStringLiteral("networkView"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::started, m_worker, &NetworkWorker::begin);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &NetworkWorker::batchReady, this, &NetworkView::acceptBatch);
-    connect(m_worker, &NetworkWorker::dataReady, this,
-            [this](quint64 generation, const NetworkDataPreview& preview) {
-                if (generation == m_generation)
-                    m_preview->setPreview(preview);
-            });
-    connect(m_worker, &NetworkWorker::boundaryReady, this,
-            [this](quint64 generation, const QImage& image, long long epoch, int run) {
-                if (generation != m_generation)
-                    return;
-                const QString name =
-                    run >= 0 && run < int(m_tracks.size())
-                        ? QString::fromStdString(m_tracks[size_t(run)].instance.name)
-                        : QString();
-                m_preview->setBoundaryRun(name);
-                m_diagram->setRunName(name); // its diagram follows
-                m_preview->setBoundary(image, epoch);
-                emit boundaryShown(image, epoch);
-            });
-    connect(m_worker, &NetworkWorker::diagramReady, this,
-            [this](quint64 generation, const NetworkDiagramData& diagram) {
-                if (generation == m_generation)
-                    m_diagram->setDiagram(diagram);
-            });
-    connect(m_worker, &NetworkWorker::loadFailed, this,
-            [this](quint64 generation, const QString& message) {
-                if (generation != m_generation)
-                    return;
-                m_error = message;
-                m_preview->setMessage(message);
-                m_status->setText(message);
-                for (NetworkTrack& t : m_tracks)
-                    t.error = tr("not started: see the message below the charts");
-                m_pausedForError = m_controller->isPlaying();
-                m_controller->pause(); // nothing to play until the data is fixed
-                emit failed(message);
-                emit tracksUpdated();
-            });
-    m_worker->setPaused(true);
-    m_thread.start();
-
     m_preview = new NetworkPreview;
     m_diagram = new NetworkDiagram;
     auto* tabs = new QTabWidget;
@@ -139,35 +96,39 @@ NetworkView::NetworkView(RunController* controller, QWidget* parent)
     connect(m_chartThrottle, &QTimer::timeout, this, &NetworkView::refreshCharts);
     connect(m_tensor, &QComboBox::currentIndexChanged, this, &NetworkView::refreshCharts);
 
-    connect(m_controller, &RunController::experimentChanged, this,
-            &NetworkView::onExperimentChanged);
-    connect(m_controller, &RunController::playingChanged, this, [this](bool playing) {
-        if (!m_active)
-            return;
-        if (playing && allFinished() && !m_tracks.empty())
-            restart(); // play after the end: train again
-        m_worker->setPaused(!playing);
+    connect(m_controller, &NetworkRunController::restarted, this, &NetworkView::onRestarted);
+    connect(m_controller, &NetworkRunController::tracksUpdated, this, &NetworkView::onProgress);
+    connect(m_controller, &NetworkRunController::labelsChanged, this, &NetworkView::refreshCharts);
+    connect(m_controller, &NetworkRunController::dataReady, m_preview, &NetworkPreview::setPreview);
+    connect(m_controller, &NetworkRunController::boundaryReady, this,
+            [this](const QImage& image, long long epoch, const QString& run) {
+                m_preview->setBoundaryRun(run);
+                m_diagram->setRunName(run); // its diagram follows
+                m_preview->setBoundary(image, epoch);
+                emit boundaryShown(image, epoch);
+            });
+    connect(m_controller, &NetworkRunController::diagramReady, m_diagram,
+            &NetworkDiagram::setDiagram);
+    connect(m_controller, &NetworkRunController::failed, this, [this](const QString& message) {
+        m_preview->setMessage(message);
+        m_status->setText(message);
     });
     connect(m_editor, &NetworkProblemEditor::problemEdited, this,
-            [this]() { m_controller->setNetworkProblem(m_editor->problem()); });
+            [this]() { m_document->setNetworkProblem(m_editor->problem()); });
     connect(m_editor, &NetworkProblemEditor::schedulePerEdited, this, [this](const QString& per) {
-        const Experiment& e = m_controller->experiment();
+        const Experiment& e = m_document->experiment();
         for (int i = 0; i < int(e.runs.size()); ++i) {
             RunConfig run = e.runs[size_t(i)];
             if (run.schedule && run.schedule->per != per.toStdString() &&
                 run.schedule->type != "reduce_on_plateau") {
                 run.schedule->per = per.toStdString();
-                m_controller->setRun(i, run);
+                m_document->setRun(i, run);
             }
         }
     });
 }
 
-NetworkView::~NetworkView() {
-    m_worker->requestStop();
-    m_thread.quit();
-    m_thread.wait();
-}
+NetworkView::~NetworkView() = default;
 
 void NetworkView::addFigureMenu(QWidget* widget, const QString& stem) {
     widget->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -186,10 +147,12 @@ std::vector<NetworkFigure> NetworkView::figures() const {
     preview->setPreview(m_preview->preview());
     if (!m_preview->boundary().isNull())
         preview->setBoundary(m_preview->boundary(), m_preview->boundaryEpoch());
-    if (!m_error.isEmpty())
-        preview->setMessage(m_error);
-    preview->setBoundaryRun(m_followed < int(m_tracks.size())
-                                ? QString::fromStdString(m_tracks[size_t(m_followed)].instance.name)
+    const auto& tracks = m_controller->tracks();
+    const int followed = m_controller->followedTrack();
+    if (!errorText().isEmpty())
+        preview->setMessage(errorText());
+    preview->setBoundaryRun(followed < int(tracks.size())
+                                ? QString::fromStdString(tracks[size_t(followed)].instance.name)
                                 : QString());
     out.push_back({m_preview->preview().is2d ? tr("Data and decision boundary") : tr("Data"),
                    QStringLiteral("data"),
@@ -207,7 +170,7 @@ std::vector<NetworkFigure> NetworkView::figures() const {
                            LineChart::render(spec, p, r, pal);
                        }});
     };
-    const long long epochs = m_controller->experiment().network.epochs;
+    const long long epochs = m_document->experiment().network.epochs;
     chart(tr("Loss"), QStringLiteral("loss"), m_loss->spec());
     chart(tr("Accuracy"), QStringLiteral("accuracy"), m_accuracy->spec());
     chart(tr("Learning rate"), QStringLiteral("lr"), m_lr->spec());
@@ -215,13 +178,13 @@ std::vector<NetworkFigure> NetworkView::figures() const {
         chart(tr("Effective lr of %1").arg(m_tensor->currentText()),
               QStringLiteral("eff_lr_tensor"), m_effLr->spec());
     chart(tr("Effective lr of every tensor"), QStringLiteral("eff_lr"),
-          networkEffLrOverviewChart(m_tracks, epochs));
+          networkEffLrOverviewChart(tracks, epochs));
     return out;
 }
 
 bool NetworkView::writeEpochTraces(const QString& folder, QStringList* written,
                                    QString* error) const {
-    for (const NetworkTrack& t : m_tracks) {
+    for (const NetworkTrack& t : m_controller->tracks()) {
         std::vector<std::string> tensors;
         for (const nn::EpochRecord& r : t.epochs)
             for (size_t i = tensors.size(); i < r.effLr.size(); ++i)
@@ -239,71 +202,12 @@ bool NetworkView::writeEpochTraces(const QString& folder, QStringList* written,
     return true;
 }
 
-void NetworkView::followRun(int configIndex, bool twin) {
-    for (size_t i = 0; i < m_tracks.size(); ++i)
-        if (m_tracks[i].instance.configIndex == configIndex && m_tracks[i].instance.twin == twin) {
-            if (m_followed != int(i)) {
-                m_followed = int(i);
-                sendFollow();
-                emit followChanged();
-            }
-            return;
-        }
-}
-
-void NetworkView::sendFollow() {
-    QMetaObject::invokeMethod(
-        m_worker, [w = m_worker, run = m_followed]() { w->follow(run); }, Qt::QueuedConnection);
-}
-
 std::vector<LineChart*> NetworkView::charts() const {
     return {m_loss, m_accuracy, m_lr, m_effLr};
 }
 
-bool NetworkView::allFinished() const {
-    return std::all_of(m_tracks.begin(), m_tracks.end(),
-                       [](const NetworkTrack& t) { return t.finished; });
-}
-
-void NetworkView::activate() {
-    m_active = true;
-    m_runKey.clear();
-    onExperimentChanged();
-}
-
-void NetworkView::deactivate() {
-    m_active = false;
-    m_runKey.clear();
-    m_worker->setPaused(true);
-    ++m_generation;
-    QMetaObject::invokeMethod(m_worker, &NetworkWorker::clear, Qt::QueuedConnection);
-}
-
-void NetworkView::onExperimentChanged() {
-    if (!m_active)
-        return;
-    const Experiment& e = m_controller->experiment();
-    if (e.problemType != Experiment::ProblemType::Network)
-        return;
-    std::vector<std::uint64_t> key;
-    for (const RunTrack& t : m_controller->tracks())
-        key.push_back(t.generation);
-    if (key != m_runKey) {
-        m_runKey = key;
-        restart();
-        return;
-    }
-    // Cosmetic change (names, colours): same runs, new labels.
-    std::vector<NetworkTrack> fresh = makeNetworkTracks(e);
-    for (size_t i = 0; i < fresh.size() && i < m_tracks.size(); ++i) {
-        m_tracks[i].instance = fresh[i].instance;
-        m_tracks[i].color = fresh[i].color;
-    }
-    refreshCharts();
-}
-
-void NetworkView::restart() {
-    const Experiment& e = m_controller->experiment();
+void NetworkView::onRestarted() {
+    const Experiment& e = m_document->experiment();
     QString per;
     for (const RunConfig& r : e.runs)
         if (r.schedule && r.schedule->type != "reduce_on_plateau") {
@@ -311,49 +215,22 @@ void NetworkView::restart() {
             per = per.isEmpty() || per == p ? p : QStringLiteral("mixed");
         }
     m_editor->setProblem(e.network, per == QLatin1String("mixed") ? QString() : per);
-    m_tracks = makeNetworkTracks(e);
-    m_error.clear();
     m_status->setText(tr("Loading %1…").arg(QString::fromStdString(e.network.dataset.name)));
     m_preview->setMessage(tr("Loading the data…"));
     m_diagram->clear();
     m_tensor->blockSignals(true);
     m_tensor->clear();
     m_tensor->blockSignals(false);
-    const quint64 generation = ++m_generation;
-    auto experiment = std::make_shared<const Experiment>(e);
-    const QString dir = m_baseDir;
-    QMetaObject::invokeMethod(
-        m_worker,
-        [w = m_worker, experiment, dir, generation]() { w->load(experiment, dir, generation); },
-        Qt::QueuedConnection);
-    if (m_followed >= int(m_tracks.size()))
-        m_followed = 0;
-    sendFollow();
-    if (m_pausedForError) { // the data was fixed (or changed): play as before the error
-        m_pausedForError = false;
-        m_controller->play();
-    }
-    m_worker->setPaused(!m_controller->isPlaying());
     refreshCharts();
-    emit tracksUpdated();
 }
 
-void NetworkView::acceptBatch(const NetworkBatch& batch) {
-    if (batch.generation != m_generation)
-        return; // from before a restart
-    for (const NetworkRunProgress& p : batch.runs) {
-        if (p.index < 0 || p.index >= int(m_tracks.size()))
-            continue;
-        NetworkTrack& t = m_tracks[size_t(p.index)];
-        t.epochs.insert(t.epochs.end(), p.epochs.begin(), p.epochs.end());
-        t.steps = p.steps;
-        t.finished = p.finished;
-        t.diverged = p.diverged;
-        t.divergedAt = p.divergedAt;
-        t.error = p.error;
+void NetworkView::onProgress() {
+    if (!errorText().isEmpty()) {
+        emit tracksUpdated();
+        return;
     }
     QStringList status;
-    for (const NetworkTrack& t : m_tracks)
+    for (const NetworkTrack& t : m_controller->tracks())
         status << QStringLiteral("<b>%1</b>: %2")
                       .arg(QString::fromStdString(t.instance.name).toHtmlEscaped(),
                            t.statusText().toHtmlEscaped());
@@ -362,13 +239,11 @@ void NetworkView::acceptBatch(const NetworkBatch& batch) {
         refreshTensors();
     if (!m_chartThrottle->isActive())
         m_chartThrottle->start();
-    if (allFinished() && m_controller->isPlaying())
-        m_controller->pause();
     emit tracksUpdated();
 }
 
 void NetworkView::refreshTensors() {
-    const auto names = networkTensorNames(m_tracks);
+    const auto names = networkTensorNames(m_controller->tracks());
     if (names.empty())
         return;
     m_tensor->blockSignals(true);
@@ -384,11 +259,12 @@ void NetworkView::refreshTensors() {
 }
 
 void NetworkView::refreshCharts() {
-    const long long epochs = m_controller->experiment().network.epochs;
-    m_loss->setSpec(networkLossChart(m_tracks, epochs));
-    m_accuracy->setSpec(networkAccuracyChart(m_tracks, epochs));
-    m_lr->setSpec(networkLrChart(m_tracks, epochs));
-    m_effLr->setSpec(networkEffLrChart(m_tracks, m_tensor->currentText().toStdString(), epochs));
+    const long long epochs = m_document->experiment().network.epochs;
+    const auto& tracks = m_controller->tracks();
+    m_loss->setSpec(networkLossChart(tracks, epochs));
+    m_accuracy->setSpec(networkAccuracyChart(tracks, epochs));
+    m_lr->setSpec(networkLrChart(tracks, epochs));
+    m_effLr->setSpec(networkEffLrChart(tracks, m_tensor->currentText().toStdString(), epochs));
 }
 
 } // namespace optiscope
