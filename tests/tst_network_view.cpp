@@ -288,14 +288,14 @@ void TestNetworkView::followsTheSelectedRunAndExports() {
     QTest::qWait(300); // throttled chart refresh
     const auto figures = view->figures();
     QStringList stems;
-    for (const NetworkFigure& f : figures)
+    for (const Figure& f : figures)
         stems << f.stem;
     QCOMPARE(stems,
              QStringList({"data", "network", "loss", "accuracy", "lr", "eff_lr_tensor", "eff_lr"}));
     ExportOptions options;
     options.size = QSize(800, 500);
     options.dpi = 96;
-    for (const NetworkFigure& f : figures) {
+    for (const Figure& f : figures) {
         const QString png = m_dir.filePath(f.stem + ".png");
         QVERIFY2(exportPlot(f.paint, png, ImageFormat::Png, options, &error), qPrintable(error));
         const QImage image(png);

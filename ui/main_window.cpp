@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "core/experiment/experiment_io.h"
+#include "core/study/study_results.h"
 #include "ui/app/experiment_document.h"
 #include "ui/charts_panel.h"
 #include "ui/export_controller.h"
@@ -16,6 +17,8 @@
 #include "ui/presets_menu.h"
 #include "ui/run_editor_panel.h"
 #include "ui/run_list_panel.h"
+#include "ui/study/study_controller.h"
+#include "ui/study/study_view.h"
 #include "ui/teaching_exports.h"
 
 #include <QAction>
@@ -61,7 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_document(new ExperimentDocument(this)),
       m_controller(new FunctionRunController(m_document, this)),
       m_networkController(new NetworkRunController(m_document, this)),
-      m_mapThrottle(new QTimer(this)) {
+      m_studyController(new StudyController(m_document, this)), m_mapThrottle(new QTimer(this)) {
     setObjectName(QStringLiteral("mainWindow"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
@@ -80,7 +83,33 @@ MainWindow::MainWindow(QWidget* parent)
     m_central = new QStackedWidget;
     m_central->addWidget(splitter);
     m_central->addWidget(m_network);
+    m_study = new StudyView(m_document, m_studyController);
+    m_central->addWidget(m_study);
     setCentralWidget(m_central);
+    connect(m_study, &StudyView::openJobRequested, this,
+            [this](const Experiment& e, const QString& label) {
+                openInNewWindow(e);
+                showStatus(tr("Opened %1 in a new window").arg(label));
+            });
+    connect(m_study, &StudyView::figureMenuRequested, this, &MainWindow::showStudyFigureMenu);
+    connect(m_study, &StudyView::exportTablesRequested, this, &MainWindow::exportStudyTables);
+    connect(m_studyController, &StudyController::failed, this, &MainWindow::showStatus);
+    connect(m_studyController, &StudyController::progressChanged, this, [this]() {
+        if (!m_autoRunStudy || m_studyController->estimatedSeconds() < 0)
+            return;
+        m_autoRunStudy = false;
+        if (m_studyController->estimatedSeconds() <= 90)
+            m_studyController->play();
+        else
+            showStatus(tr("This study takes about %1 min on this machine: press Run to start "
+                          "it (finished jobs are kept)")
+                           .arg(std::lround(m_studyController->estimatedSeconds() / 60)));
+    });
+    connect(m_document, &ExperimentDocument::changed, this, [this](auto change, int) {
+        if (change == ExperimentDocument::Change::Study ||
+            change == ExperimentDocument::Change::Everything)
+            refreshCentral();
+    });
     connect(m_networkController, &NetworkRunController::failed, this, &MainWindow::showStatus);
 
     m_runList = new RunListPanel(m_controller);
@@ -108,6 +137,14 @@ MainWindow::MainWindow(QWidget* parent)
     m_inspectorDock->setWidget(m_inspectors);
     addDockWidget(Qt::LeftDockWidgetArea, m_inspectorDock);
     tabifyDockWidget(m_runsDock, m_inspectorDock);
+    m_studyDock = new QDockWidget(tr("Study"), this);
+    m_studyDock->setObjectName(QStringLiteral("studyDock"));
+    auto* studyScroll = scrolling(m_study->settingsWidget());
+    studyScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_studyDock->setWidget(studyScroll);
+    addDockWidget(Qt::LeftDockWidgetArea, m_studyDock);
+    tabifyDockWidget(m_runsDock, m_studyDock);
+    m_studyDock->hide(); // shown with a study
     m_runsDock->raise();
     QTimer::singleShot(0, this, [this]() {
         if (!m_restoredState)
@@ -212,6 +249,19 @@ void MainWindow::buildMenus() {
     menuBar()->addMenu(m_presets);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_studyAction = view->addAction(tr("&Study (repeats, grid, statistics)"));
+    m_studyAction->setCheckable(true);
+    m_studyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_studyAction->setToolTip(tr("The study of this experiment, or its explorer"));
+    connect(m_studyAction, &QAction::triggered, this, [this](bool on) {
+        if (on && !m_document->experiment().study) {
+            StudySpec study;
+            study.repeats = 3;
+            m_document->setStudy(study); // a study of 3 repeats to start from
+        }
+        showStudy(on);
+    });
+    view->addSeparator();
     view->addAction(m_runsDock->toggleViewAction());
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_playBar->toggleViewAction());
@@ -248,14 +298,105 @@ void MainWindow::buildMenus() {
     });
 }
 
+bool MainWindow::showsStudy() const {
+    return m_central->currentWidget() == m_study;
+}
+
+void MainWindow::showStudy(bool show) {
+    const bool network = showsNetwork();
+    m_central->setCurrentWidget(show      ? static_cast<QWidget*>(m_study)
+                                : network ? static_cast<QWidget*>(m_network)
+                                          : m_central->widget(0));
+    if (m_studyAction)
+        m_studyAction->setChecked(show);
+    m_playBar->setEnabled(!show); // its keys would play the explorer behind the study
+    if (show) {                   // the study's jobs get the cores
+        m_controller->pause();
+        m_networkController->pause();
+        m_studyDock->show();
+        m_studyDock->raise();
+        statusBar()->showMessage(tr("Run the study · click a row, a dot or a cell to open that "
+                                    "job in a new window · right-click a plot to export"));
+    }
+}
+
+void MainWindow::refreshCentral() {
+    const bool study = m_document->experiment().study.has_value();
+    if (!study && showsStudy())
+        showStudy(false);
+    if (!study)
+        m_studyDock->hide();
+    if (m_studyAction)
+        m_studyAction->setChecked(showsStudy());
+}
+
+MainWindow* MainWindow::openInNewWindow(const Experiment& experiment) {
+    auto* window = new MainWindow;
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->move(pos() + QPoint(40, 40));
+    window->setExperiment(experiment, QString());
+    window->show();
+    return window;
+}
+
+void MainWindow::showStudyFigureMenu(const QString& stem, const QPoint& globalPos) {
+    QMenu menu(this);
+    for (const Figure& figure : m_study->figures())
+        if (figure.stem == stem)
+            m_exporter->addFigureActions(&menu, figure.title, figure.stem, [this, stem]() {
+                for (Figure& f : m_study->figures())
+                    if (f.stem == stem)
+                        return f.paint;
+                return PaintFunction([](QPainter&, const QRectF&) {});
+            });
+    menu.addSeparator();
+    menu.addAction(tr("Export the tables (CSV, Markdown)…"), this, &MainWindow::exportStudyTables);
+    menu.exec(globalPos);
+}
+
+void MainWindow::exportStudyTables() {
+    const StudyPlan* plan = m_studyController->plan();
+    if (!plan)
+        return;
+    m_exporter->exportFiles(
+        tr("study tables"),
+        [this, plan](const QString& folder, QStringList* written, QString* error) {
+            const auto& records = m_studyController->records();
+            const StudyResults& results = m_studyController->results();
+            const std::pair<const char*, std::string> files[] = {
+                {"summary.csv", summaryCsv(*plan, results)},
+                {"comparisons.csv", comparisonsCsv(*plan, results)},
+                {"study.csv", studyCsv(*plan, records)},
+                {"summary.md", summaryMarkdown(*plan, results)}};
+            for (const auto& [name, text] : files) {
+                const QString path = QDir(folder).filePath(QString::fromLatin1(name));
+                if (!saveFileAtomically(path, QByteArray::fromStdString(text), error))
+                    return false;
+                *written << path;
+            }
+            return true;
+        },
+        tr(" (the jobs done so far)"));
+}
+
 bool MainWindow::showsNetwork() const {
     return m_controller->experiment().problemType == Experiment::ProblemType::Network;
 }
 
 void MainWindow::fillExportMenu(QMenu* menu) {
     menu->clear();
+    if (showsStudy()) {
+        for (const Figure& figure : m_study->figures()) {
+            QMenu* sub = menu->addMenu(figure.title);
+            m_exporter->addFigureActions(sub, figure.title, figure.stem,
+                                         [paint = figure.paint]() { return paint; });
+        }
+        menu->addSeparator();
+        menu->addAction(tr("Study &tables (CSV, Markdown)…"), this, &MainWindow::exportStudyTables);
+        return;
+    }
     if (showsNetwork()) {
-        for (const NetworkFigure& figure : m_network->figures()) {
+        for (const Figure& figure : m_network->figures()) {
             QMenu* sub = menu->addMenu(figure.title);
             addNetworkFigureActions(sub, figure);
         }
@@ -271,10 +412,10 @@ void MainWindow::fillExportMenu(QMenu* menu) {
     menu->addAction(tr("Traces as &CSV…"), m_exporter, &ExportController::exportTraces);
 }
 
-void MainWindow::addNetworkFigureActions(QMenu* menu, const NetworkFigure& figure) {
+void MainWindow::addNetworkFigureActions(QMenu* menu, const Figure& figure) {
     // The figure is drawn as it is when the format is chosen, not when the menu opened.
     m_exporter->addFigureActions(menu, figure.title, figure.stem, [this, stem = figure.stem]() {
-        for (NetworkFigure& f : m_network->figures())
+        for (Figure& f : m_network->figures())
             if (f.stem == stem)
                 return f.paint;
         return PaintFunction([](QPainter&, const QRectF&) {});
@@ -283,7 +424,7 @@ void MainWindow::addNetworkFigureActions(QMenu* menu, const NetworkFigure& figur
 
 void MainWindow::showNetworkFigureMenu(const QString& stem, const QPoint& globalPos) {
     QMenu menu(this);
-    for (const NetworkFigure& figure : m_network->figures())
+    for (const Figure& figure : m_network->figures())
         if (figure.stem == stem)
             addNetworkFigureActions(&menu, figure);
     menu.addSeparator();
@@ -315,8 +456,11 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
         m_networkController->deactivate();
     m_controller->pause();
     m_networkController->pause();
-    m_networkController->setBaseDir(filePath.isEmpty() ? QDir::currentPath()
-                                                       : QFileInfo(filePath).absolutePath());
+    const QString dataDir =
+        filePath.isEmpty() ? QDir::currentPath() : QFileInfo(filePath).absolutePath();
+    m_networkController->setBaseDir(dataDir);
+    m_studyController->setDataDir(dataDir);
+    m_autoRunStudy = false;
     m_document->setFilePath(filePath);
     m_document->setExperiment(experiment);
     m_document->setModified(false);
@@ -331,11 +475,15 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
         network ? tr("Select a run in the Runs list to inspect it and draw its decision boundary · "
                      "right-click a chart to export")
                 : tr("Click the map to set the start point · wheel to zoom · right-drag to pan"));
+    const bool study = experiment.study.has_value();
+    showStudy(study);
     m_map->setHome(defaultMapView(experiment), true);
     m_functionShown = experiment.function.function;
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);
     refreshTitle();
     refreshMap();
+    if (study) // the explorer waits; the study runs on Run (a preset's when it is short)
+        return;
     if (network)
         m_networkController->play();
     else
@@ -405,6 +553,7 @@ bool MainWindow::openPreset(const PresetEntry& preset, QString* error) {
         return false;
     }
     setExperiment(*result.experiment, QString());
+    m_autoRunStudy = result.experiment->study.has_value();
     showPresetPoint(preset.title, preset.point);
     showStatus(preset.point);
     return true;
@@ -561,6 +710,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     m_controller->pause();
     m_networkController->pause();
+    m_studyController->cancel(); // finished jobs stay in the folder
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -17,7 +17,7 @@ class QToolBar;
 namespace optiscope {
 
 struct Experiment;
-struct NetworkFigure;
+struct Figure;
 class ChartsPanel;
 class ExportController;
 class FunctionView;
@@ -33,6 +33,8 @@ class PlayBar;
 class ExperimentDocument;
 class FunctionRunController;
 class NetworkRunController;
+class StudyController;
+class StudyView;
 class RunEditorPanel;
 class RunListPanel;
 
@@ -48,6 +50,15 @@ public:
     [[nodiscard]] FunctionRunController* controller() const { return m_controller; }
     /// The runs of a network problem.
     [[nodiscard]] NetworkRunController* networkController() const { return m_networkController; }
+    /// The study of the experiment (its jobs run in the background).
+    [[nodiscard]] StudyController* studyController() const { return m_studyController; }
+    /// The view shown for an experiment with a study: its table, curves, strip plot, heatmap.
+    [[nodiscard]] StudyView* studyView() const { return m_study; }
+    /// Show the study view (true) or the explorer of the base experiment (false).
+    void showStudy(bool show);
+    [[nodiscard]] bool showsStudy() const;
+    /// Open `experiment` in a new window (a study's job); returns it.
+    MainWindow* openInNewWindow(const Experiment& experiment);
     [[nodiscard]] ExportController* exporter() const { return m_exporter; }
     [[nodiscard]] FunctionView* functionView() const { return m_map; }
     /// The view shown in place of the map and charts for network problems.
@@ -82,9 +93,12 @@ private:
     void buildMenus();
     [[nodiscard]] bool showsNetwork() const;
     void fillExportMenu(QMenu* menu);
-    void addNetworkFigureActions(QMenu* menu, const NetworkFigure& figure);
+    void addNetworkFigureActions(QMenu* menu, const Figure& figure);
     void showNetworkFigureMenu(const QString& stem, const QPoint& globalPos);
     void exportNetworkTraces();
+    void showStudyFigureMenu(const QString& stem, const QPoint& globalPos);
+    void exportStudyTables();
+    void refreshCentral();
     void refreshNetworkStatus();
     void open();
     bool save();
@@ -102,6 +116,10 @@ private:
     ExperimentDocument* m_document;
     FunctionRunController* m_controller;
     NetworkRunController* m_networkController;
+    StudyController* m_studyController;
+    StudyView* m_study;
+    QAction* m_studyAction = nullptr;
+    bool m_autoRunStudy = false; ///< a preset's study: run it once its estimate says it is short
     FunctionView* m_map;
     NetworkView* m_network;
     QStackedWidget* m_central;
@@ -115,6 +133,7 @@ private:
     ExportController* m_exporter;
     QDockWidget* m_runsDock;
     QDockWidget* m_inspectorDock;
+    QDockWidget* m_studyDock;
     QMenu* m_recentMenu = nullptr;
     QAction* m_animationAction = nullptr;
     QAction* m_sheetAction = nullptr;

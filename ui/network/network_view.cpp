@@ -138,9 +138,9 @@ void NetworkView::addFigureMenu(QWidget* widget, const QString& stem) {
             });
 }
 
-std::vector<NetworkFigure> NetworkView::figures() const {
+std::vector<Figure> NetworkView::figures() const {
     const QPalette pal = palette();
-    std::vector<NetworkFigure> out;
+    std::vector<Figure> out;
     // The panes draw themselves; copies of them (data and boundary are implicitly shared) keep
     // the picture as it is now.
     auto preview = std::make_shared<NetworkPreview>();

@@ -26,12 +26,6 @@ class NetworkPreview;
 class NetworkProblemEditor;
 class ExperimentDocument;
 
-/// A figure the view shows, ready to export: its title, a file stem and how to draw it.
-struct NetworkFigure {
-    QString title;
-    QString stem;
-    PaintFunction paint;
-};
 
 class NetworkView : public QWidget {
     Q_OBJECT
@@ -57,7 +51,7 @@ public:
     /// Every figure on screen as it is now: the data (with the boundary), the network diagram
     /// (MLPs on 2-D sets), loss, accuracy, lr, the effective lr of the chosen tensor and of all
     /// tensors. Their paint functions hold copies, so they stay valid.
-    [[nodiscard]] std::vector<NetworkFigure> figures() const;
+    [[nodiscard]] std::vector<Figure> figures() const;
     /// Write `<slug>-epochs.csv` (SPEC §4) for every run into `folder`, atomically.
     bool writeEpochTraces(const QString& folder, QStringList* written, QString* error) const;
 

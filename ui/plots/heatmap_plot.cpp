@@ -84,7 +84,7 @@ Layout layoutFor(const HeatmapSpec& spec, const QRectF& target, const QFont& fon
         spec.basin ? 0.0
                    : std::max(fm.horizontalAdvance(QStringLiteral("0.000e-00")) + 30,
                               fm.horizontalAdvance(QObject::tr("◤ some diverged")) + 8);
-    l.colorBar = QRectF(target.right() - barWidth - pad + 4, top + fm.height() * 3.0, 16,
+    l.colorBar = QRectF(target.right() - barWidth - pad + 4, top + fm.height() * 3.6, 16,
                         std::max(40.0, target.bottom() - top - fm.height() * 7.5));
     const double bodyLeft = target.left() + pad;
     const double bodyRight = target.right() - pad - barWidth;
@@ -201,9 +201,10 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
                        Qt::AlignLeft | Qt::AlignVCenter, label);
             x = sw.right() + 4 + fm.horizontalAdvance(label) + 16;
         }
-        p.drawText(QRectF(x, l.legend.top(), l.legend.right() - x, l.legend.height()),
-                   Qt::AlignLeft | Qt::AlignVCenter,
-                   QObject::tr("paler: higher %1; grey: no known minimum reached").arg(spec.valueTitle));
+        p.drawText(
+            QRectF(x, l.legend.top(), l.legend.right() - x, l.legend.height()),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            QObject::tr("paler: higher %1; grey: no known minimum reached").arg(spec.valueTitle));
     }
 
     for (std::size_t pi = 0; pi < l.panels.size() && pi < spec.panels.size(); ++pi) {

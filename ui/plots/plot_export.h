@@ -23,6 +23,13 @@ struct ExportOptions {
 /// Paints a plot into `target` (logical pixels, 96 per inch).
 using PaintFunction = std::function<void(QPainter&, const QRectF& target)>;
 
+/// A figure a view shows, ready to export: its title, a file stem and how to draw it.
+struct Figure {
+    QString title;
+    QString stem;
+    PaintFunction paint;
+};
+
 /// The format a path's suffix names (png, svg, pdf); false if none.
 bool imageFormatFromPath(const QString& path, ImageFormat* format);
 QString imageFormatSuffix(ImageFormat format);

@@ -70,10 +70,11 @@ struct MapScene {
 
 /// One row of a strip plot: a configuration's values, one per repeat, with their mean and CI.
 struct StripRow {
-    QString label;         ///< "lr=0.001 · Adam (no decay)"
+    QString label; ///< "lr=0.001 · Adam (no decay)"
     QColor color;
-    bool hollow = false;   ///< open markers (a no-decay twin)
+    bool hollow = false;    ///< open markers (a no-decay twin)
     QVector<double> values; ///< one per repeat that did not diverge
+    QVector<int> repeats;   ///< the repeat each value comes from
     double mean = std::numeric_limits<double>::quiet_NaN();
     double ciLow = std::numeric_limits<double>::quiet_NaN();
     double ciHigh = std::numeric_limits<double>::quiet_NaN();
@@ -94,9 +95,9 @@ struct StripPlotSpec {
 /// with `basin`, which minimum each start reaches, drawn over the function's map.
 struct HeatmapCell {
     double value = std::numeric_limits<double>::quiet_NaN(); ///< NaN: no value (all diverged)
-    int diverged = 0;   ///< repeats that diverged
-    int total = 0;      ///< repeats done
-    int category = -1;  ///< basin maps: the minimum most repeats reached (-1: none)
+    int diverged = 0;                                        ///< repeats that diverged
+    int total = 0;                                           ///< repeats done
+    int category = -1; ///< basin maps: the minimum most repeats reached (-1: none)
 };
 
 struct HeatmapPanel {
@@ -107,10 +108,10 @@ struct HeatmapPanel {
 struct HeatmapSpec {
     QString title;
     QString xTitle, yTitle, valueTitle;
-    QVector<double> xs, ys;    ///< the grid values (x: first key, y: second)
+    QVector<double> xs, ys; ///< the grid values (x: first key, y: second)
     bool logX = false, logY = false;
-    bool logValue = false;     ///< colour by log10(value)
-    bool lowIsGood = true;     ///< losses: low values in the bright colour
+    bool logValue = false; ///< colour by log10(value)
+    bool lowIsGood = true; ///< losses: low values in the bright colour
     std::vector<HeatmapPanel> panels;
     /// Basin map: cells coloured by `category` (shade = value), over the function's map.
     bool basin = false;

@@ -211,7 +211,8 @@ ChartSpec studyCurveChart(const StudyPlan& plan, const std::vector<ConfigCurves>
 
 StripPlotSpec studyFinalMetricSpec(const StudyPlan& plan, const StudyResults& results,
                                    const std::vector<std::optional<JobRecord>>& records,
-                                   std::size_t metric, std::size_t maxRows) {
+                                   std::size_t metric, std::size_t maxRows,
+                                   std::vector<StudyConfig>* rowConfigs) {
     StripPlotSpec spec;
     const std::string& name = plan.metrics().at(metric);
     spec.title =
@@ -220,6 +221,8 @@ StripPlotSpec studyFinalMetricSpec(const StudyPlan& plan, const StudyResults& re
     QString note;
     const std::vector<StudyConfig> configs =
         studyCurveConfigs(plan, results, metric, maxRows, &note);
+    if (rowConfigs)
+        *rowConfigs = configs;
     spec.note = note.isEmpty()
                     ? QObject::tr("dots: repeats (open: without decay) · bar: mean · whiskers: "
                                   "95 % confidence interval")
@@ -241,6 +244,7 @@ StripPlotSpec studyFinalMetricSpec(const StudyPlan& plan, const StudyResults& re
             }
             const double v = records[index]->metrics.at(metric);
             row.values.push_back(v);
+            row.repeats.push_back(r);
             if (std::isfinite(v)) {
                 allPositive = allPositive && v > 0;
                 lo = std::min(lo, v);

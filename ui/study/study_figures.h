@@ -68,10 +68,12 @@ void paintStudyCurveFigure(const StudyCurveFigure& figure, QPainter& painter, co
 /// Grid key `key`'s value in `cell` as a label: numbers to 4 significant digits.
 QString studyValueLabel(const StudyPlan& plan, std::size_t cell, std::size_t key);
 
-/// Every repeat's value of metric `metric` per configuration (at most `maxRows` rows: the best).
+/// Every repeat's value of metric `metric` per configuration (at most `maxRows` rows: the best);
+/// `configs` receives the configuration of each row.
 StripPlotSpec studyFinalMetricSpec(const StudyPlan& plan, const StudyResults& results,
                                    const std::vector<std::optional<JobRecord>>& records,
-                                   std::size_t metric, std::size_t maxRows = 40);
+                                   std::size_t metric, std::size_t maxRows = 40,
+                                   std::vector<StudyConfig>* configs = nullptr);
 
 /// The heatmap of `metric` when the grid has exactly two numeric keys (nullopt otherwise); a
 /// basin map when they are problem.start[0] and problem.start[1] of a function problem.

@@ -1,0 +1,130 @@
+// optiscope-screenshots: the README's screenshots, taken by the app itself. Each scene opens an
+// experiment in a real main window of the given size, lets it work, and grabs the window into a
+// PNG. Run it on a display (Xvfb) or on the offscreen platform:
+//
+//   build/tests/optiscope-screenshots OUT_DIR [--size 1366x768] [--scene NAME]...
+//
+// Scenes: study-table, study-curves, study-strip, study-heatmap, study-basin, study-digits.
+#include "core/experiment/experiment_io.h"
+#include "ui/main_window.h"
+#include "ui/study/study_controller.h"
+#include "ui/study/study_view.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+
+using namespace optiscope;
+
+namespace {
+
+void wait(int ms, const std::function<bool()>& until = {}) {
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms && !(until && until()))
+        QApplication::processEvents(QEventLoop::AllEvents, 20);
+}
+
+bool openPresetFile(MainWindow& w, const QString& name) {
+    QString error;
+    const QString path = QStringLiteral(OPTISCOPE_SOURCE_DIR "/resources/presets/") + name;
+    if (!w.openFile(path, &error)) {
+        std::fprintf(stderr, "%s\n", qPrintable(error));
+        return false;
+    }
+    return true;
+}
+
+/// Open a study preset, run it to the end into a fresh folder, show tab `tab`.
+bool study(MainWindow& w, const QString& preset, int tab, const QString& folder) {
+    if (!openPresetFile(w, preset))
+        return false;
+    w.studyController()->setOutputDir(folder);
+    wait(500);
+    w.studyController()->play();
+    wait(600000, [&] { return w.studyController()->allFinished(); });
+    wait(1500); // results and curves redrawn
+    w.studyView()->tabs()->setCurrentIndex(tab);
+    wait(800);
+    return w.studyController()->allFinished();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("OptiScope"));
+    QStandardPaths::setTestModeEnabled(true); // no settings of the user's
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty()) {
+        std::fprintf(stderr,
+                     "usage: optiscope-screenshots OUT_DIR [--size WxH] [--scene NAME]...\n");
+        return 2;
+    }
+    const QString out = args.takeFirst();
+    QSize size(1366, 768);
+    QStringList scenes;
+    for (int i = 0; i + 1 < args.size(); i += 2) {
+        if (args[i] == QLatin1String("--size")) {
+            const QStringList wh = args[i + 1].split('x');
+            size = QSize(wh.value(0).toInt(), wh.value(1).toInt());
+        } else if (args[i] == QLatin1String("--scene")) {
+            scenes << args[i + 1];
+        }
+    }
+    QTemporaryDir work;
+    const std::map<QString, std::function<bool(MainWindow&)>> all = {
+        {"study-table",
+         [&](MainWindow& w) {
+             return study(w, "study-adam-plateau-digits.json", 0, work.filePath("digits"));
+         }},
+        {"study-curves",
+         [&](MainWindow& w) {
+             return study(w, "study-adam-plateau-digits.json", 1, work.filePath("digits"));
+         }},
+        {"study-strip",
+         [&](MainWindow& w) {
+             return study(w, "study-adam-plateau-digits.json", 2, work.filePath("digits"));
+         }},
+        {"study-heatmap",
+         [&](MainWindow& w) {
+             return study(w, "study-sensitivity-rosenbrock.json", 3, work.filePath("sens"));
+         }},
+        {"study-basin",
+         [&](MainWindow& w) {
+             return study(w, "study-basin-himmelblau.json", 3, work.filePath("basin"));
+         }},
+    };
+    if (scenes.isEmpty())
+        for (const auto& [name, f] : all)
+            scenes << name;
+    QDir().mkpath(out);
+    int status = 0;
+    for (const QString& scene : scenes) {
+        auto it = all.find(scene);
+        if (it == all.end()) {
+            std::fprintf(stderr, "unknown scene %s\n", qPrintable(scene));
+            status = 2;
+            continue;
+        }
+        MainWindow w;
+        w.resize(size);
+        w.show();
+        wait(300);
+        if (!it->second(w)) {
+            std::fprintf(stderr, "%s: did not finish\n", qPrintable(scene));
+            status = 1;
+        }
+        const QString file = QDir(out).filePath(scene + QStringLiteral(".png"));
+        w.grab().save(file);
+        std::printf("wrote %s\n", qPrintable(file));
+    }
+    return status;
+}
