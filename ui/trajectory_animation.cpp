@@ -11,25 +11,134 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace optiscope {
 
 namespace {
 
-constexpr int kLevelsR = 6, kLevelsG = 7, kLevelsB = 6;
+// An adaptive palette: 255 colours chosen by median cut from the first and the last frame (the
+// map, every path and the counter), index 255 is transparent. Each frame after the first stores
+// only the rectangle where it differs from the one before, with unchanged pixels transparent, so
+// the map is sent once and never shimmers (no dithering: a pixel's colour maps to the same index
+// in every frame).
+constexpr int kColors = 255;
+constexpr GifByteType kTransparent = 255;
 
-int paletteIndex(int r, int g, int b) {
-    return (r * kLevelsG + g) * kLevelsB + b;
-}
+struct Palette {
+    std::vector<GifColorType> colors;
+    std::vector<GifByteType> lookup; ///< 6 bits per channel → nearest colour
 
-// Bayer 4×4 thresholds in (0, 1).
-constexpr double kBayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}};
+    GifByteType index(QRgb c) const {
+        return lookup[size_t(((qRed(c) >> 2) << 12) | ((qGreen(c) >> 2) << 6) | (qBlue(c) >> 2))];
+    }
+    /// With a light ordered dither: the same colour at the same pixel always gets the same
+    /// index, so the dither never moves between frames.
+    GifByteType dithered(QRgb c, int x, int y) const {
+        static constexpr int kBayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9},
+                                             {15, 7, 13, 5}};
+        const int d = (kBayer[y & 3][x & 3] - 8) * 3 / 4; // about ±6 of 255
+        auto ch = [d](int v) { return std::clamp(v + d, 0, 255); };
+        return index(qRgb(ch(qRed(c)), ch(qGreen(c)), ch(qBlue(c))));
+    }
+};
 
-int quantise(int value, int levels, double threshold) {
-    const double v = value / 255.0 * (levels - 1);
-    const int lo = int(std::floor(v));
-    return std::min(levels - 1, lo + ((v - lo) > threshold ? 1 : 0));
+Palette medianCutPalette(const std::vector<const QImage*>& frames) {
+    // Histogram of 5-bit colours.
+    std::vector<std::uint32_t> histogram(32 * 32 * 32, 0);
+    for (const QImage* image : frames)
+        for (int y = 0; y < image->height(); ++y) {
+            const auto* row = reinterpret_cast<const QRgb*>(image->constScanLine(y));
+            for (int x = 0; x < image->width(); ++x)
+                ++histogram[size_t(((qRed(row[x]) >> 3) << 10) | ((qGreen(row[x]) >> 3) << 5) |
+                                   (qBlue(row[x]) >> 3))];
+        }
+    struct Entry {
+        int c[3];
+        std::uint32_t n;
+    };
+    std::vector<Entry> entries;
+    for (int i = 0; i < int(histogram.size()); ++i)
+        if (histogram[size_t(i)])
+            entries.push_back({{(i >> 10) & 31, (i >> 5) & 31, i & 31}, histogram[size_t(i)]});
+    struct Box {
+        size_t begin, end;
+    };
+    std::vector<Box> boxes{{0, entries.size()}};
+    // Split the box with the widest channel range (and more than one colour) until 255 boxes.
+    while (int(boxes.size()) < kColors) {
+        int best = -1, bestChannel = 0, bestRange = 0;
+        for (int b = 0; b < int(boxes.size()); ++b) {
+            const Box& box = boxes[size_t(b)];
+            if (box.end - box.begin < 2)
+                continue;
+            for (int ch = 0; ch < 3; ++ch) {
+                int lo = 31, hi = 0;
+                for (size_t i = box.begin; i < box.end; ++i) {
+                    lo = std::min(lo, entries[i].c[ch]);
+                    hi = std::max(hi, entries[i].c[ch]);
+                }
+                if (hi - lo > bestRange) {
+                    bestRange = hi - lo;
+                    best = b;
+                    bestChannel = ch;
+                }
+            }
+        }
+        if (best < 0)
+            break;
+        Box box = boxes[size_t(best)];
+        std::sort(entries.begin() + long(box.begin), entries.begin() + long(box.end),
+                  [ch = bestChannel](const Entry& a, const Entry& b) { return a.c[ch] < b.c[ch]; });
+        // Split at the median pixel (weighted), keeping both halves non-empty.
+        std::uint64_t total = 0, half = 0;
+        for (size_t i = box.begin; i < box.end; ++i)
+            total += entries[i].n;
+        size_t split = box.begin + 1;
+        for (size_t i = box.begin; i < box.end - 1; ++i) {
+            half += entries[i].n;
+            split = i + 1;
+            if (half * 2 >= total)
+                break;
+        }
+        boxes[size_t(best)] = {box.begin, split};
+        boxes.push_back({split, box.end});
+    }
+    Palette p;
+    for (const Box& box : boxes) {
+        double sum[3] = {0, 0, 0}, n = 0;
+        for (size_t i = box.begin; i < box.end; ++i)
+            for (int ch = 0; ch < 3; ++ch) {
+                sum[ch] += (entries[i].c[ch] * 8 + 4) * double(entries[i].n);
+                if (ch == 0)
+                    n += entries[i].n;
+            }
+        if (n == 0)
+            continue;
+        p.colors.push_back(GifColorType{GifByteType(std::lround(sum[0] / n)),
+                                        GifByteType(std::lround(sum[1] / n)),
+                                        GifByteType(std::lround(sum[2] / n))});
+    }
+    if (p.colors.empty())
+        p.colors.push_back(GifColorType{0, 0, 0});
+    p.lookup.resize(64 * 64 * 64);
+    for (int i = 0; i < 64 * 64 * 64; ++i) {
+        const int r = ((i >> 12) & 63) * 4 + 2, g = ((i >> 6) & 63) * 4 + 2, b = (i & 63) * 4 + 2;
+        int best = 0, bestD = INT32_MAX;
+        for (int k = 0; k < int(p.colors.size()); ++k) {
+            const int dr = r - p.colors[size_t(k)].Red, dg = g - p.colors[size_t(k)].Green,
+                      db = b - p.colors[size_t(k)].Blue;
+            const int d = 2 * dr * dr + 4 * dg * dg + 3 * db * db; // rough perceptual weights
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        p.lookup[size_t(i)] = GifByteType(best);
+    }
+    return p;
 }
 
 int writeToBuffer(GifFileType* gif, const GifByteType* data, int length) {
@@ -157,17 +266,17 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
         return ok;
     };
 
+    // Frames are rendered first (the first and last choose the palette), then encoded.
+    FunctionMapRenderer renderer; // the heatmap is computed once, for the first frame
+    renderer.setCacheStatic(true);
+    const QImage first = renderFrame(renderer, experiment, tracks, 0, options, palette);
+    const QImage lastFrame =
+        renderFrame(renderer, experiment, tracks, options.frames - 1, options, palette);
+    const Palette colors = medianCutPalette({&first, &lastFrame});
     ColorMapObject* map = GifMakeMapObject(256, nullptr);
-    for (int r = 0; r < kLevelsR; ++r)
-        for (int g = 0; g < kLevelsG; ++g)
-            for (int b = 0; b < kLevelsB; ++b) {
-                GifColorType& c = map->Colors[paletteIndex(r, g, b)];
-                c.Red = GifByteType(std::lround(255.0 * r / (kLevelsR - 1)));
-                c.Green = GifByteType(std::lround(255.0 * g / (kLevelsG - 1)));
-                c.Blue = GifByteType(std::lround(255.0 * b / (kLevelsB - 1)));
-            }
-    for (int i = kLevelsR * kLevelsG * kLevelsB; i < 256; ++i)
-        map->Colors[i] = GifColorType{0, 0, 0};
+    for (int i = 0; i < 256; ++i)
+        map->Colors[i] = i < int(colors.colors.size()) ? colors.colors[size_t(i)]
+                                                      : GifColorType{255, 255, 255};
     EGifSetGifVersion(gif, true);
     bool ok = EGifPutScreenDesc(gif, w, h, 8, 0, map) == GIF_OK;
     GifFreeMapObject(map);
@@ -185,16 +294,45 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
         return fail(gifError(code));
     }
 
+    std::vector<GifByteType> previous(size_t(w) * size_t(h)), current(previous.size());
     std::vector<GifByteType> line(static_cast<size_t>(w));
-    FunctionMapRenderer renderer; // the heatmap is computed once, for the first frame
-    renderer.setCacheStatic(true);
     long long elapsedCs = 0; // GIF delays are in 1/100 s: keep the total true to the fps
     for (int f = 0; f < options.frames; ++f) {
         if (progress && !progress(f, options.frames)) {
             closeGif();
             return fail(QStringLiteral("cancelled"));
         }
-        const QImage image = renderFrame(renderer, experiment, tracks, f, options, palette);
+        const QImage image = f == 0                      ? first
+                             : f == options.frames - 1 ? lastFrame
+                                                       : renderFrame(renderer, experiment, tracks,
+                                                                     f, options, palette);
+        for (int y = 0; y < h; ++y) {
+            const auto* row = reinterpret_cast<const QRgb*>(image.constScanLine(y));
+            GifByteType* out = current.data() + size_t(y) * size_t(w);
+            for (int x = 0; x < w; ++x)
+                out[x] = colors.dithered(row[x], x, y);
+        }
+        // The rectangle that changed since the previous frame (all of the first frame).
+        int x0 = 0, y0 = 0, x1 = w - 1, y1 = h - 1;
+        if (f > 0) {
+            x0 = w;
+            y0 = h;
+            x1 = -1;
+            y1 = -1;
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x)
+                    if (current[size_t(y) * size_t(w) + size_t(x)] !=
+                        previous[size_t(y) * size_t(w) + size_t(x)]) {
+                        x0 = std::min(x0, x);
+                        x1 = std::max(x1, x);
+                        y0 = std::min(y0, y);
+                        y1 = std::max(y1, y);
+                    }
+            if (x1 < 0) { // nothing changed: one transparent pixel carries the delay
+                x0 = x1 = 0;
+                y0 = y1 = 0;
+            }
+        }
         const long long due = std::llround(100.0 * (f + 1) / options.fps);
         // The last frame lingers a second so the end result can be read before the loop restarts.
         const int delay = int(due - elapsedCs) + (f == options.frames - 1 ? 100 : 0);
@@ -203,29 +341,30 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
         gcb.DisposalMode = DISPOSE_DO_NOT;
         gcb.UserInputFlag = false;
         gcb.DelayTime = std::max(1, delay);
-        gcb.TransparentColor = NO_TRANSPARENT_COLOR;
+        gcb.TransparentColor = f == 0 ? NO_TRANSPARENT_COLOR : kTransparent;
         GifByteType ext[4];
         const size_t extLen = EGifGCBToExtension(&gcb, ext);
+        const int rw = x1 - x0 + 1, rh = y1 - y0 + 1;
         if (EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, int(extLen), ext) != GIF_OK ||
-            EGifPutImageDesc(gif, 0, 0, w, h, false, nullptr) != GIF_OK) {
+            EGifPutImageDesc(gif, x0, y0, rw, rh, false, nullptr) != GIF_OK) {
             code = gif->Error;
             closeGif();
             return fail(gifError(code));
         }
-        for (int y = 0; y < h; ++y) {
-            const auto* row = reinterpret_cast<const QRgb*>(image.constScanLine(y));
-            for (int x = 0; x < w; ++x) {
-                const double t = (kBayer[y & 3][x & 3] + 0.5) / 16.0;
-                line[size_t(x)] = GifByteType(paletteIndex(quantise(qRed(row[x]), kLevelsR, t),
-                                                           quantise(qGreen(row[x]), kLevelsG, t),
-                                                           quantise(qBlue(row[x]), kLevelsB, t)));
+        for (int y = y0; y <= y1; ++y) {
+            const size_t base = size_t(y) * size_t(w);
+            for (int x = x0; x <= x1; ++x) {
+                const GifByteType c = current[base + size_t(x)];
+                line[size_t(x - x0)] =
+                    f > 0 && c == previous[base + size_t(x)] ? kTransparent : c;
             }
-            if (EGifPutLine(gif, line.data(), w) != GIF_OK) {
+            if (EGifPutLine(gif, line.data(), rw) != GIF_OK) {
                 code = gif->Error;
                 closeGif();
                 return fail(gifError(code));
             }
         }
+        std::swap(previous, current);
     }
     if (!closeGif())
         return fail(gifError(code));
