@@ -1,23 +1,30 @@
 // The main window renders with runs on it, and open/save round-trips an experiment.
 #include "core/experiment/experiment_io.h"
 #include "core/optim/update_rule.h"
+#include "ui/app/experiment_document.h"
 #include "ui/export_controller.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/function_view.h"
 #include "ui/inspector_panel.h"
 #include "ui/main_window.h"
-#include "ui/app/experiment_document.h"
-#include "ui/function/function_run_controller.h"
 #include "ui/network/network_run_controller.h"
 
+#include "ui/app/point_banner.h"
+#include "ui/presets_menu.h"
+
 #include <QApplication>
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
+#include <QWheelEvent>
 
 using namespace optiscope;
 
@@ -43,6 +50,9 @@ private slots:
     void inspectorShowsTheFormula();
     void openSaveRoundTrip();
     void openReportsInvalidFiles();
+    void wheelChangesOnlyFocusedFields();
+    void presetBannerIsOneClosableLine();
+    void editsUndoAndRedo();
 
 private:
     QTemporaryDir m_dir;
@@ -204,6 +214,99 @@ void TestMainWindow::openReportsInvalidFiles() {
     QVERIFY2(error.contains("bad.json") && error.contains("runs[0].optimizer.betas[1]"),
              qPrintable(error));
     QVERIFY(window.controller()->experiment() == before); // nothing replaced
+}
+
+namespace {
+
+void wheel(QWidget* w, int steps) {
+    const QPointF pos(w->width() / 2.0, w->height() / 2.0);
+    QWheelEvent e(pos, w->mapToGlobal(pos), QPoint(), QPoint(0, 120 * steps), Qt::NoButton,
+                  Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(w, &e);
+}
+
+} // namespace
+
+// The wheel over a form scrolls it: a combo box or spin box changes only once clicked into
+// (Adam once became Adamax, and a validation split 0.2 became 0.05, on the way down a form).
+void TestMainWindow::wheelChangesOnlyFocusedFields() {
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* optimizer = window.findChild<QComboBox*>(QStringLiteral("optimizerType"));
+    QVERIFY(optimizer);
+    QVERIFY(optimizer->focusPolicy() != Qt::WheelFocus);
+    const QString before = optimizer->currentText();
+    window.setFocus();
+    wheel(optimizer, -1);
+    wheel(optimizer, -1);
+    QCOMPARE(optimizer->currentText(), before);
+    QCOMPARE(window.document()->experiment().runs[0].optimizer.type, std::string("adam"));
+    // Clicked into (focused), the wheel works as usual.
+    optimizer->setFocus();
+    QVERIFY(optimizer->hasFocus());
+    wheel(optimizer, -1);
+    QVERIFY(optimizer->currentText() != before);
+}
+
+// A preset's point is one line (with "more" to read it whole), can be closed, and goes away
+// when the problem changes.
+void TestMainWindow::presetBannerIsOneClosableLine() {
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    PresetEntry preset;
+    for (const PresetEntry& p : window.presetsMenu()->entries())
+        if (p.file == QLatin1String("adam-exponential-decay.json"))
+            preset = p;
+    QString error;
+    QVERIFY2(window.openPreset(preset, &error), qPrintable(error));
+    auto* banner = window.findChild<PointBanner*>();
+    QVERIFY(banner && banner->isVisible());
+    QTRY_VERIFY(banner->shownText().endsWith(QStringLiteral("…")));
+    QVERIFY(banner->height() <= 3 * banner->fontMetrics().height());
+    banner->setExpanded(true);
+    QVERIFY(banner->shownText().endsWith(preset.point));
+    banner->setExpanded(false);
+    // The problem changes: the sentence described another experiment.
+    window.document()->setStart(Eigen::Vector2d(0.5, 0.5));
+    QVERIFY(!banner->isVisible());
+    QVERIFY(window.presetPoint().isEmpty());
+    QVERIFY2(window.openPreset(preset, &error), qPrintable(error));
+    QVERIFY(banner->isVisible());
+    auto* close = banner->findChildren<QToolButton*>().back();
+    close->click();
+    QVERIFY(!banner->isVisible());
+}
+
+// Every edit goes through the document, and Edit → Undo / Redo walk back and forth.
+void TestMainWindow::editsUndoAndRedo() {
+    MainWindow window;
+    window.show();
+    window.setExperiment(Experiment::defaultExperiment(), QString());
+    ExperimentDocument* doc = window.document();
+    QVERIFY(!doc->canUndo());
+    RunConfig run = doc->experiment().runs[0];
+    run.optimizer.params.set("lr", 0.05);
+    doc->setRun(0, run);
+    doc->setStart(Eigen::Vector2d(1, 1));
+    QVERIFY(doc->isModified());
+    doc->undo();
+    QCOMPARE(doc->experiment().function.start, Eigen::Vector2d(-1.5, 2.0));
+    QCOMPARE(doc->experiment().runs[0].optimizer.params.real("lr"), 0.05);
+    doc->undo();
+    QCOMPARE(doc->experiment().runs[0].optimizer.params.real("lr"), 0.1);
+    QVERIFY(!doc->canUndo() && doc->canRedo());
+    doc->redo();
+    QCOMPARE(doc->experiment().runs[0].optimizer.params.real("lr"), 0.05);
+    // Renaming restarts nothing; a number restarts only that run.
+    const std::uint64_t g = doc->generation(0, false);
+    run = doc->experiment().runs[0];
+    run.name = "renamed";
+    doc->setRun(0, run);
+    QCOMPARE(doc->generation(0, false), g);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -8,6 +8,7 @@
 #include "ui/run_recorder.h"
 
 #include <QApplication>
+
 #include <QChartView>
 #include <QFile>
 #include <QImage>
@@ -17,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+#include <array>
+#include <cmath>
 
 #include <cmath>
 
@@ -48,6 +51,7 @@ private slots:
     void tracesCsv();
     void longLinesKeepTheirSpikes();
     void mapPathsGrowFrameByFrame();
+    void runColoursAreDistinct();
 
 private:
     Experiment m_experiment;
@@ -256,6 +260,37 @@ void TestPlotExport::mapPathsGrowFrameByFrame() {
         for (int x = 0; x < size.width(); ++x)
             drawn += frame.pixel(x, y) != bare.pixel(x, y) ? 1 : 0;
     QVERIFY2(drawn > 2000, qPrintable(QString::number(drawn)));
+}
+
+// 14 runs before a colour repeats; any two of them at least ΔE 20 apart in CIELAB; the first 8
+// are Okabe & Ito's colour-blind-safe set (two oranges once stood side by side).
+void TestPlotExport::runColoursAreDistinct() {
+    auto lab = [](const QColor& c) {
+        auto lin = [](double v) {
+            return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        const double r = lin(c.redF()), g = lin(c.greenF()), b = lin(c.blueF());
+        const double x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        const double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        const double z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116; };
+        return std::array<double, 3>{116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
+    };
+    std::vector<std::array<double, 3>> colours;
+    for (int i = 0; i < 14; ++i)
+        colours.push_back(lab(runColor(i)));
+    for (int i = 0; i < 14; ++i)
+        for (int j = i + 1; j < 14; ++j) {
+            const double d = std::hypot(colours[size_t(i)][0] - colours[size_t(j)][0],
+                                        colours[size_t(i)][1] - colours[size_t(j)][1],
+                                        colours[size_t(i)][2] - colours[size_t(j)][2]);
+            QVERIFY2(d >= 20, qPrintable(QString("runs %1 and %2: ΔE %3").arg(i).arg(j).arg(d)));
+        }
+    QCOMPARE(runColor(14), runColor(0));
+    const QStringList okabeIto = {"#e69f00", "#56b4e9", "#d55e00", "#009e73",
+                                  "#cc79a7", "#0072b2", "#999999", "#f0e442"};
+    for (int i = 0; i < 8; ++i)
+        QCOMPARE(runColor(i).name(), okabeIto[i]);
 }
 
 QTEST_MAIN(TestPlotExport)

@@ -164,6 +164,8 @@ private slots:
     void checkToleratesWrongKinds();
     void oneCycleHoldsAfterTheEnd();
     void cyclicWithoutMomentum();
+    void editorStartValuesAreSensible_data();
+    void editorStartValuesAreSensible();
 };
 
 // ---- PyTorch 1.13 ----------------------------------------------------------------------------
@@ -787,6 +789,44 @@ void TestSchedules::cyclicWithoutMomentum() {
     for (int k = 0; k < 4; ++k)
         s->step(0.0);
     QCOMPARE(s->lr(), 0.1); // peak after step_size_up steps
+}
+
+void TestSchedules::editorStartValuesAreSensible_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<int>("budget");
+    for (const ScheduleInfo& info : scheduleCatalog())
+        for (int budget : {30, 1500, 1000000})
+            QTest::newRow(
+                qPrintable(QString("%1 %2").arg(QString::fromStdString(info.type)).arg(budget)))
+                << QString::fromStdString(info.type) << budget;
+}
+
+// A schedule chosen in the editor starts from values that build and keep the lr within
+// [0, 10·lr0] over the whole budget (ExponentialLR's gamma once started at 500: lr 3e+303).
+void TestSchedules::editorStartValuesAreSensible() {
+    QFETCH(QString, type);
+    QFETCH(int, budget);
+    const ScheduleInfo* info = findSchedule(type.toStdString());
+    QVERIFY(info);
+    const double lr0 = 0.1;
+    const ParamSet p = scheduleStartValues(*info, budget, lr0);
+    const auto issues = checkScheduleParams(info->type, p);
+    QVERIFY2(issues.empty(), issues.empty() ? "" : issues.front().second.c_str());
+    auto schedule = makeSchedule(info->type, p, lr0, 0.9);
+    double lo = INFINITY, hi = 0;
+    const int steps = std::min(budget, 200000);
+    for (int k = 0; k < steps; ++k) {
+        const double lr = schedule->lr();
+        QVERIFY2(std::isfinite(lr), qPrintable(QString("step %1").arg(k)));
+        lo = std::min(lo, lr);
+        hi = std::max(hi, lr);
+        schedule->step(1.0 / (k + 1)); // an improving metric for plateau schedules
+    }
+    QVERIFY2(lo >= 0 && hi <= 10 * lr0, qPrintable(QString("lr in [%1, %2]").arg(lo).arg(hi)));
+    // Rates and factors start near 1 or below, never at a length (500 was a third of 1500 steps).
+    for (const ParamSpec& spec : info->params)
+        if (spec.kind == ParamKind::Real && p.has(spec.name) && !spec.defaultValue)
+            QVERIFY2(p.real(spec.name) <= 10.0, spec.name.c_str());
 }
 
 QTEST_APPLESS_MAIN(TestSchedules)

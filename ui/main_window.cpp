@@ -3,6 +3,8 @@
 #include "core/experiment/experiment_io.h"
 #include "core/study/study_results.h"
 #include "ui/app/experiment_document.h"
+#include "ui/app/point_banner.h"
+#include "ui/app/wheel_guard.h"
 #include "ui/charts_panel.h"
 #include "ui/export_controller.h"
 #include "ui/function/function_run_controller.h"
@@ -85,7 +87,21 @@ MainWindow::MainWindow(QWidget* parent)
     m_central->addWidget(m_network);
     m_study = new StudyView(m_document, m_studyController);
     m_central->addWidget(m_study);
-    setCentralWidget(m_central);
+    // The preset's point, one line above the view, until it is closed or the problem changes.
+    m_banner = new PointBanner;
+    auto* centre = new QWidget;
+    auto* centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 0, 0, 0);
+    centreLayout->setSpacing(2);
+    centreLayout->addWidget(m_banner);
+    centreLayout->addWidget(m_central, 1);
+    setCentralWidget(centre);
+    connect(m_document, &ExperimentDocument::changed, this, [this](auto change, int) {
+        if (change == ExperimentDocument::Change::Problem ||
+            change == ExperimentDocument::Change::Everything)
+            m_banner->setPoint({}, {});
+    });
+    WheelGuard::install();
     connect(m_study, &StudyView::openJobRequested, this,
             [this](const Experiment& e, const QString& label) {
                 openInNewWindow(e);
@@ -197,7 +213,6 @@ MainWindow::MainWindow(QWidget* parent)
         move(avail.topLeft() + QPoint(10, 10));
     }
     m_restoredState = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_pointBar->setVisible(false); // shown by a preset only
     m_presentation->restore();
     m_playBar->setSpeedIndex(settings.value(QStringLiteral("play/speed"), 6).toInt());
     refreshRecentMenu();
@@ -503,24 +518,6 @@ void MainWindow::buildTeaching() {
             QMessageBox::warning(this, tr("Cannot open preset"), error);
     });
 
-    // The preset's point, in a bar above the map and charts until another experiment is opened.
-    m_pointBar = new QToolBar(tr("Preset"), this);
-    m_pointBar->setObjectName(QStringLiteral("presetPointBar"));
-    m_pointBar->setMovable(false);
-    m_pointBar->toggleViewAction()->setVisible(false);
-    m_pointLabel = new QLabel(m_pointBar);
-    m_pointLabel->setObjectName(QStringLiteral("presetPoint"));
-    m_pointLabel->setWordWrap(true);
-    m_pointLabel->setTextFormat(Qt::RichText);
-    m_pointLabel->setMargin(6);
-    m_pointLabel->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-    m_pointLabel->setStyleSheet(QStringLiteral("QLabel { background: #fff4c2; color: #222; "
-                                               "border: 1px solid #e0c860; border-radius: 3px; }"));
-    m_pointBar->addWidget(m_pointLabel);
-    addToolBarBreak(Qt::TopToolBarArea);
-    addToolBar(Qt::TopToolBarArea, m_pointBar);
-    m_pointBar->setVisible(false);
-
     m_help = new HelpDock(this);
     addDockWidget(Qt::RightDockWidgetArea, m_help);
     m_help->hide();
@@ -531,18 +528,11 @@ void MainWindow::buildTeaching() {
 }
 
 void MainWindow::showPresetPoint(const QString& title, const QString& point) {
-    if (!m_pointLabel)
-        return;
-    m_pointLabel->setText(
-        point.isEmpty()
-            ? QString()
-            : QStringLiteral("<b>%1.</b> %2").arg(title.toHtmlEscaped(), point.toHtmlEscaped()));
-    m_pointLabel->setProperty("point", point);
-    m_pointBar->setVisible(!point.isEmpty());
+    m_banner->setPoint(title, point);
 }
 
 QString MainWindow::presetPoint() const {
-    return m_pointLabel ? m_pointLabel->property("point").toString() : QString();
+    return m_banner->point();
 }
 
 bool MainWindow::openPreset(const PresetEntry& preset, QString* error) {

@@ -30,6 +30,7 @@ class InspectorPanel;
 class NetworkInspector;
 class NetworkView;
 class PlayBar;
+class PointBanner;
 class ExperimentDocument;
 class FunctionRunController;
 class NetworkRunController;
@@ -141,8 +142,7 @@ private:
     PresetsMenu* m_presets = nullptr;
     HelpDock* m_help = nullptr;
     PresentationMode* m_presentation = nullptr;
-    QToolBar* m_pointBar = nullptr;
-    QLabel* m_pointLabel = nullptr;
+    PointBanner* m_banner = nullptr;
     QTimer* m_mapThrottle;
     std::string m_functionShown;
     bool m_restoredState = false;

@@ -3,11 +3,11 @@
 #include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
+#include "ui/app/experiment_document.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/help_dock.h"
 #include "ui/lr_preview.h"
 #include "ui/param_form.h"
-#include "ui/app/experiment_document.h"
-#include "ui/function/function_run_controller.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -115,6 +115,7 @@ RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* paren
     m_name = new QLineEdit(m_runBox);
     rf->addRow(tr("name"), m_name);
     m_optimizer = new QComboBox(m_runBox);
+    m_optimizer->setObjectName(QStringLiteral("optimizerType"));
     for (const OptimizerInfo& info : optimizerCatalog())
         m_optimizer->addItem(QString::fromStdString(info.title), QString::fromStdString(info.type));
     rf->addRow(
@@ -127,6 +128,7 @@ RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* paren
     m_optimizerParams = new ParamForm(m_runBox);
     rf->addRow(m_optimizerParams);
     m_schedule = new QComboBox(m_runBox);
+    m_schedule->setObjectName(QStringLiteral("scheduleType"));
     m_schedule->addItem(tr("constant"), QStringLiteral("constant"));
     for (const ScheduleInfo& info : scheduleCatalog())
         if (info.type != "constant")
@@ -348,26 +350,6 @@ void RunEditorPanel::onOptimizerChosen() {
     applyRun(r);
 }
 
-ParamSet RunEditorPanel::scheduleStartValues(const ScheduleInfo& info, long long steps) {
-    // Required parameters (no PyTorch default) get values that fit the step budget.
-    ParamSet values = ParamSet::defaults(info.params);
-    for (const ParamSpec& spec : info.params) {
-        if (spec.defaultValue || spec.optional)
-            continue;
-        ParamValue v;
-        const double third = std::max(1.0, std::floor(double(steps) / 3));
-        if (spec.kind == ParamKind::IntList || spec.kind == ParamKind::RealList)
-            v = std::vector<double>{third, 2 * third};
-        else if (spec.kind == ParamKind::Real || spec.kind == ParamKind::Integer)
-            v = spec.name.find("lr") != std::string::npos ? 0.1 : third;
-        else
-            continue;
-        if (!spec.check(v))
-            values.set(spec.name, v);
-    }
-    return values;
-}
-
 void RunEditorPanel::onScheduleChosen() {
     if (m_config < 0)
         return;
@@ -381,7 +363,13 @@ void RunEditorPanel::onScheduleChosen() {
     } else if (const ScheduleInfo* info = findSchedule(type)) {
         ScheduleConfig s;
         s.type = type;
-        s.params = scheduleStartValues(*info, m_controller->experiment().steps);
+        const Experiment& e = m_controller->experiment();
+        const bool network = e.problemType == Experiment::ProblemType::Network;
+        // Networks: a new schedule counts epochs, as scheduler.step() after each epoch does.
+        if (network)
+            s.per = "epoch";
+        const double lr0 = r.optimizer.params.has("lr") ? r.optimizer.params.real("lr") : 0.01;
+        s.params = scheduleStartValues(*info, network ? e.network.epochs : e.steps, lr0);
         r.schedule = s;
         m_scheduleParams->setTable(info->params, s.params);
     }

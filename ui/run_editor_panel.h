@@ -42,7 +42,6 @@ private:
     void onFunctionChosen();
     void onOptimizerChosen();
     void onScheduleChosen();
-    static ParamSet scheduleStartValues(const ScheduleInfo& info, long long steps);
 
     FunctionRunController* m_controller;
     int m_config = -1;

@@ -82,10 +82,14 @@ QColor twinShade(const QColor& color) {
 }
 
 QColor runColor(int index) {
-    // Okabe–Ito-like qualitative palette, distinguishable for colour-blind viewers.
-    static const char* const colors[] = {"#e69f00", "#56b4e9", "#d55e00", "#009e73",
-                                         "#cc79a7", "#0072b2", "#8bc34a", "#ba68c8"};
-    return QColor(colors[index % 8]);
+    // Okabe & Ito's colour-blind-safe eight (orange, sky blue, vermillion, bluish green, reddish
+    // purple, blue, grey, yellow), then six more from Tableau's and beyond, chosen to stay at
+    // least ΔE 24 (CIELAB) from every other: 14 runs before a colour repeats.
+    static const char* const colors[] = {"#e69f00", "#56b4e9", "#d55e00", "#009e73", "#cc79a7",
+                                         "#0072b2", "#999999", "#f0e442", "#e15759", "#8cd17d",
+                                         "#6b3fa0", "#9c755f", "#ff9da7", "#1b3a6b"};
+    constexpr int n = int(sizeof colors / sizeof colors[0]);
+    return QColor(colors[((index % n) + n) % n]);
 }
 
 } // namespace optiscope

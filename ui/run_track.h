@@ -81,7 +81,7 @@ struct RunTrack {
 /// run of `budget` steps keeps at most `cap` rows.
 long long displayStride(long long budget, long long cap = 8192);
 
-/// Colours of the runs, in order (distinct, readable on light and dark backgrounds).
+/// Colours of the runs, in order: 14 distinct ones, the first 8 colour-blind safe (Okabe–Ito).
 QColor runColor(int index);
 /// The colour of a run's no-decay twin: a pale, greyed shade of the run's colour (its "ghost").
 QColor twinShade(const QColor& runColor);

@@ -375,6 +375,41 @@ const ScheduleInfo* findSchedule(const std::string& type) {
 // ignored (cyclic gamma outside exp_range, warmup_steps without warmup_target, a torch-only
 // plateau parameter with flavor keras, ...) is reported: as in experiment files, a setting that
 // does nothing must not pass unnoticed.
+ParamSet scheduleStartValues(const ScheduleInfo& info, long long budget, double lr0) {
+    ParamSet values = ParamSet::defaults(info.params);
+    const double steps = double(std::max(1LL, budget));
+    const double third = std::max(1.0, std::floor(steps / 3));
+    for (const ParamSpec& spec : info.params) {
+        const std::string& n = spec.name;
+        if (n == "total_steps" && !spec.defaultValue) { // OneCycleLR: the whole budget
+            values.set(n, steps);
+            continue;
+        }
+        if (spec.defaultValue || spec.optional)
+            continue;
+        ParamValue v;
+        if (n == "values") // piecewise constant: one more value than boundaries
+            v = std::vector<double>{lr0, lr0 / 10, lr0 / 100};
+        else if (spec.kind == ParamKind::IntList || spec.kind == ParamKind::RealList)
+            v = std::vector<double>{third, 2 * third};
+        else if (n == "decay_rate")
+            v = 0.5;
+        else if (n == "gamma") // per step: lr0/10 after the whole budget
+            v = std::pow(0.1, 1.0 / steps);
+        else if (n == "max_lr")
+            v = lr0;
+        else if (n == "base_lr")
+            v = lr0 / 10;
+        else if (spec.kind == ParamKind::Integer)
+            v = third; // lengths: decay_steps, step_size, T_max, T_0, ...
+        else
+            continue;
+        if (!spec.check(v))
+            values.set(n, v);
+    }
+    return values;
+}
+
 std::vector<std::pair<std::string, std::string>> checkScheduleParams(const std::string& type,
                                                                      const ParamSet& params) {
     std::vector<std::pair<std::string, std::string>> issues;

@@ -49,6 +49,13 @@ const ScheduleInfo* findSchedule(const std::string& type);
 std::vector<std::pair<std::string, std::string>> checkScheduleParams(const std::string& type,
                                                                      const ParamSet& params);
 
+/// The values an editor starts a newly chosen schedule from: every default, and for the
+/// parameters PyTorch or Keras require, values that fit a run of `budget` steps (or epochs) at
+/// lr `lr0`: lengths a third of the budget, decay rates that end near lr0/10 (decay_rate 0.5,
+/// ExponentialLR's gamma 0.1^(1/budget)), cyclic lrs from lr0/10 to lr0 — never a value that
+/// drives the lr off to infinity.
+ParamSet scheduleStartValues(const ScheduleInfo& info, long long budget, double lr0);
+
 /// Build a schedule for an optimizer whose configured lr is `lr0` and whose momentum-like
 /// coefficient is `momentum0` (used by schedules that cycle momentum, ignored otherwise).
 /// Throws std::invalid_argument on an unknown type.
