@@ -1,6 +1,7 @@
 // Every plot exports as a valid, non-blank PNG, an SVG document and a PDF, written atomically. On
 // screen, long lines are thinned to what the chart can show without losing a spike, and the map
 // strokes only what the runs added since the last frame, with the same picture as a full redraw.
+#include "ui/function/moments_panel.h"
 #include "ui/plot_builders.h"
 #include "ui/plots/function_map_renderer.h"
 #include "ui/plots/line_chart.h"
@@ -52,6 +53,7 @@ private slots:
     void longLinesKeepTheirSpikes();
     void mapPathsGrowFrameByFrame();
     void runColoursAreDistinct();
+    void momentsChartsShowTheArticlesPoints();
 
 private:
     Experiment m_experiment;
@@ -291,6 +293,33 @@ void TestPlotExport::runColoursAreDistinct() {
                                   "#cc79a7", "#0072b2", "#999999", "#f0e442"};
     for (int i = 0; i < 8; ++i)
         QCOMPARE(runColor(i).name(), okabeIto[i]);
+}
+
+// The moments panel's charts: m and √v from the optimizer's state, m̂ = m/(1−β1ᵗ), and the
+// bias corrections starting at 1−β = 0.1 and 0.001 and fading to 1.
+void TestPlotExport::momentsChartsShowTheArticlesPoints() {
+    const RunTrack& adam = m_tracks.front(); // the default experiment's Adam (β 0.9, 0.999)
+    const auto charts = MomentsPanel::charts(adam, 0);
+    QCOMPARE(charts.size(), std::size_t(3));
+    const ChartSpec& first = charts[0];
+    const ChartSpec& correction = charts[2];
+    QCOMPARE(first.series.size(), std::size_t(3)); // g, m, m̂
+    const auto& m = first.series[1].points;
+    const auto& mHat = first.series[2].points;
+    const auto& bc1 = correction.series[0].points;
+    const auto& bc2 = correction.series[1].points;
+    QVERIFY(!m.isEmpty() && m.size() == mHat.size() && m.size() == bc1.size());
+    QCOMPARE(bc1.front().x(), 1.0);
+    QVERIFY(std::fabs(bc1.front().y() - 0.1) < 1e-12);
+    QVERIFY(std::fabs(bc2.front().y() - 0.001) < 1e-12);
+    QVERIFY(bc1.back().y() > 0.999 && bc2.back().y() > 0.3);
+    for (qsizetype i = 0; i < m.size(); i += 37)
+        QVERIFY(std::fabs(mHat[i].y() - m[i].y() / bc1[i].y()) <=
+                1e-9 * std::fabs(mHat[i].y()) + 1e-15);
+    // The second moment is a magnitude: √v ≥ 0 on a log axis.
+    QVERIFY(charts[1].logY);
+    for (const QPointF& p : charts[1].series[1].points)
+        QVERIFY(p.y() >= 0);
 }
 
 QTEST_MAIN(TestPlotExport)

@@ -8,6 +8,7 @@
 #include "ui/charts_panel.h"
 #include "ui/export_controller.h"
 #include "ui/function/function_run_controller.h"
+#include "ui/function/moments_panel.h"
 #include "ui/function_view.h"
 #include "ui/help_dock.h"
 #include "ui/inspector_panel.h"
@@ -39,6 +40,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -148,7 +150,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     m_inspectors = new QStackedWidget;
-    m_inspectors->addWidget(scrolling(m_inspector));
+    // Functions: the inspected step, and the moments over the steps, side by side as tabs.
+    m_moments = new MomentsPanel(m_controller);
+    auto* functionInspector = new QTabWidget;
+    functionInspector->setObjectName(QStringLiteral("inspectorTabs"));
+    functionInspector->addTab(scrolling(m_inspector), tr("Step"));
+    functionInspector->addTab(scrolling(m_moments), tr("Moments m, v"));
+    m_inspectors->addWidget(functionInspector);
     m_inspectors->addWidget(scrolling(m_networkInspector));
     m_inspectorDock->setWidget(m_inspectors);
     addDockWidget(Qt::LeftDockWidgetArea, m_inspectorDock);
@@ -198,6 +206,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runList, &RunListPanel::selectionChanged, this, [this](int config, bool twin) {
         m_editor->setCurrentRun(config);
         m_inspector->setRun(config, twin);
+        m_moments->setRun(config, twin);
         m_network->followRun(config, twin);
     });
     connect(m_network, &NetworkView::figureMenuRequested, this, &MainWindow::showNetworkFigureMenu);

@@ -27,6 +27,7 @@ class PresetsMenu;
 struct PresetEntry;
 class TeachingExports;
 class InspectorPanel;
+class MomentsPanel;
 class NetworkInspector;
 class NetworkView;
 class PlayBar;
@@ -75,6 +76,7 @@ public:
     /// Bring the inspector's tab to the front.
     void showInspector();
     [[nodiscard]] InspectorPanel* inspector() const { return m_inspector; }
+    [[nodiscard]] MomentsPanel* moments() const { return m_moments; }
     [[nodiscard]] NetworkInspector* networkInspector() const { return m_networkInspector; }
 
     // Teaching: presets, help pane, figure sheet and animation export, presentation mode.
@@ -128,6 +130,7 @@ private:
     RunListPanel* m_runList;
     RunEditorPanel* m_editor;
     InspectorPanel* m_inspector;
+    MomentsPanel* m_moments;
     NetworkInspector* m_networkInspector;
     QStackedWidget* m_inspectors;
     PlayBar* m_playBar;

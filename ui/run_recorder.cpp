@@ -31,6 +31,8 @@ std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
         t.samples.push_back(sampleOf(run, false));
         while (run.advance()) {
             const FunctionStep& cur = run.current();
+            if (cur.step == 1) // the state's tensors exist once the rule has stepped
+                t.layout = RunStateLayout::of(run.rule().state());
             if (cur.step % stride == 0 || run.finished() || cur.lrReduced)
                 if (t.samples.back().step != cur.step)
                     t.samples.push_back(sampleOf(run, true));

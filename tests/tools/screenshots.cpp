@@ -4,8 +4,10 @@
 //
 //   build/tests/optiscope-screenshots OUT_DIR [--size 1366x768] [--scene NAME]...
 //
-// Scenes: study-table, study-curves, study-strip, study-heatmap, study-basin, study-digits.
+// Scenes: explorer, moments, study-table, study-curves, study-strip, study-heatmap, study-basin,
+// study-digits.
 #include "core/experiment/experiment_io.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/main_window.h"
 #include "ui/study/study_controller.h"
 #include "ui/study/study_view.h"
@@ -80,7 +82,20 @@ int main(int argc, char** argv) {
         }
     }
     QTemporaryDir work;
+    auto explorer = [&](MainWindow& w, bool moments) {
+        w.setExperiment(Experiment::defaultExperiment(), QString());
+        wait(6000, [&] { return w.controller()->allFinished(); });
+        if (moments) {
+            w.showInspector();
+            if (auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("inspectorTabs")))
+                tabs->setCurrentIndex(1);
+        }
+        wait(1000);
+        return true;
+    };
     const std::map<QString, std::function<bool(MainWindow&)>> all = {
+        {"explorer", [&](MainWindow& w) { return explorer(w, false); }},
+        {"moments", [&](MainWindow& w) { return explorer(w, true); }},
         {"study-table",
          [&](MainWindow& w) {
              return study(w, "study-adam-plateau-digits.json", 0, work.filePath("digits"));
