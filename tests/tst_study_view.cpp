@@ -145,7 +145,22 @@ void TestStudyView::tableEqualsTheCliAndClicksOpenJobs() {
     QCOMPARE(firstCmp[4], QString("tail_loss"));
     QCOMPARE(model->index(0, diff).data(Qt::UserRole).toDouble(), firstCmp[6].toDouble());
     QVERIFY(window.studyView()->tableText().startsWith(
-        "cell\toptimizer.lr\tschedule.decay_rate\trun\tn\t"));
+        "cell\toptimizer.lr\tschedule.decay_rate\trun\tn\ttail_loss\tΔ tail_loss\t"));
+    QCOMPARE(diff, meanColumn + 1); // the answer is on screen first
+    // The reading under the table counts the runs whose paired difference excludes 0, as in
+    // comparisons.csv.
+    int differ = 0, measured = 0;
+    for (int i = 1; i < comparisons.size(); ++i) {
+        const QStringList f = comparisons[i].split(',');
+        if (f[4] != QLatin1String("tail_loss") || f[7].isEmpty())
+            continue;
+        ++measured;
+        differ += f[7].toDouble() > 0 || f[8].toDouble() < 0 ? 1 : 0;
+    }
+    QVERIFY(measured > 4);
+    QVERIFY2(window.studyView()->reading()->text().contains(
+                 QStringLiteral("%1 of %2 configurations differ").arg(differ).arg(measured)),
+             qPrintable(window.studyView()->reading()->text()));
 
     // A heatmap cell opens its job: x = lr (first key), y = decay_rate, panel = the twin.
     QTabWidget* tabs = window.studyView()->tabs();

@@ -30,9 +30,11 @@ void StudyTableModel::setResults(std::shared_ptr<const StudyPlan> plan, StudyRes
             m_columns.push_back({Kind::Grid, k});
         m_columns.push_back({Kind::Run});
         m_columns.push_back({Kind::N});
-        for (std::size_t m = 0; m < m_plan->metrics().size(); ++m)
-            m_columns.push_back({Kind::Metric, m});
-        m_columns.push_back({Kind::Diverged});
+        // The answer first — the lead metric and, when runs have no-decay twins, the paired
+        // difference with its interval and p-value — so it is on screen at 1366 px; then the
+        // other metrics.
+        if (!m_plan->metrics().empty())
+            m_columns.push_back({Kind::Metric, 0});
         bool twins = false;
         for (const auto& inst : m_plan->instances())
             twins = twins || inst.twin;
@@ -41,6 +43,9 @@ void StudyTableModel::setResults(std::shared_ptr<const StudyPlan> plan, StudyRes
             m_columns.push_back({Kind::DiffCi});
             m_columns.push_back({Kind::P});
         }
+        for (std::size_t m = 1; m < m_plan->metrics().size(); ++m)
+            m_columns.push_back({Kind::Metric, m});
+        m_columns.push_back({Kind::Diverged});
     }
     endResetModel();
 }
@@ -193,6 +198,68 @@ QVariant StudyTableModel::data(const QModelIndex& index, int role) const {
     }
     }
     return {};
+}
+
+QString StudyTableModel::reading() const {
+    if (!m_plan || !m_results || m_plan->metrics().empty())
+        return {};
+    const QString lead = QString::fromStdString(m_plan->metrics()[0]);
+    const bool higherIsBetter = lead.endsWith(QLatin1String("acc"));
+    std::vector<const TwinComparison*> lead_;
+    for (const TwinComparison& t : m_results->comparisons)
+        if (t.metric == 0)
+            lead_.push_back(&t);
+    if (lead_.empty())
+        return {};
+    const auto excludesZero = [](const SampleStats& d) {
+        return std::isfinite(d.ciLow) && (d.ciLow > 0 || d.ciHigh < 0);
+    };
+    if (lead_.size() > 4) {
+        int differ = 0, measured = 0;
+        for (const TwinComparison* t : lead_) {
+            measured += std::isfinite(t->test.difference.ciLow) ? 1 : 0;
+            differ += excludesZero(t->test.difference) ? 1 : 0;
+        }
+        return tr("With decay minus without, in %1: %2 of %3 configurations differ from their "
+                  "no-decay twin at the 95 % level (the interval of the paired difference leaves "
+                  "out 0); %4 cannot be told apart. Sort by p to see which.")
+            .arg(lead)
+            .arg(differ)
+            .arg(measured)
+            .arg(measured - differ);
+    }
+    QStringList lines;
+    for (const TwinComparison* t : lead_) {
+        const SampleStats& d = t->test.difference;
+        QString who = QString::fromStdString(m_plan->instances().at(t->instance).name);
+        const std::string cell = m_plan->cellLabel(t->cell);
+        if (!cell.empty())
+            who = QStringLiteral("%1 at %2").arg(who, QString::fromStdString(cell));
+        QString line;
+        if (d.n < 2) {
+            line = tr("%1: not enough repeats yet — an interval needs at least 2.").arg(who);
+        } else if (d.mean == 0 && d.std == 0) {
+            line = tr("%1: with and without decay gave the same %2 in all %3 repeats — the "
+                      "schedule did not change this result.")
+                       .arg(who, lead)
+                       .arg(d.n);
+        } else {
+            const QString diff = tr("with decay − without = %1 (95 % CI [%2, %3], p = %4)")
+                                     .arg(significant(d.mean, 3), significant(d.ciLow, 3),
+                                          significant(d.ciHigh, 3),
+                                          significant(t->test.pValue, 2));
+            QString verdict;
+            if (!excludesZero(d))
+                verdict = tr("the interval holds 0: %1 repeats cannot tell the two apart.").arg(d.n);
+            else if ((d.mean > 0) == higherIsBetter)
+                verdict = tr("decay helps: the whole interval is on its side.");
+            else
+                verdict = tr("decay hurts: the whole interval is against it.");
+            line = QStringLiteral("%1: %2 in %3 — %4").arg(who, diff, lead, verdict);
+        }
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace optiscope

@@ -33,6 +33,11 @@ public:
     [[nodiscard]] int metricColumn(std::size_t metric) const;
     [[nodiscard]] int differenceColumn() const;
 
+    /// The paired comparisons of the lead metric in words, for a reader who does not yet know
+    /// how to read a confidence interval: one sentence per run with a twin (a count when there
+    /// are more than four).
+    [[nodiscard]] QString reading() const;
+
 private:
     enum class Kind { Cell, Grid, Run, N, Metric, Diverged, Diff, DiffCi, P };
     struct Column {

@@ -171,7 +171,17 @@ StudyView::StudyView(ExperimentDocument* document, StudyController* controller, 
         const auto [cell, inst] = m_model->configAt(m_sorted->mapToSource(index).row());
         openJob(m_controller->plan()->jobIndex(cell, inst, 0));
     });
-    m_tabs->addTab(m_table, tr("Table"));
+    m_reading = new QLabel;
+    m_reading->setObjectName(QStringLiteral("studyReading"));
+    m_reading->setWordWrap(true);
+    m_reading->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reading->setToolTip(tr("The paired comparison of each run with its no-decay twin, in words"));
+    auto* tablePage = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tablePage);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table, 1);
+    tableLayout->addWidget(m_reading);
+    m_tabs->addTab(tablePage, tr("Table"));
     // Mean curves.
     auto* curvesPage = new QWidget;
     auto* curvesLayout = new QVBoxLayout(curvesPage);
@@ -318,13 +328,16 @@ void StudyView::refreshProgress() {
     const std::size_t total = m_controller->jobsTotal(), done = m_controller->jobsDone();
     if (plan) {
         const StudySpec& s = plan->study();
-        m_jobs->setText(tr("%1 jobs: %2 configuration(s) × %3 repeat(s) — %4 cell(s) × %5 run(s) "
-                           "(twins included)")
-                            .arg(total)
-                            .arg(plan->cellCount() * plan->instances().size())
-                            .arg(s.repeats)
-                            .arg(plan->cellCount())
-                            .arg(plan->instances().size()));
+        const auto count = [](std::size_t n, const QString& one, const QString& many) {
+            return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+        };
+        const std::size_t cells = plan->cellCount(), runs = plan->instances().size();
+        m_jobs->setText(tr("%1: %2 × %3 — %4 × %5 (twins included)")
+                            .arg(count(total, tr("job"), tr("jobs")),
+                                 count(cells * runs, tr("configuration"), tr("configurations")),
+                                 count(std::size_t(s.repeats), tr("repeat"), tr("repeats")),
+                                 count(cells, tr("cell"), tr("cells")),
+                                 count(runs, tr("run"), tr("runs"))));
     } else {
         m_jobs->setText(tr("This experiment has no study: add repeats or a grid in the Study "
                            "panel."));
@@ -356,6 +369,8 @@ void StudyView::refreshResults() {
     const StudyPlan* plan = m_controller->plan();
     m_model->setResults(m_controller->sharedPlan(),
                         plan ? m_controller->results() : StudyResults{});
+    m_reading->setText(m_model->reading());
+    m_reading->setVisible(!m_reading->text().isEmpty());
     refreshStrip();
     refreshHeatmap();
     if (!m_curveTimer->isActive())

@@ -43,6 +43,7 @@ public:
     /// them in a dock beside the runs, so the results get the whole central area.
     [[nodiscard]] QWidget* settingsWidget() const { return m_settings; }
     [[nodiscard]] QTableView* table() const { return m_table; }
+    [[nodiscard]] QLabel* reading() const { return m_reading; }
     [[nodiscard]] StudyTableModel* tableModel() const { return m_model; }
     [[nodiscard]] StripPlot* stripPlot() const { return m_strip; }
     [[nodiscard]] HeatmapPlot* heatmap() const { return m_heatmap; }
@@ -90,6 +91,7 @@ private:
     QLabel* m_eta;
     QTabWidget* m_tabs;
     QTableView* m_table;
+    QLabel* m_reading; ///< the comparisons in words, under the table
     StudyTableModel* m_model;
     QSortFilterProxyModel* m_sorted;
     std::vector<std::pair<std::size_t, std::size_t>> m_stripConfigs; ///< (cell, instance) per row
