@@ -41,13 +41,15 @@ QString paramsText(const FunctionProblem& problem) {
 
 } // namespace
 
-FunctionMapRenderer::Layout FunctionMapRenderer::layout(const QRectF& target, const QFont& font) {
+FunctionMapRenderer::Layout FunctionMapRenderer::layout(const QRectF& target, const QFont& font,
+                                                       bool compact) {
     QFontMetricsF fm(font);
     const double h = fm.height();
     Layout l;
-    l.title = QRectF(target.left() + 8, target.top() + 4, target.width() - 16, h * 1.6);
+    l.title = QRectF(target.left() + 8, target.top() + 4, target.width() - 16, compact ? 0 : h * 1.6);
     const double left = fm.horizontalAdvance(QStringLiteral("-0.000")) + h * 1.6;
-    const double right = fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.8;
+    const double right =
+        compact ? h * 0.8 : fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.8;
     const double top = l.title.bottom() + h * 0.4;
     const double bottom = h * 3.0;
     l.plot = QRectF(target.left() + left, top, std::max(10.0, target.width() - left - right),
@@ -205,7 +207,7 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     p.save();
     p.setRenderHint(QPainter::Antialiasing, true);
     p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-    const Layout l = layout(target, p.font());
+    const Layout l = layout(target, p.font(), scene.compact);
     ensureField(scene, l.plot.size().toSize());
     if (m_cacheStatic && p.device()) {
         // On screen the heatmap, contours, axes and colour bar change only with the view, so
@@ -217,7 +219,8 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
                               .arg(target.height())
                               .arg(dpr)
                               .arg(pal.color(QPalette::Window).name(), p.font().toString())
-                              .arg(scene.showStart);
+                              .arg(scene.showStart)
+                              .arg(scene.compact);
         if (key != m_staticKey) {
             m_static = QImage((target.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
             m_static.setDevicePixelRatio(dpr);
@@ -226,7 +229,7 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
             sp.setRenderHint(QPainter::Antialiasing, true);
             sp.setRenderHint(QPainter::SmoothPixmapTransform, true);
             const QRectF local(QPointF(0, 0), target.size());
-            drawStatic(sp, local, layout(local, p.font()), scene, pal);
+            drawStatic(sp, local, layout(local, p.font(), scene.compact), scene, pal);
             m_staticKey = key;
         }
         p.drawImage(target.topLeft(), m_static);
@@ -240,7 +243,8 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
             updatePathLayer(target.size(), p.device()->devicePixelRatioF(), p.font(), scene);
             p.drawImage(target.topLeft(), m_paths);
             p.translate(target.topLeft());
-            drawMarkers(p, layout(QRectF(QPointF(0, 0), target.size()), p.font()), scene);
+            drawMarkers(p, layout(QRectF(QPointF(0, 0), target.size()), p.font(), scene.compact),
+                        scene);
         } else {
             drawTraces(p, l, scene);
         }
@@ -269,7 +273,7 @@ void FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
     }
     QPainter p(&m_paths);
     p.setFont(font);
-    const Layout l = layout(QRectF(QPointF(0, 0), size), font);
+    const Layout l = layout(QRectF(QPointF(0, 0), size), font, scene.compact);
     p.setClipRect(l.plot);
     for (size_t i = 0; i < scene.traces.size(); ++i) {
         const MapTrace& t = scene.traces[i];
@@ -306,10 +310,13 @@ void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const La
     p.setFont(bold);
     p.setPen(pal.color(QPalette::WindowText));
     QFontMetricsF bfm(bold);
-    p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+    if (!scene.compact) {
+        p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
+        p.setFont(font);
+        p.drawText(l.title.adjusted(bfm.horizontalAdvance(title) + 16, 0, 0, 0),
+                   Qt::AlignLeft | Qt::AlignVCenter, sub);
+    }
     p.setFont(font);
-    p.drawText(l.title.adjusted(bfm.horizontalAdvance(title) + 16, 0, 0, 0),
-               Qt::AlignLeft | Qt::AlignVCenter, sub);
 
     if (!m_field.error.isEmpty() || m_field.image.isNull()) {
         p.fillRect(l.plot, pal.color(QPalette::Mid));
@@ -355,14 +362,15 @@ void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const La
     p.setBrush(Qt::NoBrush);
     p.drawRect(l.plot);
     drawAxes(p, l, scene.view, pal);
-    drawColorBar(p, l, pal);
+    if (!scene.compact)
+        drawColorBar(p, l, pal);
 }
 
 void FunctionMapRenderer::drawAxes(QPainter& p, const Layout& l, const QRectF& view,
                                    const QPalette& pal) {
     QFontMetricsF fm(p.font());
     p.setPen(pal.color(QPalette::WindowText));
-    const int nx = std::max(2, int(l.plot.width() / (fm.horizontalAdvance("-00.00") * 2.2)));
+    const int nx = std::max(3, int(l.plot.width() / (fm.horizontalAdvance("-00.00") * 1.8)));
     const auto xt = ticks(view.left(), view.right(), nx);
     const double xstep = xt.size() > 1 ? xt[1] - xt[0] : view.width();
     for (double x : xt) {

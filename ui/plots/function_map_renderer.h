@@ -24,8 +24,8 @@ public:
         QRectF colorBar; ///< the colour bar beside it
         QRectF title;
     };
-    /// Margins for the title, axes and colour bar inside `target`.
-    static Layout layout(const QRectF& target, const QFont& font);
+    /// Margins for the title, axes and colour bar inside `target` (`compact`: axes only).
+    static Layout layout(const QRectF& target, const QFont& font, bool compact = false);
 
     static QPointF toPixel(const QRectF& plot, const QRectF& view, const QPointF& world);
     static QPointF toWorld(const QRectF& plot, const QRectF& view, const QPointF& pixel);

@@ -101,7 +101,7 @@ Layout layoutFor(const HeatmapSpec& spec, const QRectF& target, const QFont& fon
             p.plot =
                 FunctionMapRenderer::layout(QRectF(p.area.left(), p.title.bottom(), p.area.width(),
                                                    p.area.bottom() - p.title.bottom()),
-                                            font)
+                                            font, true)
                     .plot;
         } else {
             const double left = p.area.left() + fm.height() * 1.6 + yLabel + 6;
@@ -219,6 +219,7 @@ void HeatmapPlot::render(const HeatmapSpec& spec, QPainter& p, const QRectF& tar
             scene.problem = spec.function;
             scene.view = worldRect(spec);
             scene.showStart = false;
+            scene.compact = true;
             FunctionMapRenderer renderer;
             renderer.render(p,
                             QRectF(pl.area.left(), pl.title.bottom(), pl.area.width(),

@@ -66,6 +66,8 @@ struct MapScene {
     QRectF view; ///< world rectangle shown (x right, y up)
     std::vector<MapTrace> traces;
     bool showStart = true;
+    /// A small multiple: no title and no colour bar, so the map gets the width (basin maps).
+    bool compact = false;
 };
 
 /// One row of a strip plot: a configuration's values, one per repeat, with their mean and CI.

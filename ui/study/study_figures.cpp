@@ -299,12 +299,18 @@ std::optional<HeatmapSpec> studyHeatmapSpec(const StudyPlan& plan, const StudyRe
                                              .arg(minima[k].y(), 0, 'g', 3));
             spec.categoryColors.push_back(runColor(int(k) + 2));
         }
-        spec.title = QObject::tr("Basin map: which minimum each start reaches (shade: final %1)")
-                         .arg(QString::fromStdString(name));
+        const FunctionInfo* info = findFunction(spec.function.function);
+        spec.title =
+            QObject::tr("Basin map of %1: which minimum each start reaches (shade: final %2)")
+                .arg(QString::fromStdString(info ? info->title : spec.function.function),
+                     QString::fromStdString(name));
     } else {
-        spec.title = QObject::tr("Sensitivity map: mean %1 over %2 repeat(s)")
-                         .arg(QString::fromStdString(name))
-                         .arg(plan.repeats());
+        spec.title = (plan.repeats() == 1 ? QObject::tr("Sensitivity map: %1, one repeat")
+                                          : QObject::tr("Sensitivity map: mean %1 over %2 repeats")
+                                                .arg(QString::fromStdString(name))
+                                                .arg(plan.repeats()));
+        if (plan.repeats() == 1)
+            spec.title = spec.title.arg(QString::fromStdString(name));
     }
     double lo = INFINITY, hi = -INFINITY;
     for (std::size_t inst = 0; inst < plan.instances().size(); ++inst) {
