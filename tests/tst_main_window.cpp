@@ -10,6 +10,9 @@
 #include "ui/network/network_run_controller.h"
 
 #include "ui/app/point_banner.h"
+#include "ui/charts_panel.h"
+#include "ui/plots/line_chart.h"
+#include "ui/presentation_mode.h"
 #include "ui/presets_menu.h"
 
 #include <QApplication>
@@ -20,7 +23,9 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSet>
+#include <QScrollBar>
 #include <QSettings>
+#include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -52,6 +57,8 @@ private slots:
     void openReportsInvalidFiles();
     void wheelChangesOnlyFocusedFields();
     void presetBannerIsOneClosableLine();
+    void chartTextsAreWhole_data();
+    void chartTextsAreWhole();
     void editsUndoAndRedo();
 
 private:
@@ -279,6 +286,80 @@ void TestMainWindow::presetBannerIsOneClosableLine() {
     auto* close = banner->findChildren<QToolButton*>().back();
     close->click();
     QVERIFY(!banner->isVisible());
+}
+
+void TestMainWindow::chartTextsAreWhole_data() {
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("presentation");
+    QTest::addColumn<bool>("paged");
+    QTest::newRow("1366x768") << QSize(1366, 768) << false << true;
+    QTest::newRow("1366x768 presentation") << QSize(1366, 768) << true << true;
+    QTest::newRow("1920x1080") << QSize(1920, 1080) << false << false;
+}
+
+// A class reads the charts on a 1366×768 projector: no title, axis title or tick label is cut
+// to "…", legends keep every name (8 runs and their twins), and nothing scrolls sideways. The
+// charts show in pages where two side by side would not fit.
+void TestMainWindow::chartTextsAreWhole() {
+    QFETCH(QSize, size);
+    QFETCH(bool, presentation);
+    QFETCH(bool, paged);
+    MainWindow window;
+    window.presentationMode()->setOn(presentation);
+    window.resize(size);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    Experiment e = Experiment::defaultExperiment();
+    e.steps = 300;
+    const char* types[] = {"sgd", "adam", "rmsprop", "adagrad", "adamw", "nadam", "radam", "adamax"};
+    e.runs.resize(1);
+    for (int i = 1; i < 8; ++i) {
+        RunConfig r = e.runs[0];
+        r.name = std::string("Run ") + types[i];
+        r.optimizer.type = types[i];
+        r.optimizer.params = ParamSet::defaults(findOptimizer(types[i])->params);
+        r.optimizer.params.set("lr", 0.01);
+        r.color.clear();
+        e.runs.push_back(r);
+    }
+    window.setExperiment(e, QString());
+    window.controller()->play();
+    QTRY_VERIFY_WITH_TIMEOUT(window.controller()->allFinished(), 20000);
+    ChartsPanel* panel = window.chartsPanel();
+    QCOMPARE(panel->paged(), paged);
+    auto* scroll = qobject_cast<QScrollArea*>(panel->parentWidget()->parentWidget());
+    QVERIFY(scroll);
+    QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+    const int pages = paged ? panel->pages()->count() : 1;
+    for (int page = 0; page < pages; ++page) {
+        if (paged)
+            panel->pages()->setCurrentIndex(page);
+        QTest::qWait(300); // the charts of the page are drawn one per turn
+        QApplication::processEvents();
+        int shown = 0;
+        QString pageLegend;
+        bool effective = false;
+        for (LineChart* chart : panel->charts()) {
+            if (chart->isHidden())
+                continue;
+            ++shown;
+            QTRY_VERIFY(!chart->spec().series.empty());
+            QVERIFY2(chart->elidedTexts().isEmpty(),
+                     qPrintable(QStringLiteral("page %1, \"%2\": %3")
+                                    .arg(page)
+                                    .arg(chart->spec().title, chart->elidedTexts().join(" | "))));
+            pageLegend += chart->legendText();
+            effective = effective || chart->spec().title.contains(QStringLiteral("Effective"));
+        }
+        // Every run's name is in the page's legend, whole.
+        if (effective)
+            for (const RunConfig& r : e.runs)
+                QVERIFY2(pageLegend.contains(QString::fromStdString(r.name).replace(
+                             QLatin1Char(' '), QStringLiteral("&nbsp;"))),
+                         r.name.c_str());
+        QVERIFY(shown >= 1);
+    }
+    window.presentationMode()->setOn(false);
 }
 
 // Every edit goes through the document, and Edit → Undo / Redo walk back and forth.

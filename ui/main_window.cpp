@@ -75,7 +75,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_map = new FunctionView;
     m_charts = new ChartsPanel(m_controller);
     auto* chartsScroll = scrolling(m_charts);
-    m_charts->setMinimumSize(460, 640);
+    // The charts reflow to the width they get (pages when narrow): never a sideways scroll.
+    chartsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_charts->setMinimumSize(340, 460);
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("mapChartsSplitter"));
     splitter->addWidget(m_map);

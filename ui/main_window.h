@@ -88,6 +88,7 @@ public:
     [[nodiscard]] HelpDock* helpDock() const { return m_help; }
     [[nodiscard]] TeachingExports* teachingExports() const { return m_teaching; }
     [[nodiscard]] PresentationMode* presentationMode() const { return m_presentation; }
+    [[nodiscard]] ChartsPanel* chartsPanel() const { return m_charts; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;

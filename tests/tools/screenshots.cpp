@@ -2,13 +2,14 @@
 // experiment in a real main window of the given size, lets it work, and grabs the window into a
 // PNG. Run it on a display (Xvfb) or on the offscreen platform:
 //
-//   build/tests/optiscope-screenshots OUT_DIR [--size 1366x768] [--scene NAME]...
+//   build/tests/optiscope-screenshots OUT_DIR [--size 1366x768] [--presentation] [--scene NAME]...
 //
 // Scenes: explorer, moments, study-table, study-curves, study-strip, study-heatmap, study-basin,
 // study-digits.
 #include "core/experiment/experiment_io.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/main_window.h"
+#include "ui/presentation_mode.h"
 #include "ui/study/study_controller.h"
 #include "ui/study/study_view.h"
 
@@ -67,12 +68,14 @@ int main(int argc, char** argv) {
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty()) {
         std::fprintf(stderr,
-                     "usage: optiscope-screenshots OUT_DIR [--size WxH] [--scene NAME]...\n");
+                     "usage: optiscope-screenshots OUT_DIR [--size WxH] [--presentation] "
+                     "[--scene NAME]...\n");
         return 2;
     }
     const QString out = args.takeFirst();
     QSize size(1366, 768);
     QStringList scenes;
+    const bool presentation = args.removeAll(QStringLiteral("--presentation")) > 0;
     for (int i = 0; i + 1 < args.size(); i += 2) {
         if (args[i] == QLatin1String("--size")) {
             const QStringList wh = args[i + 1].split('x');
@@ -130,6 +133,7 @@ int main(int argc, char** argv) {
             continue;
         }
         MainWindow w;
+        w.presentationMode()->setOn(presentation);
         w.resize(size);
         w.show();
         wait(300);
@@ -137,7 +141,9 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "%s: did not finish\n", qPrintable(scene));
             status = 1;
         }
-        const QString file = QDir(out).filePath(scene + QStringLiteral(".png"));
+        const QString file = QDir(out).filePath(
+            scene + (presentation ? QStringLiteral("-presentation") : QString()) +
+            QStringLiteral(".png"));
         w.grab().save(file);
         std::printf("wrote %s\n", qPrintable(file));
     }

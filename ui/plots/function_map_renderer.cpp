@@ -5,6 +5,7 @@
 #include "ui/plots/color_map.h"
 
 #include <QFontMetricsF>
+#include <QObject>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -214,7 +215,7 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
         // they are drawn once into an image; each frame blits it and strokes the paths on top.
         const qreal dpr = p.device()->devicePixelRatioF();
         const QString key =
-            m_field.key + QStringLiteral("|%1x%2@%3|%4|%5|%6")
+            m_field.key + QStringLiteral("|%1x%2@%3|%4|%5|%6|%7")
                               .arg(target.width())
                               .arg(target.height())
                               .arg(dpr)
@@ -312,9 +313,22 @@ void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const La
     QFontMetricsF bfm(bold);
     if (!scene.compact) {
         p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, title);
-        p.setFont(font);
-        p.drawText(l.title.adjusted(bfm.horizontalAdvance(title) + 16, 0, 0, 0),
-                   Qt::AlignLeft | Qt::AlignVCenter, sub);
+        // The formula and constants beside the name, whole: in a smaller font where the map is
+        // narrow (1366 px, presentation mode), without the constants (they are in the form) if
+        // even that does not fit.
+        const QRectF rest = l.title.adjusted(bfm.horizontalAdvance(title) + 16, 0, 0, 0);
+        QFont small = font;
+        for (const QString& text : {sub, info ? QString::fromStdString(info->formula) : sub}) {
+            small = font;
+            while (QFontMetricsF(small).horizontalAdvance(text) > rest.width() &&
+                   small.pointSizeF() > font.pointSizeF() * 0.72)
+                small.setPointSizeF(small.pointSizeF() * 0.92);
+            if (QFontMetricsF(small).horizontalAdvance(text) <= rest.width()) {
+                p.setFont(small);
+                p.drawText(rest, Qt::AlignLeft | Qt::AlignVCenter, text);
+                break;
+            }
+        }
     }
     p.setFont(font);
 
@@ -528,23 +542,45 @@ void FunctionMapRenderer::drawLegend(QPainter& p, const Layout& l, const MapScen
     Q_UNUSED(pal);
     if (scene.traces.empty())
         return;
-    QFontMetricsF fm(p.font());
-    double w = 0;
+    // With many runs, a twin is not listed on its own: one row says what dashed lines are.
+    const QString twinSuffix = QStringLiteral(" (no decay)");
+    QStringList labels;
     for (const auto& t : scene.traces)
-        w = std::max(w, fm.horizontalAdvance(t.label));
+        labels << t.label;
+    std::vector<const MapTrace*> rows;
+    bool twins = false;
+    for (const auto& t : scene.traces) {
+        if (t.dashed && scene.traces.size() > 4 && t.label.endsWith(twinSuffix) &&
+            labels.contains(t.label.chopped(twinSuffix.size()))) {
+            twins = true;
+            continue;
+        }
+        rows.push_back(&t);
+    }
+    const QString twinRow = QObject::tr("without decay (twin)");
+    QFontMetricsF fm(p.font());
+    double w = twins ? fm.horizontalAdvance(twinRow) : 0.0;
+    for (const MapTrace* t : rows)
+        w = std::max(w, fm.horizontalAdvance(t->label));
     const double row = fm.height() * 1.25;
     QRectF box(l.plot.right() - w - 60, l.plot.top() + 8, w + 52,
-               row * double(scene.traces.size()) + 10);
+               row * double(rows.size() + (twins ? 1 : 0)) + 10);
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(0, 0, 0, 170));
     p.drawRoundedRect(box, 5, 5);
     double y = box.top() + 5 + row / 2;
-    for (const auto& t : scene.traces) {
-        p.setPen(QPen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine));
+    for (const MapTrace* t : rows) {
+        p.setPen(QPen(t->color, 2.5 * plotLineScale(), t->dashed ? Qt::DashLine : Qt::SolidLine));
         p.drawLine(QPointF(box.left() + 8, y), QPointF(box.left() + 38, y));
         p.setPen(Qt::white);
-        p.drawText(QRectF(box.left() + 44, y - row / 2, w + 8, row), Qt::AlignVCenter, t.label);
+        p.drawText(QRectF(box.left() + 44, y - row / 2, w + 8, row), Qt::AlignVCenter, t->label);
         y += row;
+    }
+    if (twins) {
+        p.setPen(QPen(QColor(220, 220, 220), 2.5 * plotLineScale(), Qt::DashLine));
+        p.drawLine(QPointF(box.left() + 8, y), QPointF(box.left() + 38, y));
+        p.setPen(Qt::white);
+        p.drawText(QRectF(box.left() + 44, y - row / 2, w + 8, row), Qt::AlignVCenter, twinRow);
     }
 }
 

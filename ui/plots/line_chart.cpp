@@ -7,6 +7,10 @@
 #include <QCoreApplication>
 #include <QCursor>
 #include <QEvent>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -269,11 +273,61 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     chart->legend()->setVisible(!spec.series.empty());
 }
 
+/// The legend as rich text that wraps between entries (never inside one), so that with many runs
+/// every name stays whole in a narrow chart — Qt Charts' own legend shortens them to "Ad...".
+/// A run's no-decay twin is not listed on its own when its run is: one entry says what dashed
+/// lines are, which halves the legend of a chart with many runs.
+QString legendHtml(const ChartSpec& spec) {
+    const QString twinSuffix = QObject::tr(" (no decay)");
+    QStringList names;
+    for (const ChartSeries& s : spec.series)
+        if (s.inLegend)
+            names << s.name;
+    QStringList entries;
+    bool twins = false;
+    for (const ChartSeries& s : spec.series) {
+        if (!s.inLegend || s.name.isEmpty())
+            continue;
+        if (s.style != Qt::SolidLine && s.name.endsWith(twinSuffix) &&
+            names.contains(s.name.chopped(twinSuffix.size())) && names.size() > 2) {
+            twins = true;
+            continue;
+        }
+        const QString mark = s.scatter                  ? QStringLiteral("■")
+                             : s.style == Qt::SolidLine ? QStringLiteral("━━")
+                             : s.style == Qt::DotLine   ? QStringLiteral("┅┅")
+                                                        : QStringLiteral("╍╍");
+        QString name = s.name.toHtmlEscaped();
+        name.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+        entries << QStringLiteral("<span style=\"white-space:nowrap\"><span style=\"color:%1\">"
+                                  "%2</span>&nbsp;%3</span>")
+                       .arg(s.color.name(), mark, name);
+    }
+    if (twins)
+        entries << QStringLiteral("<span style=\"white-space:nowrap\">╍╍&nbsp;%1</span>")
+                       .arg(QObject::tr("the same run without decay (its twin)")
+                                .toHtmlEscaped()
+                                .replace(QLatin1Char(' '), QStringLiteral("&nbsp;")));
+    return entries.join(QStringLiteral(" &nbsp; "));
+}
+
+/// A wrapping label whose height its chart sets from the width (see LineChart::fitLegend): as a
+/// height-for-width child it would make every layout above it — the charts panel in its scroll
+/// area — ask for its preferred height, and the panel would scroll.
+class LegendLabel : public QLabel {
+public:
+    using QLabel::QLabel;
+    [[nodiscard]] bool hasHeightForWidth() const override { return false; }
+};
+
 } // namespace
 
 struct LineChart::Impl {
     QChart* chart = nullptr;
     QChartView* view = nullptr;
+    QLabel* title = nullptr;  ///< above the chart, wraps (Qt Charts would cut a long title)
+    QLabel* legend = nullptr;
+    bool legendShown = true;
     QStringList structure; ///< names/kinds of the series shown, to decide update vs rebuild
 };
 
@@ -283,9 +337,29 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
     d->view->setRenderHint(QPainter::Antialiasing);
     d->view->setContextMenuPolicy(Qt::NoContextMenu); // the panel shows ours
     d->view->setMouseTracking(true);
+    d->title = new LegendLabel(this);
+    d->title->setObjectName(QStringLiteral("chartTitle"));
+    d->title->setWordWrap(true);
+    d->title->setAlignment(Qt::AlignHCenter);
+    d->title->setTextFormat(Qt::PlainText);
+    d->title->setContentsMargins(4, 2, 4, 0);
+    d->title->setAutoFillBackground(true);
+    d->title->setBackgroundRole(QPalette::Base);
+    d->legend = new LegendLabel(this);
+    d->legend->setAutoFillBackground(true);
+    d->legend->setBackgroundRole(QPalette::Base);
+    d->legend->setObjectName(QStringLiteral("chartLegend"));
+    d->legend->setWordWrap(true);
+    d->legend->setAlignment(Qt::AlignHCenter);
+    d->legend->setTextFormat(Qt::RichText);
+    d->legend->setContentsMargins(4, 0, 4, 2);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(d->view);
+    layout->setSpacing(0);
+    layout->addWidget(d->title);
+    layout->addWidget(d->view, 1);
+    layout->addWidget(d->legend);
     setMinimumSize(220, 190);
 }
 
@@ -303,6 +377,17 @@ void LineChart::setSpec(const ChartSpec& spec) {
     m_spec = spec;
     if (rebuild) {
         populate(d->chart, spec, palette(), font());
+        d->chart->legend()->setVisible(false); // ours wraps instead (legendHtml)
+        d->chart->setTitle(QString());          // likewise the title
+        QFont titleFont = font();
+        titleFont.setBold(true);
+        titleFont.setPointSizeF(font().pointSizeF() * 1.1);
+        d->title->setFont(titleFont);
+        d->title->setText(spec.title);
+        d->title->setVisible(!spec.title.isEmpty());
+        d->legend->setText(legendHtml(spec));
+        d->legend->setVisible(d->legendShown && !d->legend->text().isEmpty());
+        fitLegend();
         d->structure = structure;
         const auto series = d->chart->series();
         for (int i = 0; i < series.size(); ++i) {
@@ -381,6 +466,46 @@ void LineChart::setSpec(const ChartSpec& spec) {
     applyFixedEnds(spec, rx, ry);
     fit(hs.first(), rx, spec.logX, true, NAN);
     fit(vs.first(), ry, spec.logY, false, spec.yMax);
+}
+
+QStringList LineChart::elidedTexts() const {
+    QStringList out;
+    const auto isElided = [](const QString& t) {
+        return t.contains(QChar(0x2026)) || t.contains(QLatin1String("..."));
+    };
+    for (const QGraphicsItem* item : d->chart->scene() ? d->chart->scene()->items()
+                                                        : QList<QGraphicsItem*>()) {
+        if (!item->isVisible())
+            continue;
+        QString text;
+        if (const auto* t = dynamic_cast<const QGraphicsTextItem*>(item))
+            text = t->toPlainText();
+        else if (const auto* t = dynamic_cast<const QGraphicsSimpleTextItem*>(item))
+            text = t->text();
+        if (isElided(text))
+            out << text;
+    }
+    return out;
+}
+
+void LineChart::fitLegend() {
+    for (QLabel* label : {d->title, d->legend})
+        if (!label->text().isEmpty())
+            label->setFixedHeight(label->heightForWidth(std::max(50, width())));
+}
+
+void LineChart::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLegend();
+}
+
+void LineChart::setLegendShown(bool shown) {
+    d->legendShown = shown;
+    d->legend->setVisible(shown && !d->legend->text().isEmpty());
+}
+
+QString LineChart::legendText() const {
+    return d->legend->isHidden() ? QString() : d->legend->text();
 }
 
 void LineChart::changeEvent(QEvent* event) {
