@@ -10,6 +10,7 @@
 #include "ui/network/network_run_controller.h"
 
 #include "ui/app/point_banner.h"
+#include "ui/app/recent_folders.h"
 #include "ui/charts_panel.h"
 #include "ui/plots/line_chart.h"
 #include "ui/presentation_mode.h"
@@ -17,13 +18,15 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QScrollArea>
-#include <QSet>
 #include <QScrollBar>
+#include <QSet>
 #include <QSettings>
 #include <QTabBar>
 #include <QTemporaryDir>
@@ -59,6 +62,8 @@ private slots:
     void presetBannerIsOneClosableLine();
     void chartTextsAreWhole_data();
     void chartTextsAreWhole();
+    void resetLayoutPutsPanelsBack();
+    void dialogsStartInTheLastFolder();
     void editsUndoAndRedo();
 
 private:
@@ -311,7 +316,8 @@ void TestMainWindow::chartTextsAreWhole() {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     Experiment e = Experiment::defaultExperiment();
     e.steps = 300;
-    const char* types[] = {"sgd", "adam", "rmsprop", "adagrad", "adamw", "nadam", "radam", "adamax"};
+    const char* types[] = {"sgd",   "adam",  "rmsprop", "adagrad",
+                           "adamw", "nadam", "radam",   "adamax"};
     e.runs.resize(1);
     for (int i = 1; i < 8; ++i) {
         RunConfig r = e.runs[0];
@@ -360,6 +366,51 @@ void TestMainWindow::chartTextsAreWhole() {
         QVERIFY(shown >= 1);
     }
     window.presentationMode()->setOn(false);
+}
+
+// View → Reset layout: a floated, a closed and a squeezed dock all come back to the left.
+void TestMainWindow::resetLayoutPutsPanelsBack() {
+    MainWindow window;
+    window.resize(1366, 768);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* runs = window.findChild<QDockWidget*>(QStringLiteral("runsDock"));
+    auto* inspector = window.findChild<QDockWidget*>(QStringLiteral("inspectorDock"));
+    auto* help = window.findChild<QDockWidget*>(QStringLiteral("helpDock"));
+    QVERIFY(runs && inspector && help);
+    runs->setFloating(true);
+    inspector->hide();
+    help->show();
+    window.addDockWidget(Qt::RightDockWidgetArea, inspector);
+    auto* reset = window.findChild<QAction*>(QStringLiteral("resetLayout"));
+    QVERIFY(reset);
+    reset->trigger();
+    QApplication::processEvents();
+    QVERIFY(!runs->isFloating());
+    QVERIFY(runs->isVisible());
+    QCOMPARE(window.dockWidgetArea(runs), Qt::LeftDockWidgetArea);
+    QCOMPARE(window.dockWidgetArea(inspector), Qt::LeftDockWidgetArea);
+    QVERIFY(window.tabifiedDockWidgets(runs).contains(inspector));
+    QVERIFY(!help->isVisible());
+    QTRY_VERIFY(runs->width() >= runs->minimumWidth());
+    QVERIFY(runs->minimumWidth() >= 20 * runs->fontMetrics().horizontalAdvance(QLatin1Char('M')));
+}
+
+// File dialogs start where the user last saved that kind of file, across sessions (QSettings),
+// and fall back when that folder is gone.
+void TestMainWindow::dialogsStartInTheLastFolder() {
+    QTemporaryDir dir;
+    const QString sub = dir.filePath(QStringLiteral("slides"));
+    QVERIFY(QDir().mkpath(sub));
+    RecentFolders::remember(QStringLiteral("exports"), QDir(sub).filePath("loss.png"));
+    QCOMPARE(RecentFolders::folder(QStringLiteral("exports")), sub);
+    RecentFolders::remember(QStringLiteral("studies"), sub, true);
+    QCOMPARE(RecentFolders::folder(QStringLiteral("studies")), sub);
+    // Another kind keeps its own.
+    QCOMPARE(RecentFolders::folder(QStringLiteral("data"), dir.path()), dir.path());
+    QVERIFY(QDir(sub).removeRecursively());
+    QCOMPARE(RecentFolders::folder(QStringLiteral("exports"), dir.path()), dir.path());
+    QCOMPARE(RecentFolders::folder(QStringLiteral("exports")), QDir::homePath());
 }
 
 // Every edit goes through the document, and Edit → Undo / Redo walk back and forth.

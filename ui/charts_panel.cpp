@@ -1,12 +1,12 @@
 #include "ui/charts_panel.h"
 
-#include "ui/plots/line_chart.h"
 #include "ui/function/function_run_controller.h"
+#include "ui/plots/line_chart.h"
 
 #include <QElapsedTimer>
 #include <QEvent>
-#include <QSignalBlocker>
 #include <QGridLayout>
+#include <QSignalBlocker>
 #include <QTabBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -53,8 +53,10 @@ ChartsPanel::ChartsPanel(FunctionRunController* controller, QWidget* parent)
     m_throttle->setSingleShot(true);
     m_throttle->setInterval(80);
     connect(m_throttle, &QTimer::timeout, this, &ChartsPanel::updateCharts);
-    connect(m_controller, &FunctionRunController::tracksUpdated, this, &ChartsPanel::scheduleUpdate);
-    connect(m_controller, &FunctionRunController::experimentChanged, this, &ChartsPanel::scheduleUpdate);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this,
+            &ChartsPanel::scheduleUpdate);
+    connect(m_controller, &FunctionRunController::experimentChanged, this,
+            &ChartsPanel::scheduleUpdate);
     relayout();
     updateCharts();
 }
@@ -79,7 +81,8 @@ std::vector<ChartsPanel::Page> ChartsPanel::pagesFor(Layout layout) const {
         return {{tr("Effective lr"),
                  tr("η_t/(√v̂_t+ε) for x and for y, each run with its no-decay twin"),
                  {m_effX, m_effY}},
-                {tr("Loss and lr"), tr("The loss f(θ) and the learning rate η_t per step"),
+                {tr("Loss and lr"),
+                 tr("The loss f(θ) and the learning rate η_t per step"),
                  {m_loss, m_lr}},
                 {tr("Decay's effect"),
                  tr("eff. lr with decay / eff. lr without, against the schedule factor η_t/η_0"),
@@ -101,8 +104,8 @@ void ChartsPanel::relayout() {
     const int perChart = fontMetrics().horizontalAdvance(QLatin1Char('M')) * 28;
     const int perChartHeight = fontMetrics().lineSpacing() * 18;
     const Layout layout = width() >= 2 * perChart + m_grid->spacing() ? Layout::Grid
-                          : height() >= 2 * perChartHeight          ? Layout::Pairs
-                                                                    : Layout::Singles;
+                          : height() >= 2 * perChartHeight            ? Layout::Pairs
+                                                                      : Layout::Singles;
     if (layout != m_layout || !m_laidOut) {
         // New pages: keep the chart that was on show in view.
         LineChart* current = nullptr;
@@ -154,9 +157,8 @@ void ChartsPanel::relayout() {
         }
     } else {
         const auto pages = pagesFor(layout);
-        const QList<LineChart*> shown = pages[std::size_t(std::clamp(
-                                                  page, 0, int(pages.size()) - 1))]
-                                            .charts;
+        const QList<LineChart*> shown =
+            pages[std::size_t(std::clamp(page, 0, int(pages.size()) - 1))].charts;
         for (int i = 0; i < shown.size(); ++i) {
             m_grid->addWidget(shown[i], i, 0, 1, 2);
             m_grid->setRowStretch(i, 1);

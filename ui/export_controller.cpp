@@ -1,7 +1,8 @@
 #include "ui/export_controller.h"
+#include "ui/app/recent_folders.h"
 
-#include "ui/function_view.h"
 #include "ui/function/function_run_controller.h"
+#include "ui/function_view.h"
 
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -17,11 +18,7 @@ namespace optiscope {
 
 ExportController::ExportController(FunctionRunController* controller, FunctionView* map,
                                    QWidget* dialogParent)
-    : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {
-    m_lastFolder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    if (m_lastFolder.isEmpty())
-        m_lastFolder = QDir::homePath();
-}
+    : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {}
 
 bool ExportController::writeTraces(const QString& folder, QStringList* written,
                                    QString* error) const {
@@ -81,7 +78,10 @@ void ExportController::exportFigure(const QString& title, const QString& stem, I
         m_pngOptions = options;
     }
     const QString suffix = imageFormatSuffix(format);
-    const QString suggested = QDir(m_lastFolder).filePath(stem + "." + suffix);
+    const QString suggested = QDir(RecentFolders::folder(QStringLiteral("exports"),
+                                                         QStandardPaths::writableLocation(
+                                                             QStandardPaths::PicturesLocation)))
+                                  .filePath(stem + "." + suffix);
     QString path =
         QFileDialog::getSaveFileName(m_parent, tr("Export %1").arg(title), suggested,
                                      tr("%1 files (*.%2)").arg(suffix.toUpper(), suffix));
@@ -89,7 +89,7 @@ void ExportController::exportFigure(const QString& title, const QString& stem, I
         return;
     if (!path.endsWith("." + suffix, Qt::CaseInsensitive))
         path += "." + suffix;
-    m_lastFolder = QFileInfo(path).absolutePath();
+    RecentFolders::remember(QStringLiteral("exports"), path);
     options.title = title;
     QString error;
     if (!optiscope::exportPlot(paint, path, format, options, &error)) {
@@ -111,10 +111,12 @@ void ExportController::exportFiles(
     const QString& what, const std::function<bool(const QString&, QStringList*, QString*)>& write,
     const QString& note) {
     const QString folder = QFileDialog::getExistingDirectory(
-        m_parent, tr("Folder for the %1").arg(what), m_lastFolder);
+        m_parent, tr("Folder for the %1").arg(what),
+        RecentFolders::folder(QStringLiteral("exports"),
+                              QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)));
     if (folder.isEmpty())
         return;
-    m_lastFolder = folder;
+    RecentFolders::remember(QStringLiteral("exports"), folder, true);
     QStringList written;
     QString error;
     if (!write(folder, &written, &error)) {

@@ -52,7 +52,6 @@ private:
     FunctionRunController* m_controller;
     FunctionView* m_map;
     QWidget* m_parent;
-    QString m_lastFolder;
     ExportOptions m_pngOptions;
 };
 

@@ -22,6 +22,8 @@ HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
     m_browser->setObjectName(QStringLiteral("helpBrowser"));
     m_browser->setOpenExternalLinks(true);
     m_browser->setSearchPaths({QStringLiteral(":/help")});
+    // Wide enough for the pages' tables not to split mid-number at 1366 px.
+    m_browser->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 34);
     QAction* back = bar->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("Back"),
                                    m_browser, &QTextBrowser::backward);
     QAction* forward = bar->addAction(style()->standardIcon(QStyle::SP_ArrowForward), tr("Forward"),

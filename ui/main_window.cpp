@@ -1,5 +1,7 @@
 #include "ui/main_window.h"
 
+#include "ui/app/recent_folders.h"
+
 #include "core/experiment/experiment_io.h"
 #include "core/study/study_results.h"
 #include "ui/app/experiment_document.h"
@@ -172,6 +174,11 @@ MainWindow::MainWindow(QWidget* parent)
     tabifyDockWidget(m_runsDock, m_studyDock);
     m_studyDock->hide(); // shown with a study
     m_runsDock->raise();
+    // Docks never shrink below what their forms need (a window shrunk and grown again used to
+    // leave them squeezed); View → Reset layout puts everything back.
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    for (QDockWidget* dock : {m_runsDock, m_inspectorDock, m_studyDock})
+        dock->setMinimumWidth(22 * em);
     QTimer::singleShot(0, this, [this]() {
         if (!m_restoredState)
             resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
@@ -296,6 +303,11 @@ void MainWindow::buildMenus() {
                     [this]() { m_map->setView(defaultMapView(m_controller->experiment())); });
     view->addAction(m_help->toggleViewAction());
     view->addAction(m_presentation->action());
+    view->addSeparator();
+    auto* reset = view->addAction(tr("Reset &layout"), this, &MainWindow::resetLayout);
+    reset->setObjectName(QStringLiteral("resetLayout"));
+    reset->setToolTip(tr("Put the panels back where they start: runs, inspector and study on "
+                         "the left, help closed"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Contents"), QKeySequence::HelpContents, this,
@@ -594,11 +606,14 @@ bool MainWindow::saveFile(const QString& path, QString* error) {
 void MainWindow::open() {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"),
-                                                      QFileInfo(filePath()).absolutePath(),
-                                                      tr("Experiments (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open experiment"),
+        filePath().isEmpty() ? RecentFolders::folder(QStringLiteral("experiments"))
+                             : QFileInfo(filePath()).absolutePath(),
+        tr("Experiments (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
+    RecentFolders::remember(QStringLiteral("experiments"), path);
     QString error;
     if (!openFile(path, &error))
         QMessageBox::warning(this, tr("Cannot open the experiment"), error);
@@ -623,10 +638,13 @@ bool MainWindow::saveTo(const QString& path) {
 bool MainWindow::saveAs() {
     QString path = QFileDialog::getSaveFileName(
         this, tr("Save experiment"),
-        filePath().isEmpty() ? QStringLiteral("experiment.json") : filePath(),
+        filePath().isEmpty()
+            ? QDir(RecentFolders::folder(QStringLiteral("experiments"))).filePath("experiment.json")
+            : filePath(),
         tr("Experiments (*.json)"));
     if (path.isEmpty())
         return false;
+    RecentFolders::remember(QStringLiteral("experiments"), path);
     if (!path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
         path += QStringLiteral(".json");
     return saveTo(path);
@@ -702,6 +720,25 @@ void MainWindow::showInspector() {
 
 void MainWindow::showStatus(const QString& text) {
     statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::resetLayout() {
+    for (QDockWidget* dock : {m_runsDock, m_inspectorDock, m_studyDock}) {
+        dock->setFloating(false);
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+    }
+    tabifyDockWidget(m_runsDock, m_inspectorDock);
+    tabifyDockWidget(m_runsDock, m_studyDock);
+    m_runsDock->show();
+    m_inspectorDock->show();
+    m_studyDock->setVisible(m_studyAction->isChecked());
+    m_help->setFloating(false);
+    addDockWidget(Qt::RightDockWidgetArea, m_help);
+    m_help->hide();
+    m_playBar->show();
+    m_runsDock->raise();
+    resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
+    showStatus(tr("Layout reset"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -58,6 +58,8 @@ public:
     [[nodiscard]] StudyView* studyView() const { return m_study; }
     /// Show the study view (true) or the explorer of the base experiment (false).
     void showStudy(bool show);
+    /// View → Reset layout: docks back on the left (tabbed), help closed, default widths.
+    void resetLayout();
     [[nodiscard]] bool showsStudy() const;
     /// Open `experiment` in a new window (a study's job); returns it.
     MainWindow* openInNewWindow(const Experiment& experiment);

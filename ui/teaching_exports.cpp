@@ -1,8 +1,9 @@
 #include "ui/teaching_exports.h"
+#include "ui/app/recent_folders.h"
 
 #include "ui/figure_sheet.h"
-#include "ui/function_view.h"
 #include "ui/function/function_run_controller.h"
+#include "ui/function_view.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -24,11 +25,7 @@ namespace optiscope {
 
 TeachingExports::TeachingExports(FunctionRunController* controller, FunctionView* map,
                                  QWidget* dialogParent)
-    : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {
-    m_lastFolder = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
-    if (m_lastFolder.isEmpty())
-        m_lastFolder = QDir::homePath();
-}
+    : QObject(dialogParent), m_controller(controller), m_map(map), m_parent(dialogParent) {}
 
 bool TeachingExports::writeAnimation(const QString& path, const AnimationOptions& options,
                                      QString* error) const {
@@ -94,11 +91,15 @@ void TeachingExports::exportAnimation() {
     m_animation.size = QSize(width->value(), height->value());
 
     const QString path = QFileDialog::getSaveFileName(
-        m_parent, tr("Export animation"), QDir(m_lastFolder).filePath("trajectories.gif"),
+        m_parent, tr("Export animation"),
+        QDir(RecentFolders::folder(
+                 QStringLiteral("exports"),
+                 QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)))
+            .filePath("trajectories.gif"),
         tr("GIF animation (*.gif)"));
     if (path.isEmpty())
         return;
-    m_lastFolder = QFileInfo(path).absolutePath();
+    RecentFolders::remember(QStringLiteral("exports"), path);
     QProgressDialog progress(tr("Rendering frames…"), tr("Cancel"), 0, m_animation.frames,
                              m_parent);
     progress.setWindowModality(Qt::WindowModal);
@@ -125,11 +126,15 @@ void TeachingExports::exportAnimation() {
 void TeachingExports::exportFigureSheet() {
     QString filter;
     const QString path = QFileDialog::getSaveFileName(
-        m_parent, tr("Export figure sheet"), QDir(m_lastFolder).filePath("figure_sheet.png"),
+        m_parent, tr("Export figure sheet"),
+        QDir(RecentFolders::folder(
+                 QStringLiteral("exports"),
+                 QStandardPaths::writableLocation(QStandardPaths::PicturesLocation)))
+            .filePath("figure_sheet.png"),
         tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"), &filter);
     if (path.isEmpty())
         return;
-    m_lastFolder = QFileInfo(path).absolutePath();
+    RecentFolders::remember(QStringLiteral("exports"), path);
     ImageFormat format = ImageFormat::Png;
     QString target = path;
     if (!imageFormatFromPath(path, &format)) {

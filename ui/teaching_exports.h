@@ -36,7 +36,6 @@ private:
     FunctionRunController* m_controller;
     FunctionView* m_map;
     QWidget* m_parent;
-    QString m_lastFolder;
     AnimationOptions m_animation;
 };
 

@@ -67,9 +67,8 @@ int main(int argc, char** argv) {
     QStandardPaths::setTestModeEnabled(true); // no settings of the user's
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty()) {
-        std::fprintf(stderr,
-                     "usage: optiscope-screenshots OUT_DIR [--size WxH] [--presentation] "
-                     "[--scene NAME]...\n");
+        std::fprintf(stderr, "usage: optiscope-screenshots OUT_DIR [--size WxH] [--presentation] "
+                             "[--scene NAME]...\n");
         return 2;
     }
     const QString out = args.takeFirst();

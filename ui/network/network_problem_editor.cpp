@@ -1,5 +1,7 @@
 #include "ui/network/network_problem_editor.h"
 
+#include "ui/app/recent_folders.h"
+
 #include "core/nn/datasets.h"
 
 #include <QCheckBox>
@@ -134,13 +136,18 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
 
     connect(browse, &QPushButton::clicked, this, [this]() {
         const QString set = m_dataset->currentText();
+        const QString start = m_path->text().isEmpty()
+                                  ? RecentFolders::folder(QStringLiteral("data"))
+                                  : m_path->text();
+        const bool file = set == QLatin1String("csv") || set == QLatin1String("digits");
         QString path;
-        if (set == QLatin1String("csv") || set == QLatin1String("digits"))
-            path = QFileDialog::getOpenFileName(this, tr("Data file"), m_path->text(),
+        if (file)
+            path = QFileDialog::getOpenFileName(this, tr("Data file"), start,
                                                 tr("CSV (*.csv *.csv.gz);;All files (*)"));
         else
-            path = QFileDialog::getExistingDirectory(this, tr("Data folder"), m_path->text());
+            path = QFileDialog::getExistingDirectory(this, tr("Data folder"), start);
         if (!path.isEmpty()) {
+            RecentFolders::remember(QStringLiteral("data"), path, !file);
             m_path->setText(path);
             changed();
         }

@@ -43,11 +43,12 @@ QString paramsText(const FunctionProblem& problem) {
 } // namespace
 
 FunctionMapRenderer::Layout FunctionMapRenderer::layout(const QRectF& target, const QFont& font,
-                                                       bool compact) {
+                                                        bool compact) {
     QFontMetricsF fm(font);
     const double h = fm.height();
     Layout l;
-    l.title = QRectF(target.left() + 8, target.top() + 4, target.width() - 16, compact ? 0 : h * 1.6);
+    l.title =
+        QRectF(target.left() + 8, target.top() + 4, target.width() - 16, compact ? 0 : h * 1.6);
     const double left = fm.horizontalAdvance(QStringLiteral("-0.000")) + h * 1.6;
     const double right =
         compact ? h * 0.8 : fm.horizontalAdvance(QStringLiteral("0.00e+00")) + h * 3.8;

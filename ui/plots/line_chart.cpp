@@ -325,7 +325,7 @@ public:
 struct LineChart::Impl {
     QChart* chart = nullptr;
     QChartView* view = nullptr;
-    QLabel* title = nullptr;  ///< above the chart, wraps (Qt Charts would cut a long title)
+    QLabel* title = nullptr; ///< above the chart, wraps (Qt Charts would cut a long title)
     QLabel* legend = nullptr;
     bool legendShown = true;
     QStringList structure; ///< names/kinds of the series shown, to decide update vs rebuild
@@ -378,7 +378,7 @@ void LineChart::setSpec(const ChartSpec& spec) {
     if (rebuild) {
         populate(d->chart, spec, palette(), font());
         d->chart->legend()->setVisible(false); // ours wraps instead (legendHtml)
-        d->chart->setTitle(QString());          // likewise the title
+        d->chart->setTitle(QString());         // likewise the title
         QFont titleFont = font();
         titleFont.setBold(true);
         titleFont.setPointSizeF(font().pointSizeF() * 1.1);
@@ -473,8 +473,8 @@ QStringList LineChart::elidedTexts() const {
     const auto isElided = [](const QString& t) {
         return t.contains(QChar(0x2026)) || t.contains(QLatin1String("..."));
     };
-    for (const QGraphicsItem* item : d->chart->scene() ? d->chart->scene()->items()
-                                                        : QList<QGraphicsItem*>()) {
+    for (const QGraphicsItem* item :
+         d->chart->scene() ? d->chart->scene()->items() : QList<QGraphicsItem*>()) {
         if (!item->isVisible())
             continue;
         QString text;

@@ -246,11 +246,11 @@ QString StudyTableModel::reading() const {
         } else {
             const QString diff = tr("with decay − without = %1 (95 % CI [%2, %3], p = %4)")
                                      .arg(significant(d.mean, 3), significant(d.ciLow, 3),
-                                          significant(d.ciHigh, 3),
-                                          significant(t->test.pValue, 2));
+                                          significant(d.ciHigh, 3), significant(t->test.pValue, 2));
             QString verdict;
             if (!excludesZero(d))
-                verdict = tr("the interval holds 0: %1 repeats cannot tell the two apart.").arg(d.n);
+                verdict =
+                    tr("the interval holds 0: %1 repeats cannot tell the two apart.").arg(d.n);
             else if ((d.mean > 0) == higherIsBetter)
                 verdict = tr("decay helps: the whole interval is on its side.");
             else

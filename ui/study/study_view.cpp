@@ -1,5 +1,7 @@
 #include "ui/study/study_view.h"
 
+#include "ui/app/recent_folders.h"
+
 #include "ui/app/experiment_document.h"
 #include "ui/plots/heatmap_plot.h"
 #include "ui/plots/line_chart.h"
@@ -428,10 +430,15 @@ void StudyView::refreshHeatmap() {
 }
 
 void StudyView::chooseFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Folder for the study's jobs and tables"), m_controller->outputDir());
-    if (!dir.isEmpty())
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Folder for the study's jobs and tables"),
+                                          QFileInfo(m_controller->outputDir()).isDir()
+                                              ? m_controller->outputDir()
+                                              : RecentFolders::folder(QStringLiteral("studies")));
+    if (!dir.isEmpty()) {
+        RecentFolders::remember(QStringLiteral("studies"), dir, true);
         m_controller->setOutputDir(dir);
+    }
 }
 
 void StudyView::openJob(std::size_t jobIndex) {
