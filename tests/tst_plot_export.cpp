@@ -8,6 +8,7 @@
 #include "ui/plots/plot_export.h"
 #include "ui/run_recorder.h"
 
+#include <QAction>
 #include <QApplication>
 
 #include <QChartView>
@@ -54,6 +55,7 @@ private slots:
     void mapPathsGrowFrameByFrame();
     void runColoursAreDistinct();
     void momentsChartsShowTheArticlesPoints();
+    void chartsCanBeReadOff();
 
 private:
     Experiment m_experiment;
@@ -208,6 +210,72 @@ void TestPlotExport::longLinesKeepTheirSpikes() {
     spec.series[0].points.resize(50000);
     chart.setSpec(spec);
     QVERIFY(qobject_cast<QLineSeries*>(view->chart()->series().first())->points().size() <= 2002);
+}
+
+// Charts read off as in TensorBoard: the crosshair's values, a zoom that holds while the runs go
+// on and a double-click fit, log toggles, and smoothing that follows the trend of a noisy line.
+void TestPlotExport::chartsCanBeReadOff() {
+    ChartSpec spec;
+    spec.title = QStringLiteral("two lines");
+    spec.xTitle = QStringLiteral("step");
+    spec.yTitle = QStringLiteral("loss");
+    ChartSeries a, b;
+    a.name = QStringLiteral("A");
+    a.color = Qt::blue;
+    b.name = QStringLiteral("B");
+    b.color = Qt::red;
+    for (int i = 0; i <= 100; ++i) {
+        a.points.push_back(QPointF(i, 1.0 + i));
+        b.points.push_back(QPointF(i, 1.0 + (i % 2 ? 0.5 : -0.5))); // noisy around 1
+    }
+    spec.series = {a, b};
+    LineChart chart;
+    chart.resize(600, 400);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.setSpec(spec);
+    QApplication::processEvents();
+    // The crosshair's read-out at x = 50: every line's value at its nearest point.
+    const QStringList at50 = chart.readOut(50.2);
+    QCOMPARE(at50.value(0), QStringLiteral("step 50.2"));
+    QCOMPARE(at50.value(1), QStringLiteral("A: 51"));
+    QCOMPARE(at50.value(2), QStringLiteral("B: 0.5"));
+    // Zoom in around the centre: half the x range; the view holds while data grows.
+    const auto full = chart.xRange();
+    chart.zoomAround(QPointF(0.5, 0.5), 0.5);
+    QVERIFY(chart.isZoomed());
+    const auto zoomed = chart.xRange();
+    QVERIFY2(std::fabs((zoomed.second - zoomed.first) - (full.second - full.first) / 2) <
+                 1e-6 * (full.second - full.first),
+             qPrintable(QStringLiteral("%1..%2").arg(zoomed.first).arg(zoomed.second)));
+    for (int i = 101; i <= 200; ++i)
+        spec.series[0].points.push_back(QPointF(i, 1.0 + i));
+    chart.setSpec(spec);
+    QCOMPARE(chart.xRange(), zoomed);
+    // Reset: the data's whole range again, now up to 200.
+    chart.resetZoom();
+    QVERIFY(!chart.isZoomed());
+    QVERIFY(chart.xRange().second >= 200);
+    // The y axis to log and back, from the chart's menu.
+    const QList<QAction*> actions = chart.viewActions();
+    QCOMPARE(actions.size(), 3);
+    QVERIFY(!chart.logY());
+    actions[2]->trigger();
+    QVERIFY(chart.logY());
+    QVERIFY(actions[2]->isChecked());
+    QVERIFY(chart.yRange().first > 0);
+    actions[2]->trigger();
+    QVERIFY(!chart.logY());
+    // Smoothing: the noisy line reads near its trend of 1; the first point is the raw one
+    // (debiased EMA); the raw line is drawn too, faint and not in the legend.
+    chart.setSmoothing(0.9);
+    const QStringList smooth = chart.readOut(200);
+    QVERIFY2(std::fabs(smooth.value(2).section(": ", 1).toDouble() - 1.0) < 0.1,
+             qPrintable(smooth.join(" | ")));
+    QCOMPARE(chart.readOut(0).value(2), QStringLiteral("B: 0.5"));
+    QVERIFY(chart.legendText().count(QStringLiteral("━━")) == 2);
+    chart.setSmoothing(0);
+    QCOMPARE(chart.readOut(99).value(2), QStringLiteral("B: 1.5"));
 }
 
 void TestPlotExport::mapPathsGrowFrameByFrame() {

@@ -6,7 +6,10 @@
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QSignalBlocker>
+#include <QSlider>
 #include <QTabBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -28,10 +31,39 @@ ChartsPanel::ChartsPanel(FunctionRunController* controller, QWidget* parent)
     m_grid = new QGridLayout;
     m_grid->setContentsMargins(0, 0, 0, 0);
     m_grid->setSpacing(4);
+    // Smoothing for every chart over steps, TensorBoard's slider: 0 (raw) … 0.99.
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setObjectName(QStringLiteral("chartSmoothing"));
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(0);
+    m_smoothing->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 8);
+    m_smoothing->setToolTip(tr("Exponential moving average of every line over the steps (the raw "
+                               "line stays faint behind it); 0: none"));
+    auto* smoothingValue = new QLabel(QStringLiteral("0"));
+    smoothingValue->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("0.00")));
+    connect(m_smoothing, &QSlider::valueChanged, this, [this, smoothingValue](int v) {
+        smoothingValue->setText(v == 0 ? QStringLiteral("0") : QString::number(v / 100.0, 'f', 2));
+        for (LineChart* c : {m_effX, m_effY, m_loss, m_lr})
+            c->setSmoothing(v / 100.0);
+    });
+    auto* hint = new QLabel(tr("wheel: zoom · drag: pan · double-click: fit"));
+    hint->setObjectName(QStringLiteral("chartHint"));
+    QFont small = hint->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    hint->setFont(small);
+    hint->setEnabled(false);
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 0, 4, 0);
+    bar->addWidget(new QLabel(tr("Smoothing")));
+    bar->addWidget(m_smoothing);
+    bar->addWidget(smoothingValue);
+    bar->addStretch(1);
+    bar->addWidget(hint);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(m_pages);
+    layout->addLayout(bar);
     layout->addLayout(m_grid, 1);
     connect(m_pages, &QTabBar::currentChanged, this, [this]() {
         relayout();
@@ -44,10 +76,9 @@ ChartsPanel::ChartsPanel(FunctionRunController* controller, QWidget* parent)
                                                      {m_ratio, PlotKind::Ratio}};
     for (const auto& [chart, kind] : kinds) {
         chart->setContextMenuPolicy(Qt::CustomContextMenu);
-        chart->setToolTip(tr("Hover a line for values · right-click to export"));
         connect(chart, &QWidget::customContextMenuRequested, this,
                 [this, chart = chart, kind = kind](const QPoint& pos) {
-                    emit contextMenuRequested(kind, chart->mapToGlobal(pos));
+                    emit contextMenuRequested(kind, chart->mapToGlobal(pos), chart->viewActions());
                 });
     }
     m_throttle->setSingleShot(true);
@@ -59,6 +90,15 @@ ChartsPanel::ChartsPanel(FunctionRunController* controller, QWidget* parent)
             &ChartsPanel::scheduleUpdate);
     relayout();
     updateCharts();
+}
+
+void ChartsPanel::setMarkerStep(double step) {
+    for (LineChart* c : {m_effX, m_effY, m_loss, m_lr})
+        c->setMarkerX(step);
+}
+
+QSlider* ChartsPanel::smoothingSlider() const {
+    return m_smoothing;
 }
 
 QList<LineChart*> ChartsPanel::charts() const {

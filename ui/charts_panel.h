@@ -17,7 +17,9 @@
 
 #include <vector>
 
+class QAction;
 class QGridLayout;
+class QSlider;
 class QTabBar;
 class QTimer;
 
@@ -33,7 +35,8 @@ public:
 
 signals:
     /// The user asked for the export menu of a plot at `globalPos`.
-    void contextMenuRequested(optiscope::PlotKind kind, const QPoint& globalPos);
+    void contextMenuRequested(optiscope::PlotKind kind, const QPoint& globalPos,
+                              const QList<QAction*>& viewActions);
 
 public:
     /// True when the charts show in pages (narrow), false when all in a grid.
@@ -41,6 +44,9 @@ public:
     [[nodiscard]] QTabBar* pages() const { return m_pages; }
     /// The charts, in the order effective lr x, y, loss, lr, ratio.
     [[nodiscard]] QList<LineChart*> charts() const;
+    /// Mark the inspected step on the charts over steps (NaN: none).
+    void setMarkerStep(double step);
+    [[nodiscard]] QSlider* smoothingSlider() const;
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -67,6 +73,7 @@ private:
     LineChart* m_ratio;
     QTimer* m_throttle;
     QTabBar* m_pages;
+    QSlider* m_smoothing;
     QGridLayout* m_grid;
     bool m_paged = false;
     Layout m_layout = Layout::Grid;

@@ -147,8 +147,13 @@ void ExportController::addPlotActions(QMenu* menu, PlotKind kind) {
             this, [this, kind, format]() { exportPlot(kind, format); });
 }
 
-void ExportController::showContextMenu(PlotKind kind, const QPoint& globalPos) {
+void ExportController::showContextMenu(PlotKind kind, const QPoint& globalPos,
+                                       const QList<QAction*>& viewActions) {
     QMenu menu(m_parent);
+    if (!viewActions.isEmpty()) {
+        menu.addActions(viewActions);
+        menu.addSeparator();
+    }
     addPlotActions(&menu, kind);
     menu.addSeparator();
     menu.addAction(tr("Export traces as CSV…"), this, &ExportController::exportTraces);

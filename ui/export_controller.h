@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class QAction;
 class QMenu;
 class QWidget;
 
@@ -38,7 +39,9 @@ public:
 
     /// "PNG…", "SVG…", "PDF…" for `kind`.
     void addPlotActions(QMenu* menu, PlotKind kind);
-    void showContextMenu(PlotKind kind, const QPoint& globalPos);
+    /// The plot's menu; `viewActions` (zoom, log axes) come first.
+    void showContextMenu(PlotKind kind, const QPoint& globalPos,
+                         const QList<QAction*>& viewActions = {});
     /// Ask for a folder, then write files with `write(folder, &written, &error)`; `note` follows
     /// the count in the status message.
     void exportFiles(const QString& what,

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace optiscope {
 
@@ -115,7 +116,8 @@ InspectorPanel::InspectorPanel(FunctionRunController* controller, QWidget* paren
             refresh();
     });
     connect(m_run, &QComboBox::activated, this, [this]() { refresh(); });
-    connect(m_controller, &FunctionRunController::experimentChanged, this, &InspectorPanel::rebuildChoices);
+    connect(m_controller, &FunctionRunController::experimentChanged, this,
+            &InspectorPanel::rebuildChoices);
     connect(m_controller, &FunctionRunController::tracksUpdated, this, &InspectorPanel::refresh);
     rebuildChoices();
 }
@@ -179,11 +181,15 @@ void InspectorPanel::showRow(int row) {
         m_numbers->clear();
         m_windows->clear();
         m_stepLabel->setText(tr("No data yet."));
+        emit inspectedChanged(std::numeric_limits<double>::quiet_NaN(), {});
         return;
     }
     const RunTrack& t = tracks[size_t(ti)];
     const RunSample& s = t.samples[size_t(row)];
     const RunSample* prev = row > 0 ? &t.samples[size_t(row) - 1] : nullptr;
+    emit inspectedChanged(m_live->isChecked() ? std::numeric_limits<double>::quiet_NaN()
+                                              : double(s.step),
+                          QPointF(s.x, s.y));
     const OptimizerConfig& opt =
         m_controller->experiment().runs[size_t(t.instance.configIndex)].optimizer;
     m_stepLabel->setText(tr("step %1 of %2 kept · loss %3%4")

@@ -3,6 +3,7 @@
 // in and its averaging windows. A slider steps through the kept rows; "live" follows the run.
 #pragma once
 
+#include <QPointF>
 #include <QWidget>
 
 class QCheckBox;
@@ -29,6 +30,9 @@ public:
 signals:
     /// The "?" button: show this help page.
     void helpRequested(const QString& page);
+    /// The step shown, when the user chose one (not "live"): its step and point θ; a NaN step
+    /// when following the run. The charts and the map mark it.
+    void inspectedChanged(double step, QPointF point);
 
 private:
     void rebuildChoices();

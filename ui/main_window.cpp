@@ -42,12 +42,14 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace optiscope {
 
@@ -176,9 +178,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_runsDock->raise();
     // Docks never shrink below what their forms need (a window shrunk and grown again used to
     // leave them squeezed); View → Reset layout puts everything back.
-    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    for (QDockWidget* dock : {m_runsDock, m_inspectorDock, m_studyDock})
-        dock->setMinimumWidth(22 * em);
+    fitDocksToFont();
     QTimer::singleShot(0, this, [this]() {
         if (!m_restoredState)
             resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
@@ -211,6 +211,19 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_charts, &ChartsPanel::contextMenuRequested, m_exporter,
             &ExportController::showContextMenu);
+    // The inspected step, marked on the charts and ringed on the map.
+    connect(m_inspector, &InspectorPanel::inspectedChanged, this,
+            [this](double step, QPointF point) {
+                m_charts->setMarkerStep(step);
+                std::optional<QPointF> now;
+                if (std::isfinite(step))
+                    now = point;
+                if (now != m_inspected) {
+                    m_inspected = now;
+                    if (!m_mapThrottle->isActive())
+                        m_mapThrottle->start();
+                }
+            });
     connect(m_exporter, &ExportController::message, this, &MainWindow::showStatus);
     connect(m_runList, &RunListPanel::selectionChanged, this, [this](int config, bool twin) {
         m_editor->setCurrentRun(config);
@@ -708,7 +721,11 @@ void MainWindow::refreshMap() {
         m_functionShown = e.function.function;
         m_map->setHome(defaultMapView(e), true);
     }
-    m_map->setScene(buildMapScene(e, m_controller->tracks(), m_map->view()));
+    MapScene scene = buildMapScene(e, m_controller->tracks(), m_map->view());
+    scene.hasInspected = m_inspected.has_value();
+    if (m_inspected)
+        scene.inspected = *m_inspected;
+    m_map->setScene(scene);
     // Repaint at most ~30 times a second, and never more than a third of the GUI thread's time.
     m_mapThrottle->setInterval(int(std::clamp<qint64>(m_map->lastPaintMs() * 3, 30, 400)));
 }
@@ -720,6 +737,25 @@ void MainWindow::showInspector() {
 
 void MainWindow::showStatus(const QString& text) {
     statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::fitDocksToFont() {
+    // The forms need about 24 em (presentation mode's larger text included); never less.
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    for (QDockWidget* dock : {m_runsDock, m_inspectorDock, m_studyDock})
+        dock->setMinimumWidth(24 * em);
+    // The run editor never scrolls sideways: its dock is at least as wide as its form.
+    if (m_editor)
+        m_runsDock->setMinimumWidth(
+            std::max(m_runsDock->minimumWidth(),
+                     m_editor->minimumSizeHint().width() +
+                         style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 12));
+}
+
+void MainWindow::changeEvent(QEvent* event) {
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::FontChange && m_runsDock)
+        fitDocksToFont();
 }
 
 void MainWindow::resetLayout() {
@@ -737,7 +773,7 @@ void MainWindow::resetLayout() {
     m_help->hide();
     m_playBar->show();
     m_runsDock->raise();
-    resizeDocks({m_runsDock}, {380}, Qt::Horizontal);
+    resizeDocks({m_runsDock}, {std::max(380, m_runsDock->minimumWidth())}, Qt::Horizontal);
     showStatus(tr("Layout reset"));
 }
 

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointF>
 #include <QStringList>
+
+#include <optional>
 
 class QAction;
 class QDockWidget;
@@ -60,6 +63,14 @@ public:
     void showStudy(bool show);
     /// View → Reset layout: docks back on the left (tabbed), help closed, default widths.
     void resetLayout();
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void fitDocksToFont();
+
+public:
     [[nodiscard]] bool showsStudy() const;
     /// Open `experiment` in a new window (a study's job); returns it.
     MainWindow* openInNewWindow(const Experiment& experiment);
@@ -131,14 +142,14 @@ private:
     QStackedWidget* m_central;
     ChartsPanel* m_charts;
     RunListPanel* m_runList;
-    RunEditorPanel* m_editor;
+    RunEditorPanel* m_editor = nullptr;
     InspectorPanel* m_inspector;
     MomentsPanel* m_moments;
     NetworkInspector* m_networkInspector;
     QStackedWidget* m_inspectors;
     PlayBar* m_playBar;
     ExportController* m_exporter;
-    QDockWidget* m_runsDock;
+    QDockWidget* m_runsDock = nullptr;
     QDockWidget* m_inspectorDock;
     QDockWidget* m_studyDock;
     QMenu* m_recentMenu = nullptr;
@@ -152,6 +163,7 @@ private:
     QTimer* m_mapThrottle;
     std::string m_functionShown;
     bool m_restoredState = false;
+    std::optional<QPointF> m_inspected; ///< the inspector's chosen step's point, ringed on the map
 };
 
 } // namespace optiscope

@@ -94,7 +94,8 @@ RunListPanel::RunListPanel(FunctionRunController* controller, QWidget* parent)
     });
     connect(m_controller, &FunctionRunController::experimentChanged, this, &RunListPanel::rebuild,
             Qt::QueuedConnection); // not inside the tree's own signal handlers
-    connect(m_controller, &FunctionRunController::tracksUpdated, this, &RunListPanel::refreshStatus);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this,
+            &RunListPanel::refreshStatus);
     rebuild();
 }
 

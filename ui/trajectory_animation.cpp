@@ -37,8 +37,8 @@ struct Palette {
     /// With a light ordered dither: the same colour at the same pixel always gets the same
     /// index, so the dither never moves between frames.
     GifByteType dithered(QRgb c, int x, int y) const {
-        static constexpr int kBayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9},
-                                             {15, 7, 13, 5}};
+        static constexpr int kBayer[4][4] = {
+            {0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}};
         const int d = (kBayer[y & 3][x & 3] - 8) * 3 / 4; // about ±6 of 255
         auto ch = [d](int v) { return std::clamp(v + d, 0, 255); };
         return index(qRgb(ch(qRed(c)), ch(qGreen(c)), ch(qBlue(c))));
@@ -275,8 +275,8 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
     const Palette colors = medianCutPalette({&first, &lastFrame});
     ColorMapObject* map = GifMakeMapObject(256, nullptr);
     for (int i = 0; i < 256; ++i)
-        map->Colors[i] = i < int(colors.colors.size()) ? colors.colors[size_t(i)]
-                                                      : GifColorType{255, 255, 255};
+        map->Colors[i] =
+            i < int(colors.colors.size()) ? colors.colors[size_t(i)] : GifColorType{255, 255, 255};
     EGifSetGifVersion(gif, true);
     bool ok = EGifPutScreenDesc(gif, w, h, 8, 0, map) == GIF_OK;
     GifFreeMapObject(map);
@@ -302,10 +302,10 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
             closeGif();
             return fail(QStringLiteral("cancelled"));
         }
-        const QImage image = f == 0                      ? first
-                             : f == options.frames - 1 ? lastFrame
-                                                       : renderFrame(renderer, experiment, tracks,
-                                                                     f, options, palette);
+        const QImage image = f == 0 ? first
+                             : f == options.frames - 1
+                                 ? lastFrame
+                                 : renderFrame(renderer, experiment, tracks, f, options, palette);
         for (int y = 0; y < h; ++y) {
             const auto* row = reinterpret_cast<const QRgb*>(image.constScanLine(y));
             GifByteType* out = current.data() + size_t(y) * size_t(w);
@@ -355,8 +355,7 @@ bool exportTrajectoryGif(const Experiment& experiment, const std::vector<RunTrac
             const size_t base = size_t(y) * size_t(w);
             for (int x = x0; x <= x1; ++x) {
                 const GifByteType c = current[base + size_t(x)];
-                line[size_t(x - x0)] =
-                    f > 0 && c == previous[base + size_t(x)] ? kTransparent : c;
+                line[size_t(x - x0)] = f > 0 && c == previous[base + size_t(x)] ? kTransparent : c;
             }
             if (EGifPutLine(gif, line.data(), rw) != GIF_OK) {
                 code = gif->Error;

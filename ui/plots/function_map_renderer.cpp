@@ -522,6 +522,19 @@ void FunctionMapRenderer::drawMarkers(QPainter& p, const Layout& l, const MapSce
             }
         }
     }
+    if (scene.hasInspected) {
+        const QPointF c = toPixel(l.plot, scene.view, scene.inspected);
+        const double r = 11.0 * plotLineScale();
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(Qt::black, 4));
+        p.drawEllipse(c, r, r);
+        p.setPen(QPen(Qt::white, 2));
+        p.drawEllipse(c, r, r);
+        p.drawLine(c - QPointF(r * 1.6, 0), c - QPointF(r * 0.6, 0));
+        p.drawLine(c + QPointF(r * 0.6, 0), c + QPointF(r * 1.6, 0));
+        p.drawLine(c - QPointF(0, r * 1.6), c - QPointF(0, r * 0.6));
+        p.drawLine(c + QPointF(0, r * 0.6), c + QPointF(0, r * 1.6));
+    }
     if (scene.showStart) {
         const QPointF s =
             toPixel(l.plot, scene.view, QPointF(scene.problem.start.x(), scene.problem.start.y()));

@@ -1,12 +1,14 @@
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_style.h"
 
+#include <QAction>
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
 #include <QCoreApplication>
 #include <QCursor>
 #include <QEvent>
+#include <QGraphicsLineItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
@@ -14,14 +16,19 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
+#include <QSignalBlocker>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 
 namespace optiscope {
 
@@ -311,6 +318,55 @@ QString legendHtml(const ChartSpec& spec) {
     return entries.join(QStringLiteral(" &nbsp; "));
 }
 
+/// The spec as drawn: the user's log toggles, and with `weight` > 0 each line smoothed (an
+/// exponential moving average, debiased as TensorBoard's; in log space on a log y axis) over its
+/// raw line, drawn faint first.
+ChartSpec displayed(const ChartSpec& spec, double weight, std::optional<bool> logX,
+                    std::optional<bool> logY) {
+    ChartSpec out = spec;
+    if (logX)
+        out.logX = *logX;
+    if (logY)
+        out.logY = *logY;
+    if (!(weight > 0))
+        return out;
+    out.series.clear();
+    std::vector<ChartSeries> raw, smooth;
+    for (const ChartSeries& s : spec.series) {
+        if (s.scatter || s.points.size() < 3) {
+            smooth.push_back(s);
+            continue;
+        }
+        ChartSeries faint = s;
+        faint.name = s.name + QObject::tr(" (raw)");
+        faint.inLegend = false;
+        QColor c = s.color;
+        c.setAlpha(60);
+        faint.color = c;
+        faint.width = std::max(1.0, s.width * 0.6);
+        raw.push_back(faint);
+        ChartSeries ema = s;
+        const bool logSpace = out.logY;
+        double last = 0;
+        int n = 0;
+        for (QPointF& p : ema.points) {
+            double y = p.y();
+            if (!std::isfinite(y) || (logSpace && y <= 0))
+                continue;
+            if (logSpace)
+                y = std::log(y);
+            last = last * weight + (1 - weight) * y;
+            ++n;
+            const double v = last / (1 - std::pow(weight, n));
+            p.setY(logSpace ? std::exp(v) : v);
+        }
+        smooth.push_back(ema);
+    }
+    out.series = raw;
+    out.series.insert(out.series.end(), smooth.begin(), smooth.end());
+    return out;
+}
+
 /// A wrapping label whose height its chart sets from the width (see LineChart::fitLegend): as a
 /// height-for-width child it would make every layout above it — the charts panel in its scroll
 /// area — ask for its preferred height, and the panel would scroll.
@@ -329,6 +385,19 @@ struct LineChart::Impl {
     QLabel* legend = nullptr;
     bool legendShown = true;
     QStringList structure; ///< names/kinds of the series shown, to decide update vs rebuild
+    ChartSpec shown;       ///< the spec as drawn (smoothing, log toggles)
+    double smoothing = 0;
+    std::optional<bool> logX, logY; ///< the user's toggles
+    bool zoomed = false;
+    QPoint panFrom;
+    bool panning = false;
+    double markerX = std::numeric_limits<double>::quiet_NaN();
+    QGraphicsLineItem* marker = nullptr;
+    QGraphicsLineItem* cross = nullptr;
+    QGraphicsTextItem* crossText = nullptr;
+    QAction* resetZoom = nullptr;
+    QAction* logXAction = nullptr;
+    QAction* logYAction = nullptr;
 };
 
 LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl>()) {
@@ -337,6 +406,41 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
     d->view->setRenderHint(QPainter::Antialiasing);
     d->view->setContextMenuPolicy(Qt::NoContextMenu); // the panel shows ours
     d->view->setMouseTracking(true);
+    d->view->viewport()->installEventFilter(this);
+    d->view->viewport()->setMouseTracking(true);
+    d->marker = new QGraphicsLineItem;
+    d->marker->setZValue(50);
+    d->marker->hide();
+    d->cross = new QGraphicsLineItem;
+    d->cross->setZValue(60);
+    d->cross->hide();
+    d->crossText = new QGraphicsTextItem;
+    d->crossText->setZValue(61);
+    d->crossText->hide();
+    d->chart->scene()->addItem(d->marker);
+    d->chart->scene()->addItem(d->cross);
+    d->chart->scene()->addItem(d->crossText);
+    connect(d->chart, &QChart::plotAreaChanged, this, [this]() { placeMarker(); });
+    d->resetZoom = new QAction(tr("Reset zoom (double-click)"), this);
+    connect(d->resetZoom, &QAction::triggered, this, &LineChart::resetZoom);
+    d->logXAction = new QAction(tr("Log scale x"), this);
+    d->logYAction = new QAction(tr("Log scale y"), this);
+    for (QAction* a : {d->logXAction, d->logYAction})
+        a->setCheckable(true);
+    connect(d->logXAction, &QAction::toggled, this, [this](bool on) {
+        if (on == logX())
+            return;
+        d->logX = on;
+        d->zoomed = false;
+        rebuild();
+    });
+    connect(d->logYAction, &QAction::toggled, this, [this](bool on) {
+        if (on == logY())
+            return;
+        d->logY = on;
+        d->zoomed = false;
+        rebuild();
+    });
     d->title = new LegendLabel(this);
     d->title->setObjectName(QStringLiteral("chartTitle"));
     d->title->setWordWrap(true);
@@ -365,7 +469,15 @@ LineChart::LineChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Impl
 
 LineChart::~LineChart() = default;
 
-void LineChart::setSpec(const ChartSpec& spec) {
+void LineChart::setSpec(const ChartSpec& original) {
+    m_spec = original;
+    d->shown = displayed(original, d->smoothing, d->logX, d->logY);
+    const ChartSpec& spec = d->shown;
+    {
+        const QSignalBlocker bx(d->logXAction), by(d->logYAction);
+        d->logXAction->setChecked(spec.logX);
+        d->logYAction->setChecked(spec.logY);
+    }
     QStringList structure;
     for (const auto& s : spec.series)
         structure << s.name + (s.scatter ? "#s" : "#l") + s.color.name() +
@@ -374,8 +486,8 @@ void LineChart::setSpec(const ChartSpec& spec) {
         structure << b.name + "#b" + b.color.name();
     structure << QString::number(spec.logX) + QString::number(spec.logY) + spec.title;
     const bool rebuild = structure != d->structure;
-    m_spec = spec;
     if (rebuild) {
+        d->zoomed = false;
         populate(d->chart, spec, palette(), font());
         d->chart->legend()->setVisible(false); // ours wraps instead (legendHtml)
         d->chart->setTitle(QString());         // likewise the title
@@ -389,32 +501,7 @@ void LineChart::setSpec(const ChartSpec& spec) {
         d->legend->setVisible(d->legendShown && !d->legend->text().isEmpty());
         fitLegend();
         d->structure = structure;
-        const auto series = d->chart->series();
-        for (int i = 0; i < series.size(); ++i) {
-            auto* xy = qobject_cast<QXYSeries*>(series[i]);
-            if (!xy)
-                continue;
-            connect(xy, &QXYSeries::hovered, this, [this, xy](const QPointF& at, bool on) {
-                if (!on) {
-                    QToolTip::hideText();
-                    return;
-                }
-                const auto pts = xy->points();
-                if (pts.isEmpty())
-                    return;
-                auto it = std::min_element(
-                    pts.begin(), pts.end(), [&](const QPointF& a, const QPointF& b) {
-                        return std::fabs(a.x() - at.x()) < std::fabs(b.x() - at.x());
-                    });
-                QToolTip::showText(QCursor::pos(),
-                                   QStringLiteral("<b>%1</b><br>%2 = %3<br>%4 = %5")
-                                       .arg(xy->name().toHtmlEscaped(), m_spec.xTitle)
-                                       .arg(it->x(), 0, 'g', 6)
-                                       .arg(m_spec.yTitle)
-                                       .arg(it->y(), 0, 'g', 6),
-                                   this);
-            });
-        }
+        placeMarker();
         return;
     }
     // Same series: new points and ranges only (QXYSeries::replace, no clear + append).
@@ -463,9 +550,238 @@ void LineChart::setSpec(const ChartSpec& spec) {
             fitLinear(va, r, isX, cap);
         }
     };
+    if (d->zoomed)
+        return; // the user's view holds while the runs go on
     applyFixedEnds(spec, rx, ry);
     fit(hs.first(), rx, spec.logX, true, NAN);
     fit(vs.first(), ry, spec.logY, false, spec.yMax);
+    placeMarker();
+}
+
+void LineChart::rebuild() {
+    d->structure.clear();
+    setSpec(m_spec);
+}
+
+void LineChart::setSmoothing(double weight) {
+    weight = std::clamp(weight, 0.0, 0.99);
+    if (weight == d->smoothing)
+        return;
+    d->smoothing = weight;
+    const bool zoomed = d->zoomed;
+    const QRectF area = d->chart->plotArea();
+    const auto xr = xRange(), yr = yRange();
+    rebuild();
+    if (zoomed) { // keep the user's view
+        Q_UNUSED(area);
+        const auto hs = d->chart->axes(Qt::Horizontal), vs = d->chart->axes(Qt::Vertical);
+        if (!hs.isEmpty() && !vs.isEmpty()) {
+            hs.first()->setRange(xr.first, xr.second);
+            vs.first()->setRange(yr.first, yr.second);
+            d->zoomed = true;
+        }
+    }
+}
+
+double LineChart::smoothing() const {
+    return d->smoothing;
+}
+
+void LineChart::setMarkerX(double x) {
+    d->markerX = x;
+    placeMarker();
+}
+
+void LineChart::placeMarker() {
+    const auto series = d->chart->series();
+    QXYSeries* first = nullptr;
+    for (QAbstractSeries* s : series)
+        if ((first = qobject_cast<QXYSeries*>(s)))
+            break;
+    if (!std::isfinite(d->markerX) || !first) {
+        d->marker->hide();
+        return;
+    }
+    const QRectF area = d->chart->plotArea();
+    const double px = d->chart->mapToPosition(QPointF(d->markerX, 1.0), first).x();
+    if (!(px >= area.left() && px <= area.right())) {
+        d->marker->hide();
+        return;
+    }
+    QPen pen(palette().color(QPalette::Text), 1.2, Qt::DashLine);
+    d->marker->setPen(pen);
+    d->marker->setLine(px, area.top(), px, area.bottom());
+    d->marker->setToolTip(tr("The step shown in the inspector"));
+    d->marker->show();
+}
+
+bool LineChart::isZoomed() const {
+    return d->zoomed;
+}
+
+void LineChart::resetZoom() {
+    d->zoomed = false;
+    d->chart->zoomReset();
+    rebuild();
+}
+
+void LineChart::zoomAround(QPointF fraction, double factor) {
+    const QRectF a = d->chart->plotArea();
+    if (a.isEmpty() || d->chart->series().isEmpty())
+        return;
+    const QPointF p(a.left() + fraction.x() * a.width(), a.top() + fraction.y() * a.height());
+    const QRectF r(p.x() - (p.x() - a.left()) * factor, p.y() - (p.y() - a.top()) * factor,
+                   a.width() * factor, a.height() * factor);
+    d->chart->zoomIn(r);
+    d->zoomed = true;
+    placeMarker();
+}
+
+std::pair<double, double> LineChart::xRange() const {
+    const auto hs = d->chart->axes(Qt::Horizontal);
+    if (hs.isEmpty())
+        return {NAN, NAN};
+    if (auto* v = qobject_cast<QValueAxis*>(hs.first()))
+        return {v->min(), v->max()};
+    if (auto* l = qobject_cast<QLogValueAxis*>(hs.first()))
+        return {l->min(), l->max()};
+    return {NAN, NAN};
+}
+
+std::pair<double, double> LineChart::yRange() const {
+    const auto vs = d->chart->axes(Qt::Vertical);
+    if (vs.isEmpty())
+        return {NAN, NAN};
+    if (auto* v = qobject_cast<QValueAxis*>(vs.first()))
+        return {v->min(), v->max()};
+    if (auto* l = qobject_cast<QLogValueAxis*>(vs.first()))
+        return {l->min(), l->max()};
+    return {NAN, NAN};
+}
+
+bool LineChart::logX() const {
+    return d->logX.value_or(m_spec.logX);
+}
+
+bool LineChart::logY() const {
+    return d->logY.value_or(m_spec.logY);
+}
+
+QList<QAction*> LineChart::viewActions() const {
+    d->resetZoom->setEnabled(d->zoomed);
+    return {d->resetZoom, d->logXAction, d->logYAction};
+}
+
+QStringList LineChart::readOut(double x) const {
+    QStringList lines;
+    lines << QStringLiteral("%1 %2").arg(m_spec.xTitle).arg(x, 0, 'g', 6);
+    for (const ChartSeries& s : d->shown.series) {
+        if (!s.inLegend || s.points.isEmpty())
+            continue;
+        const QPointF* best = nullptr;
+        for (const QPointF& p : s.points)
+            if (std::isfinite(p.y()) && (!best || std::fabs(p.x() - x) < std::fabs(best->x() - x)))
+                best = &p;
+        if (best)
+            lines << QStringLiteral("%1: %2").arg(s.name).arg(best->y(), 0, 'g', 4);
+    }
+    return lines;
+}
+
+void LineChart::showCrosshair(const QPointF& scenePos) {
+    const QRectF area = d->chart->plotArea();
+    QXYSeries* first = nullptr;
+    for (QAbstractSeries* s : d->chart->series())
+        if ((first = qobject_cast<QXYSeries*>(s)))
+            break;
+    if (!first || !area.contains(scenePos)) {
+        d->cross->hide();
+        d->crossText->hide();
+        return;
+    }
+    const double x = d->chart->mapToValue(scenePos, first).x();
+    d->cross->setPen(QPen(palette().color(QPalette::Text), 0.8));
+    d->cross->setLine(scenePos.x(), area.top(), scenePos.x(), area.bottom());
+    d->cross->show();
+    // The read-out: each line's value at the nearest point, in its colour (at most 12 lines).
+    QStringList html;
+    const QStringList lines = readOut(x);
+    html << QStringLiteral("<b>%1</b>").arg(lines.value(0).toHtmlEscaped());
+    int row = 1;
+    for (const ChartSeries& s : d->shown.series) {
+        if (!s.inLegend || s.points.isEmpty())
+            continue;
+        if (row >= lines.size() || html.size() > 12)
+            break;
+        html << QStringLiteral("<span style=\"color:%1\">━</span> %2")
+                    .arg(s.color.name(), lines[row++].toHtmlEscaped());
+    }
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.9);
+    d->crossText->setFont(f);
+    d->crossText->setHtml(QStringLiteral("<div style=\"background:%1; color:%2\">%3</div>")
+                              .arg(palette().color(QPalette::ToolTipBase).name(),
+                                   palette().color(QPalette::ToolTipText).name(),
+                                   html.join(QStringLiteral("<br>"))));
+    const QRectF box = d->crossText->boundingRect();
+    double left = scenePos.x() + 12;
+    if (left + box.width() > area.right())
+        left = scenePos.x() - 12 - box.width();
+    d->crossText->setPos(std::max(area.left(), left), area.top() + 4);
+    d->crossText->show();
+}
+
+bool LineChart::eventFilter(QObject* watched, QEvent* event) {
+    if (watched != d->view->viewport())
+        return QWidget::eventFilter(watched, event);
+    switch (event->type()) {
+    case QEvent::Wheel: {
+        auto* e = static_cast<QWheelEvent*>(event);
+        const QRectF a = d->chart->plotArea();
+        const QPointF at = d->view->mapToScene(e->position().toPoint());
+        if (a.isEmpty() || !a.contains(at) || e->angleDelta().y() == 0)
+            return false; // outside the plot: the panel scrolls
+        zoomAround(QPointF((at.x() - a.left()) / a.width(), (at.y() - a.top()) / a.height()),
+                   e->angleDelta().y() > 0 ? 0.8 : 1.25);
+        return true;
+    }
+    case QEvent::MouseButtonPress: {
+        auto* e = static_cast<QMouseEvent*>(event);
+        if (e->button() == Qt::LeftButton) {
+            d->panning = true;
+            d->panFrom = e->position().toPoint();
+            return true;
+        }
+        return false;
+    }
+    case QEvent::MouseMove: {
+        auto* e = static_cast<QMouseEvent*>(event);
+        const QPoint pos = e->position().toPoint();
+        if (d->panning && (e->buttons() & Qt::LeftButton)) {
+            const QPoint delta = pos - d->panFrom;
+            d->panFrom = pos;
+            if (!delta.isNull()) {
+                d->chart->scroll(-delta.x(), delta.y());
+                d->zoomed = true;
+                placeMarker();
+            }
+        }
+        showCrosshair(d->view->mapToScene(pos));
+        return false;
+    }
+    case QEvent::MouseButtonRelease:
+        d->panning = false;
+        return false;
+    case QEvent::MouseButtonDblClick:
+        resetZoom();
+        return true;
+    case QEvent::Leave:
+        d->cross->hide();
+        d->crossText->hide();
+        return false;
+    default:
+        return false;
+    }
 }
 
 QStringList LineChart::elidedTexts() const {

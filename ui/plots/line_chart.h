@@ -9,6 +9,7 @@
 
 #include <memory>
 
+class QAction;
 class QPainter;
 
 namespace optiscope {
@@ -22,6 +23,33 @@ public:
     /// Show `spec`; series are updated in place when only their points changed.
     void setSpec(const ChartSpec& spec);
     [[nodiscard]] const ChartSpec& spec() const { return m_spec; }
+
+    // Reading a chart off, as in TensorBoard: the wheel zooms around the cursor, a left drag
+    // pans, a double-click (or "Reset zoom") fits the data again — a zoomed chart keeps its
+    // view while the runs go on. Hovering shows a crosshair with every line's value at that x.
+
+    /// Exponential moving average of every line over x (0: raw; up to 0.99), the raw line faint
+    /// behind it; in log space on a log y axis. As TensorBoard's, debiased at the start.
+    void setSmoothing(double weight);
+    [[nodiscard]] double smoothing() const;
+    /// A dashed vertical line at x (the inspected step); NaN: none.
+    void setMarkerX(double x);
+    /// True while the user's zoom or pan holds the view.
+    [[nodiscard]] bool isZoomed() const;
+    void resetZoom();
+    /// Zoom by `factor` (< 1: in) around the point at `fraction` (0..1, 0..1) of the plot area.
+    void zoomAround(QPointF fraction, double factor);
+    /// The crosshair's read-out at plot x `x` (as hovering there shows it): "step 500" and a
+    /// line per series with its value at the nearest point.
+    [[nodiscard]] QStringList readOut(double x) const;
+    /// Context-menu actions: Reset zoom, Log scale x, Log scale y (checkable, per chart).
+    [[nodiscard]] QList<QAction*> viewActions() const;
+    /// The axes as drawn: log or linear, after the user's toggles.
+    [[nodiscard]] bool logX() const;
+    [[nodiscard]] bool logY() const;
+    /// The y range shown (for tests of zoom): lower, upper.
+    [[nodiscard]] std::pair<double, double> yRange() const;
+    [[nodiscard]] std::pair<double, double> xRange() const;
 
     /// The texts the chart draws that Qt Charts shortened with "…" for lack of room (axis titles
     /// and tick labels); empty when everything is whole. The title and the legend are wrapping
@@ -40,9 +68,13 @@ public:
 protected:
     void changeEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void fitLegend();
+    void rebuild();
+    void placeMarker();
+    void showCrosshair(const QPointF& scenePos);
 
     struct Impl;
     std::unique_ptr<Impl> d;

@@ -68,6 +68,9 @@ struct MapScene {
     bool showStart = true;
     /// A small multiple: no title and no colour bar, so the map gets the width (basin maps).
     bool compact = false;
+    /// The inspected step's point, ringed (the inspector's choice; none while it follows).
+    bool hasInspected = false;
+    QPointF inspected;
 };
 
 /// One row of a strip plot: a configuration's values, one per repeat, with their mean and CI.
