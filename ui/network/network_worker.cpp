@@ -238,6 +238,11 @@ NetworkDataPreview makePreview(const nn::DataSplit& split, const NetworkProblem&
 
 } // namespace
 
+NetworkDataPreview makeNetworkDataPreview(const nn::DataSplit& split,
+                                          const NetworkProblem& problem) {
+    return makePreview(split, problem);
+}
+
 NetworkWorker::NetworkWorker(QObject* parent) : QObject(parent), m_timer(new QTimer(this)) {
     qRegisterMetaType<optiscope::NetworkBatch>();
     qRegisterMetaType<optiscope::NetworkDataPreview>();
