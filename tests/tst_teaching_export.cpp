@@ -191,6 +191,9 @@ private slots:
                                   << "Accuracy";
         QTest::newRow("eff_lr") << "eff_lr"
                                 << "dense1.weight";
+        // Issue 16, item 7: SPEC §5 lists it for 2-D data sets; it was not written.
+        QTest::newRow("decision_boundary") << "decision_boundary"
+                                           << "decision boundary of Adam after epoch 5";
     }
     void networkPlots() {
         QFETCH(QString, plot);
