@@ -117,8 +117,10 @@ void checkSvg(const QString& path, const QString& expectedText) {
                 root = xml.name().toString();
             if (xml.name() == QLatin1String("text"))
                 ++textElements;
-            if (xml.name() == QLatin1String("path") || xml.name() == QLatin1String("polyline"))
-                ++paths;
+            // Lines and curves, or the decision boundary's points (circles) and heatmap (image).
+            for (const char* shape : {"path", "polyline", "circle", "image"})
+                if (xml.name() == QLatin1String(shape))
+                    ++paths;
         } else if (xml.isCharacters()) {
             allText += xml.text();
         }
