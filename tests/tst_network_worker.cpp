@@ -89,6 +89,7 @@ private slots:
     void stopsOnRequest();
     void reportsBrokenDataPath_data();
     void reportsBrokenDataPath();
+    void refusesWhatExceedsTheMemoryBudget();
 };
 
 void TestNetworkWorker::trainsSpiralsInEpochBatches() {
@@ -207,6 +208,23 @@ void TestNetworkWorker::reportsBrokenDataPath() {
     QTest::qWait(200);
     QCOMPARE(batches.count(), 0); // nothing trains
     QVERIFY(h.stop());
+}
+
+// Issue 16, defect 5: the window's worker applies the memory budget too (here 1 MiB, through the
+// environment), refusing before it builds the trainers, with the field and the estimate.
+void TestNetworkWorker::refusesWhatExceedsTheMemoryBudget() {
+    qputenv("OPTISCOPE_MEMORY_BUDGET_MB", "1");
+    Harness h;
+    QSignalSpy failed(h.worker, &NetworkWorker::loadFailed);
+    QSignalSpy batches(h.worker, &NetworkWorker::batchReady);
+    h.start(spirals(5, 100000), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+    qunsetenv("OPTISCOPE_MEMORY_BUDGET_MB");
+    const QString message = failed.first().at(1).toString();
+    QVERIFY2(message.contains("problem.dataset: needs about") &&
+                 message.contains("memory budget of 1 MiB"),
+             qPrintable(message));
+    QCOMPARE(batches.count(), 0);
 }
 
 QTEST_MAIN(TestNetworkWorker)

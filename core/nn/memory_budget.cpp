@@ -51,8 +51,10 @@ std::string formatBytes(double bytes) {
     char buf[64];
     if (bytes >= double(1ull << 30))
         std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
+    else if (bytes >= double(1ull << 20))
+        std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(1ull << 20));
     else
-        std::snprintf(buf, sizeof buf, "%.0f MiB", std::max(1.0, bytes / double(1ull << 20)));
+        std::snprintf(buf, sizeof buf, "%.0f KiB", std::max(1.0, bytes / 1024.0));
     return buf;
 }
 
@@ -87,8 +89,8 @@ MemoryEstimate estimateNetworkMemory(const NetworkProblem& problem, long long sa
     // The trainer sizes its batch buffers for max(batch, 256) rows; each layer keeps its output,
     // pre-activation and gradient; plus the shuffling and evaluation index tables.
     const double capacity = double(std::max<long long>(problem.batchSize, 256));
-    e.bufferBytes = capacity * (double(features) + 2 * double(outputs) + 3 * activations) * kFloat +
-                    double(samples) * 16;
+    e.bufferBytes = capacity * (double(features) + 2 * double(outputs) + 3 * activations) * kFloat;
+    e.indexBytes = double(samples) * 16;
     // As loaded, and the standardised split (train/validation/test) kept for the runs.
     e.dataBytes = double(samples) * double(features + outputs) * kFloat * 2;
     return e;
@@ -100,8 +102,9 @@ void checkNetworkMemory(const MemoryEstimate& e) {
         return;
     const double models = double(e.runs) * e.modelBytes;
     const double buffers = double(e.runs) * e.bufferBytes;
+    const double data = e.dataBytes + double(e.runs) * e.indexBytes;
     std::string field = "problem.model.hidden";
-    if (e.dataBytes >= models && e.dataBytes >= buffers)
+    if (data >= models && data >= buffers)
         field = "problem.dataset";
     else if (buffers > models)
         field = "problem.batch_size";
@@ -109,8 +112,9 @@ void checkNetworkMemory(const MemoryEstimate& e) {
                          std::to_string(e.runs) + " run" + (e.runs == 1 ? "" : "s") + " × (" +
                          count(e.parameters) + " parameters: " + formatBytes(e.modelBytes) +
                          ", batch buffers: " + formatBytes(e.bufferBytes) +
+                         ", index tables: " + formatBytes(e.indexBytes) +
                          "), data: " + formatBytes(e.dataBytes) + "), more than " + budgetText();
-    if (e.runs > 1 && e.dataBytes + e.modelBytes + e.bufferBytes <= budget)
+    if (e.runs > 1 && e.dataBytes + e.modelBytes + e.bufferBytes + e.indexBytes <= budget)
         reason += "; fewer runs at once would fit";
     throw MemoryBudgetError(field, reason);
 }
