@@ -9,7 +9,14 @@
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QtTest>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
 
 using namespace optiscope;
 
@@ -64,6 +71,82 @@ const char* kTwoRuns = R"({
     {"name": "SGD diverges", "optimizer": {"type": "sgd", "lr": 0.1}}
   ]
 })";
+
+QByteArray readBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+}
+
+/// Every file of `dir` with its content.
+QMap<QString, QByteArray> snapshot(const QString& dir) {
+    QMap<QString, QByteArray> out;
+    for (const QString& name : QDir(dir).entryList(QDir::Files | QDir::Hidden))
+        out[name] = readBytes(QDir(dir).filePath(name));
+    return out;
+}
+
+QStringList temporaries(const QString& dir) {
+    return QDir(dir).entryList({"*.tmp-*"}, QDir::Files | QDir::Hidden);
+}
+
+/// Runs the CLI with files limited to `maxFileBytes` (RLIMIT_FSIZE, SIGXFSZ ignored): a write
+/// beyond it fails with EFBIG, as on a full disk.
+Result runCliWithFileLimit(const QStringList& args, rlim_t maxFileBytes) {
+    QProcess p;
+    p.setChildProcessModifier([maxFileBytes] {
+        ::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit limit {};
+        ::getrlimit(RLIMIT_FSIZE, &limit);
+        limit.rlim_cur = maxFileBytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    });
+    p.start(QStringLiteral(OPTISCOPE_CLI), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(300000))
+        qFatal("optiscope-cli did not finish");
+    return {p.exitCode(), p.exitStatus(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+/// Starts the CLI, waits until it has a temporary file in `outDir` (so that it is mid-run),
+/// sends `sig` and waits for the end.
+Result interruptCli(const QStringList& args, const QString& outDir, int sig) {
+    QProcess p;
+    p.start(QStringLiteral(OPTISCOPE_CLI), args);
+    p.closeWriteChannel();
+    QElapsedTimer timer;
+    timer.start();
+    while (temporaries(outDir).isEmpty() && p.state() != QProcess::NotRunning &&
+           timer.elapsed() < 120000)
+        p.waitForFinished(5);
+    if (p.state() == QProcess::NotRunning)
+        qWarning("optiscope-cli ended before it could be interrupted");
+    ::kill(pid_t(p.processId()), sig);
+    if (!p.waitForFinished(300000))
+        qFatal("optiscope-cli did not finish after a signal");
+    return {p.exitCode(), p.exitStatus(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QByteArray functionExperiment(long long steps) {
+    return QByteArray(R"({"problem": {"type": "function", "function": "rosenbrock", "start": [-1.5, 2.0],
+      "noise": {"std": 0.5, "seed": 3}}, "steps": )") +
+           QByteArray::number(steps) +
+           R"(, "runs": [{"name": "Adam", "optimizer": {"type": "adam", "lr": 0.01},
+      "compare_without_schedule": false}]})";
+}
+
+QByteArray networkExperiment(long long epochs, const char* model = R"({"hidden": [8]})",
+                             int runs = 1) {
+    QByteArray runList;
+    for (int i = 0; i < runs; ++i)
+        runList += (i ? "," : "") + QByteArray(R"({"name": "Adam )") + QByteArray::number(i) +
+                   R"(", "optimizer": {"type": "adam", "lr": 0.01}})";
+    return QByteArray(R"({"problem": {"type": "network", "dataset": {"name": "spirals", "samples": 200,
+      "noise": 0.1, "seed": 1}, "validation_split": 0.25, "model": )") +
+           model + R"(, "batch_size": 10, "epochs": )" + QByteArray::number(epochs) +
+           R"(, "seed": 1}, "runs": [)" + runList + "]}";
+}
 
 } // namespace
 
@@ -314,6 +397,193 @@ private slots:
         QCOMPARE(j.exitCode, 0);
         const auto doc = nlohmann::json::parse(j.out.toStdString());
         QCOMPARE(doc["optimizers"].size(), optimizerCatalog().size());
+    }
+    // Issue 16, defect 1: a full disk mid-run committed summary.json (1500 steps) over the old
+    // one while the traces kept the old 300 steps. Now the run's files are one unit.
+    void failedWriteKeepsPreviousResult_data() {
+        QTest::addColumn<QByteArray>("small");
+        QTest::addColumn<QByteArray>("large");
+        QTest::addColumn<QString>("bigFile");
+        QTest::addColumn<int>("limit");
+        QTest::newRow("function") << functionExperiment(300) << functionExperiment(3000)
+                                  << "adam.csv" << 120000;
+        QTest::newRow("network") << networkExperiment(2) << networkExperiment(200)
+                                 << "adam-0-steps.csv" << 40000;
+    }
+    void failedWriteKeepsPreviousResult() {
+        QFETCH(QByteArray, small);
+        QFETCH(QByteArray, large);
+        QFETCH(QString, bigFile);
+        QFETCH(int, limit);
+        QTemporaryDir dir;
+        const QString out = dir.filePath("out");
+        const Result first = runCli({"run", writeFile(dir, "small.json", small), "--out", out});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const auto before = snapshot(out);
+        QVERIFY(before.contains("summary.json") && before.contains(bigFile));
+        QVERIFY(before[bigFile].size() < limit);
+        const Result r =
+            runCliWithFileLimit({"run", writeFile(dir, "large.json", large), "--out", out},
+                                rlim_t(limit));
+        QCOMPARE(r.status, QProcess::NormalExit);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(bigFile) && r.err.contains("File too large"), qPrintable(r.err));
+        QVERIFY2(snapshot(out) == before, "the previous result changed");
+        QVERIFY(temporaries(out).isEmpty());
+    }
+
+    // Issue 16, defect 3: Ctrl-C on a network run died by the signal, leaving *.tmp-* files;
+    // SIGTERM left temporaries on any run. Now: status 128 + signal, a message, no temporaries,
+    // and the previous result untouched (or no folder at all for a first run).
+    void signalStopsCleanly_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<int>("sig");
+        QTest::addColumn<bool>("firstRun");
+        QTest::newRow("network SIGINT") << networkExperiment(100000) << int(SIGINT) << false;
+        QTest::newRow("network SIGTERM first run") << networkExperiment(100000) << int(SIGTERM)
+                                                   << true;
+        QTest::newRow("function SIGTERM") << functionExperiment(20000000) << int(SIGTERM) << false;
+        QTest::newRow("function SIGINT first run") << functionExperiment(20000000) << int(SIGINT)
+                                                   << true;
+    }
+    void signalStopsCleanly() {
+        QFETCH(QByteArray, json);
+        QFETCH(int, sig);
+        QFETCH(bool, firstRun);
+        QTemporaryDir dir;
+        const QString out = dir.filePath("out/sub");
+        QMap<QString, QByteArray> before;
+        if (!firstRun) {
+            QVERIFY(QDir().mkpath(out));
+            writeFile(dir, "out/sub/summary.json", "{\"old\": true}\n");
+            before = snapshot(out);
+        }
+        const Result r = interruptCli({"run", writeFile(dir, "exp.json", json), "--out", out},
+                                      out, sig);
+        QCOMPARE(r.status, QProcess::NormalExit); // not killed by the signal
+        QCOMPARE(r.exitCode, 128 + sig);
+        QVERIFY2(r.err.contains(sig == SIGINT ? "interrupted (SIGINT)" : "interrupted (SIGTERM)"), qPrintable(r.err));
+        if (firstRun) {
+            QVERIFY2(!QFileInfo::exists(dir.filePath("out")), "an empty output folder was left");
+        } else {
+            QVERIFY(temporaries(out).isEmpty());
+            QVERIFY(snapshot(out) == before);
+        }
+    }
+
+    void studyAndScheduleStopOnSignals() {
+        QTemporaryDir dir;
+        QByteArray study = networkExperiment(100000);
+        study.chop(1);
+        study += R"(, "study": {"repeats": 2}})";
+        const QString out = dir.filePath("study");
+        QProcess p;
+        p.start(QStringLiteral(OPTISCOPE_CLI),
+                {"study", writeFile(dir, "s.json", study), "--out", out, "--jobs", "1"});
+        QElapsedTimer timer;
+        timer.start();
+        const QString jobDir = out + "/jobs/c0000/adam-0/r0";
+        while (temporaries(jobDir).isEmpty() && p.state() != QProcess::NotRunning &&
+               timer.elapsed() < 120000)
+            p.waitForFinished(5);
+        ::kill(pid_t(p.processId()), SIGTERM);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 128 + SIGTERM);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("interrupted;"));
+        QVERIFY(temporaries(jobDir).isEmpty());
+    }
+
+    // Issue 16, defect 3: temporaries a killed run left are removed by the next run into the
+    // folder (only AtomicFile's own pattern).
+    void staleTemporariesAreSweptByTheNextRun() {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath("out")));
+        writeFile(dir, "out/adam.csv.tmp-Xy12ab", "stale");
+        writeFile(dir, "out/notes.tmp-1", "mine");
+        const Result r = runCli({"run", writeFile(dir, "e.json", functionExperiment(10)), "--out",
+                                 dir.filePath("out")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out/adam.csv.tmp-Xy12ab")));
+        QVERIFY(QFileInfo::exists(dir.filePath("out/notes.tmp-1")));
+    }
+
+    // Issue 16, defect 4: a CSV cell of 1e39 fits a double but not a float; it became "diverged
+    // at step 1", exit 0.
+    void csvValueBeyondFloatIsInvalidInput() {
+        QTemporaryDir dir;
+        writeFile(dir, "d.csv", "a,b,y\n1,2,0\n3,1e39,1\n4,5,0\n2,2,1\n");
+        const QString exp = writeFile(dir, "net.json", R"({
+          "problem": {"type": "network", "dataset": {"name": "csv", "path": "d.csv", "target_column": "y"},
+                      "model": {"hidden": [4]}, "epochs": 1},
+          "runs": [{"name": "Adam", "optimizer": {"type": "adam"}}]})");
+        const Result r = runCli({"run", exp, "--out", dir.filePath("out")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("d.csv: line 3, column 2 ('b'): 1e39 does not fit a 32-bit float"),
+                 qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out")));
+    }
+
+    // Issue 16, defect 5: 16 layers of 4096 units × many runs took 10 GB and more; refused
+    // before anything is allocated, naming the field and the estimate.
+    void memoryBudgetRefusesHugeModels() {
+        QTemporaryDir dir;
+        QByteArray hidden = "[";
+        for (int i = 0; i < 16; ++i)
+            hidden += (i ? ",4096" : "4096");
+        hidden += "]";
+        const QByteArray json = networkExperiment(1, "{\"hidden\": " + hidden + "}", 8);
+        QElapsedTimer timer;
+        timer.start();
+        const Result r = runCli({"run", writeFile(dir, "big.json", json), "--out",
+                                 dir.filePath("out")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("big.json: problem.model.hidden: needs about") &&
+                     r.err.contains("GiB") && r.err.contains("8 runs") &&
+                     r.err.contains("memory budget"),
+                 qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out")));
+        QVERIFY(timer.elapsed() < 60000); // nothing was allocated or trained
+        // The study command applies it too (jobs running at once).
+        QByteArray study = json;
+        study.chop(1);
+        study += R"(, "study": {"repeats": 2}})";
+        const Result s = runCli({"study", writeFile(dir, "s.json", study), "--out",
+                                 dir.filePath("study"), "--jobs", "2"});
+        QCOMPARE(s.exitCode, 2);
+        QVERIFY2(s.err.contains("s.json: problem.model.hidden: needs about"), qPrintable(s.err));
+    }
+
+    // Issue 16, defect 6: a FIFO with no writer hung the CLI forever; a folder was "larger than
+    // 16 MiB".
+    void specialFilesAreRefusedWithTheReason() {
+        QTemporaryDir dir;
+        const QString fifo = dir.filePath("pipe.json");
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const Result r = runCli({"run", fifo, "--out", dir.filePath("out")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("pipe.json: is a FIFO (named pipe), not a regular file"),
+                 qPrintable(r.err));
+        const Result folder = runCli({"run", dir.path(), "--out", dir.filePath("out")});
+        QCOMPARE(folder.exitCode, 2);
+        QVERIFY2(folder.err.contains("is a folder, not a file"), qPrintable(folder.err));
+        const QString csvFifo = dir.filePath("data.csv");
+        QCOMPARE(::mkfifo(QFile::encodeName(csvFifo).constData(), 0600), 0);
+        const QString exp = writeFile(dir, "net.json", R"({
+          "problem": {"type": "network", "dataset": {"name": "csv", "path": "data.csv", "target_column": "y"},
+                      "model": {"hidden": [4]}, "epochs": 1},
+          "runs": [{"name": "Adam", "optimizer": {"type": "adam"}}]})");
+        const Result data = runCli({"run", exp, "--out", dir.filePath("out")});
+        QCOMPARE(data.exitCode, 2);
+        QVERIFY2(data.err.contains("data.csv: is a FIFO"), qPrintable(data.err));
+    }
+
+    // Issue 16, item 7: `list` called gaussians "two Gaussian blobs" but it makes 3 classes.
+    void listDescribesGaussiansTruly() {
+        const Result r = runCli({"list"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!r.out.contains("two Gaussian blobs"));
+        QVERIFY(r.out.contains("three Gaussian blobs, 3 classes"));
     }
 };
 

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <sys/stat.h>
+
 #include <zlib.h>
 
 #include <cmath>
@@ -29,6 +31,31 @@ void writeFile(const QString& path, const Bytes& bytes) {
 
 void writeText(const QString& path, const std::string& text) {
     writeFile(path, Bytes(text.begin(), text.end()));
+}
+
+/// A gzip stream of `size` zero bytes, compressed chunk by chunk (a "bomb": tiny, huge inflated).
+Bytes gzipZeros(std::size_t size) {
+    z_stream s{};
+    deflateInit2(&s, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    const Bytes zeros(std::size_t(1) << 20, 0);
+    Bytes out, buffer(std::size_t(1) << 16);
+    std::size_t left = size;
+    int flush = Z_NO_FLUSH;
+    do {
+        const std::size_t chunk = std::min(left, zeros.size());
+        left -= chunk;
+        flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+        s.next_in = const_cast<Bytef*>(zeros.data());
+        s.avail_in = static_cast<uInt>(chunk);
+        do {
+            s.next_out = buffer.data();
+            s.avail_out = static_cast<uInt>(buffer.size());
+            deflate(&s, flush);
+            out.insert(out.end(), buffer.data(), buffer.data() + (buffer.size() - s.avail_out));
+        } while (s.avail_out == 0);
+    } while (flush != Z_FINISH);
+    deflateEnd(&s);
+    return out;
 }
 
 Bytes gzipBytes(const Bytes& raw) {
@@ -124,6 +151,9 @@ private slots:
     void toySets();
     void extraFeatures();
     void splitAndStandardize();
+    void gzipBombIsRefused();
+    void specialFilesAreRefused();
+    void memoryBudgetRefusesLargeData();
 };
 
 void TestDatasets::mnist_data() {
@@ -417,6 +447,13 @@ void TestDatasets::csvBroken_data() {
                                         << "t" << false << "unterminated quoted cell";
     QTest::newRow("empty cell") << "a,b,t\n1,,0\n"
                                 << "t" << false << "not a number: ''";
+    // Issue 16, defect 4: fits a double, not a float (was accepted, then "diverged at step 1").
+    QTest::newRow("feature beyond float") << "a,b,t\n1,2,0\n3,1e39,1\n"
+                                          << "t" << false
+                                          << "line 3, column 2 ('b'): 1e39 does not fit a 32-bit float";
+    QTest::newRow("target beyond float") << "a,t\n1,2\n3,-4e38\n"
+                                         << "t" << true
+                                         << "line 3, column 2 ('t'): -4e38 does not fit a 32-bit float";
 }
 
 void TestDatasets::csvBroken() {
@@ -566,6 +603,62 @@ void TestDatasets::splitAndStandardize() {
     QCOMPARE(st.mean[1], 2.0f);
     QCOMPARE(st.mean[2], 0.5f);
     QCOMPARE(st.invStd[3], 1.0f);
+}
+
+// Issue 16, defect 5: a 244 KB MNIST .gz inflated to 2 GB (the cap was 1 GiB of bytes).
+void TestDatasets::gzipBombIsRefused() {
+    QTemporaryDir dir;
+    const Bytes bomb = gzipZeros(std::size_t(300) << 20);
+    QVERIFY(bomb.size() < (std::size_t(1) << 20));
+    writeFile(dir.filePath("train-images-idx3-ubyte.gz"), bomb);
+    writeFile(dir.filePath("train-labels-idx1-ubyte"), idxLabels({1, 2}));
+    QString message;
+    QVERIFY2(expectDataError([&] { loadMnist(dir.path().toStdString(), false); },
+                             "train-images-idx3-ubyte.gz", "exceeds 256 MiB", &message),
+             qPrintable(message));
+}
+
+// Issue 16, defect 6: a FIFO with no writer blocked the loader forever; other special files
+// must be refused with their true reason.
+void TestDatasets::specialFilesAreRefused() {
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath("pipe.csv");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QString message;
+    QVERIFY2(expectDataError(
+                 [&] { loadCsv(fifo.toStdString(), "t", Task::Classification); }, "pipe.csv",
+                 "is a FIFO (named pipe), not a regular file", &message),
+             qPrintable(message));
+    QVERIFY(QDir(dir.path()).mkdir("folder.csv"));
+    QVERIFY2(expectDataError(
+                 [&] {
+                     loadCsv(dir.filePath("folder.csv").toStdString(), "t", Task::Classification);
+                 },
+                 "folder.csv", "is a folder, not a file", &message),
+             qPrintable(message));
+    QVERIFY2(expectDataError([&] { loadCsv("/dev/zero", "t", Task::Classification); }, "zero",
+                             "is a device", &message),
+             qPrintable(message));
+}
+
+// Issue 16, defect 5: the data set's size is checked against the memory budget before its
+// matrix is allocated (here with a 1 MiB budget set through the environment).
+void TestDatasets::memoryBudgetRefusesLargeData() {
+    QTemporaryDir dir;
+    std::string csv = "a,b,c,d,t\n";
+    for (int i = 0; i < 40000; ++i)
+        csv += "1,2,3,4," + std::to_string(i % 2) + "\n";
+    writeText(dir.filePath("big.csv"), csv);
+    qputenv("OPTISCOPE_MEMORY_BUDGET_MB", "1");
+    QString message;
+    const bool refused = expectDataError(
+        [&] { loadCsv(dir.filePath("big.csv").toStdString(), "t", Task::Classification); },
+        "big.csv", "more than the memory budget of 1 MiB", &message);
+    qunsetenv("OPTISCOPE_MEMORY_BUDGET_MB");
+    QVERIFY2(refused, qPrintable(message));
+    // Within the default budget it loads.
+    QCOMPARE(loadCsv(dir.filePath("big.csv").toStdString(), "t", Task::Classification).size(),
+             Eigen::Index(40000));
 }
 
 QTEST_GUILESS_MAIN(TestDatasets)

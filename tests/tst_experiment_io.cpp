@@ -1,12 +1,20 @@
 // Experiment files: parsing, validation messages (file, JSON path, reason), round trips and
 // atomic writes.
 #include "core/experiment/experiment_io.h"
+#include "core/experiment/json_reader.h"
 #include "core/io/atomic_file.h"
 #include "core/optim/update_rule.h"
 
 #include <QFile>
 #include <QTemporaryDir>
+#include <QElapsedTimer>
 #include <QtTest>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
 
 using namespace optiscope;
 
@@ -341,6 +349,158 @@ private slots:
         QVERIFY(!writeFileAtomically(path, "data", &error));
         QVERIFY(QString::fromStdString(error).contains("out.txt"));
         QVERIFY(QString::fromStdString(error).contains("cannot create file"));
+    }
+    // Issue 16, defect 2: the callback parser re-scanned the parent container after every
+    // object, so 1.2 MB of small objects took minutes. The SAX parser is
+    // linear. The bound is loose on purpose (a guard against quadratic time, not a benchmark).
+    void manySmallObjectsParseInLinearTime() {
+        // 400,000 empty objects: the old parser scanned the array after each one (8·10¹⁰ steps,
+        // minutes); the SAX parser takes well under a second.
+        std::string doc = R"({"title": "many", "stepz": [{})";
+        const int n = 400000;
+        for (int i = 1; i < n; ++i)
+            doc += ",{}";
+        doc += "]}";
+        QVERIFY(doc.size() > 1'200'000);
+        QElapsedTimer timer;
+        timer.start();
+        std::vector<ValidationIssue> issues;
+        const auto parsed = detail::parseJsonDocument(doc, issues);
+        QVERIFY(parsed.has_value());
+        QCOMPARE(parsed->at("stepz").size(), size_t(n));
+        const auto result = parseExperiment(doc);
+        QVERIFY(!result.ok());
+        QVERIFY(QString::fromStdString(result.messages("f.json")).contains("stepz: unknown key"));
+        QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+    }
+
+    void parserKeepsOrderAndLimits() {
+        std::vector<ValidationIssue> issues;
+        // Key order is the file's (a study's grid keys depend on it).
+        auto doc = detail::parseJsonDocument(R"({"z": 1, "a": {"y": 2, "b": 3}, "m": [1, {"k": 0}]})",
+                                             issues);
+        QVERIFY(doc);
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : doc->items())
+            keys.push_back(k);
+        QCOMPARE(keys, (std::vector<std::string>{"z", "a", "m"}));
+        QCOMPARE(doc->at("a").begin().key(), std::string("y"));
+        QCOMPARE(doc->at("m")[1].at("k").get<int>(), 0);
+        // 32 levels are allowed, 33 are not.
+        QVERIFY(detail::parseJsonDocument(deepNesting(32), issues));
+        QVERIFY(issues.empty());
+        QVERIFY(!detail::parseJsonDocument(deepNesting(33), issues));
+        QCOMPARE(issues.size(), size_t(1));
+        QVERIFY(QString::fromStdString(issues[0].reason).contains("nested deeper than 32"));
+        // A duplicate key deep inside names its path.
+        issues.clear();
+        QVERIFY(!detail::parseJsonDocument(R"({"runs": [{"a": 1}, {"o": {"x": 1, "x": 2}}]})",
+                                           issues));
+        QCOMPARE(issues.size(), size_t(1));
+        QCOMPARE(issues[0].path, std::string("runs[1].o.x"));
+        QVERIFY(QString::fromStdString(issues[0].reason).contains("appears twice"));
+        // Trailing data after the document is refused.
+        issues.clear();
+        QVERIFY(!detail::parseJsonDocument("{} {}", issues));
+        QVERIFY(QString::fromStdString(issues[0].reason).contains("not valid JSON"));
+        // Over 16 MiB is refused before parsing.
+        issues.clear();
+        const std::string big(size_t(ExperimentLimits::maxFileBytes) + 1, ' ');
+        QVERIFY(!detail::parseJsonDocument(big, issues));
+        QVERIFY(QString::fromStdString(issues[0].reason).contains("larger than 16 MiB"));
+    }
+
+    // Issue 16, defect 6: a FIFO with no writer hung the loader forever; a folder was "larger
+    // than 16 MiB".
+    void onlyRegularFilesAreRead() {
+        QTemporaryDir dir;
+        const std::string fifo = (dir.path() + "/pipe.json").toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        const auto fromFifo = loadExperiment(fifo); // returns at once: no writer needed
+        QVERIFY(!fromFifo.ok());
+        QVERIFY2(QString::fromStdString(fromFifo.messages("pipe.json")).contains("FIFO"),
+                 fromFifo.messages("pipe.json").c_str());
+        const auto fromFolder = loadExperiment(dir.path().toStdString());
+        QVERIFY(!fromFolder.ok());
+        const QString folderMessage = QString::fromStdString(fromFolder.messages("d"));
+        QVERIFY2(folderMessage.contains("is a folder, not a file"), qPrintable(folderMessage));
+        QVERIFY(!folderMessage.contains("larger than"));
+        const auto fromDevice = loadExperiment("/dev/zero");
+        QVERIFY(!fromDevice.ok());
+        QVERIFY(QString::fromStdString(fromDevice.messages("z")).contains("is a device"));
+    }
+
+    // Issue 16, defect 6: "must be >= 0, got 1e+301" hid the upper limit the value broke.
+    void rangeMessageStatesTheWholeRange() {
+        const auto r = parseExperiment(
+            withRun(R"({"name": "A", "optimizer": {"type": "adam", "weight_decay": 1e301}})"));
+        QVERIFY(!r.ok());
+        const QString m = QString::fromStdString(r.messages("e.json"));
+        QVERIFY2(m.contains("runs[0].optimizer.weight_decay: must be in [0, 1e+300], got 1e+301"),
+                 qPrintable(m));
+    }
+
+    // Issue 16, defect 1: files committed as one unit. A failure while writing any temporary
+    // renames nothing; the old files stay byte-identical and no temporary is left.
+    void commitTogetherIsAllOrNothing() {
+        QTemporaryDir dir;
+        const std::string a = (dir.path() + "/a.csv").toStdString();
+        const std::string s = (dir.path() + "/summary.json").toStdString();
+        std::string error;
+        QVERIFY(writeFileAtomically(a, "old a", &error));
+        QVERIFY(writeFileAtomically(s, "old summary", &error));
+        {
+            AtomicFile fa(a), fs(s);
+            QVERIFY(fa.open() && fs.open());
+            fa.write(std::string(200000, 'x'));
+            fs.write("new summary");
+            // The file-size limit makes the big temporary fail, as a full disk would.
+            struct rlimit old {};
+            QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+            auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+            struct rlimit small = old;
+            small.rlim_cur = 100000;
+            QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+            const bool ok = commitTogether({&fa, &fs}, &error);
+            QCOMPARE(::setrlimit(RLIMIT_FSIZE, &old), 0);
+            std::signal(SIGXFSZ, oldHandler);
+            QVERIFY(!ok);
+            QVERIFY2(QString::fromStdString(error).contains("a.csv"), error.c_str());
+        }
+        auto content = [](const std::string& p) {
+            QFile f(QString::fromStdString(p));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray("<missing>");
+        };
+        QCOMPARE(content(a), QByteArray("old a"));
+        QCOMPARE(content(s), QByteArray("old summary"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);
+        // Success renames all, the summary last.
+        AtomicFile fa(a), fs(s);
+        QVERIFY(fa.open() && fs.open());
+        fa.write("new a");
+        fs.write("new summary");
+        QVERIFY(commitTogether({&fa, &fs}, &error));
+        QCOMPARE(content(a), QByteArray("new a"));
+        QCOMPARE(content(s), QByteArray("new summary"));
+    }
+
+    // Issue 16, defect 3: a killed run's temporaries are swept, and only those.
+    void staleTemporariesAreSwept() {
+        QTemporaryDir dir;
+        const QString d = dir.path();
+        for (const char* name : {"a.csv.tmp-Ab12Z9", "summary.json.tmp-000000", "keep.tmp-12345",
+                                 "keep.csv", "keep.tmp-abcdefg", "x.tmp-ab_def"}) {
+            QFile f(d + "/" + name);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        QVERIFY(QDir(d).mkdir("folder.tmp-ABCDEF")); // not a regular file: kept
+        QVERIFY(isAtomicTemporaryName("a.csv.tmp-Ab12Z9"));
+        QVERIFY(!isAtomicTemporaryName("keep.tmp-12345"));
+        QCOMPARE(removeStaleTemporaries(d.toStdString()), 2);
+        QStringList left = QDir(d).entryList(QDir::AllEntries | QDir::NoDotAndDotDot);
+        left.sort();
+        QCOMPARE(left, (QStringList{"folder.tmp-ABCDEF", "keep.csv", "keep.tmp-12345",
+                                    "keep.tmp-abcdefg", "x.tmp-ab_def"}));
     }
 };
 

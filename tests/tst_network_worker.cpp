@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -18,6 +17,23 @@
 using namespace optiscope;
 
 namespace {
+
+/// Like QSignalSpy, but recording in the test's thread through a queued connection: a
+/// QSignalSpy on the worker (another thread) appends from that thread while the test reads its
+/// list, a data race (ThreadSanitizer found the same pattern crashing tst_run_worker).
+class QueuedSpy : public QList<QList<QVariant>> {
+public:
+    template <typename Obj, typename... Args>
+    QueuedSpy(Obj* sender, void (Obj::*signal)(Args...)) {
+        QObject::connect(
+            sender, signal, &m_context,
+            [this](Args... args) { append(QList<QVariant>{QVariant::fromValue(args)...}); },
+            Qt::QueuedConnection);
+    }
+
+private:
+    QObject m_context;
+};
 
 std::shared_ptr<const Experiment> spirals(long long epochs, long long samples,
                                           const std::string& extraDataset = {}) {
@@ -89,13 +105,14 @@ private slots:
     void stopsOnRequest();
     void reportsBrokenDataPath_data();
     void reportsBrokenDataPath();
+    void refusesWhatExceedsTheMemoryBudget();
 };
 
 void TestNetworkWorker::trainsSpiralsInEpochBatches() {
     const long long epochs = 300;
     Harness h;
-    QSignalSpy data(h.worker, &NetworkWorker::dataReady);
-    QSignalSpy boundaries(h.worker, &NetworkWorker::boundaryReady);
+    QueuedSpy data(h.worker, &NetworkWorker::dataReady);
+    QueuedSpy boundaries(h.worker, &NetworkWorker::boundaryReady);
     std::map<int, std::vector<nn::EpochRecord>> got;
     std::map<int, bool> finished;
     int batches = 0;
@@ -197,8 +214,8 @@ void TestNetworkWorker::reportsBrokenDataPath() {
         f.write("a,b,label\n1,2,0\n3,4\n");
     }
     Harness h;
-    QSignalSpy failed(h.worker, &NetworkWorker::loadFailed);
-    QSignalSpy batches(h.worker, &NetworkWorker::batchReady);
+    QueuedSpy failed(h.worker, &NetworkWorker::loadFailed);
+    QueuedSpy batches(h.worker, &NetworkWorker::batchReady);
     h.start(spirals(5, 100, dataset.toStdString()), 3, dir.path());
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
     QCOMPARE(failed.first().at(0).toULongLong(), 3ULL);
@@ -207,6 +224,23 @@ void TestNetworkWorker::reportsBrokenDataPath() {
     QTest::qWait(200);
     QCOMPARE(batches.count(), 0); // nothing trains
     QVERIFY(h.stop());
+}
+
+// Issue 16, defect 5: the window's worker applies the memory budget too (here 1 MiB, through the
+// environment), refusing before it builds the trainers, with the field and the estimate.
+void TestNetworkWorker::refusesWhatExceedsTheMemoryBudget() {
+    qputenv("OPTISCOPE_MEMORY_BUDGET_MB", "1");
+    Harness h;
+    QueuedSpy failed(h.worker, &NetworkWorker::loadFailed);
+    QueuedSpy batches(h.worker, &NetworkWorker::batchReady);
+    h.start(spirals(5, 100000), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+    qunsetenv("OPTISCOPE_MEMORY_BUDGET_MB");
+    const QString message = failed.first().at(1).toString();
+    QVERIFY2(message.contains("problem.dataset: needs about") &&
+                 message.contains("memory budget of 1 MiB"),
+             qPrintable(message));
+    QCOMPARE(batches.count(), 0);
 }
 
 QTEST_MAIN(TestNetworkWorker)

@@ -57,6 +57,20 @@ struct TestWorkerThread {
     }
 };
 
+/// The worker's batches, received in the test's thread. A QSignalSpy on the worker would append
+/// from the worker's thread while the test reads its list — a data race that ThreadSanitizer
+/// reported and that crashed the test under TSan's timing; a queued connection to an object of
+/// the test's thread delivers each batch where it is read.
+struct BatchLog {
+    QObject context;
+    QList<RunBatch> batches;
+    explicit BatchLog(RunWorker* worker) {
+        QObject::connect(
+            worker, &RunWorker::batchReady, &context,
+            [this](const RunBatch& b) { batches.push_back(b); }, Qt::QueuedConnection);
+    }
+};
+
 std::vector<RunJob> jobsFor(const Experiment& e, std::uint64_t firstGeneration) {
     std::vector<RunJob> jobs;
     for (const RunInstance& inst : expandRuns(e))
@@ -83,14 +97,14 @@ void TestRunWorker::workerProducesBatches() {
     TestWorkerThread wt;
     const Experiment e = smallExperiment(1500);
     wt.worker->setSpeed(0);
-    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    BatchLog log(wt.worker);
     wt.load(e, jobsFor(e, 1));
     std::map<std::uint64_t, std::vector<RunSample>> rows;
     std::map<std::uint64_t, bool> finished;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&]() {
-            while (!spy.isEmpty()) {
-                const auto batch = spy.takeFirst().at(0).value<RunBatch>();
+            while (!log.batches.isEmpty()) {
+                const RunBatch batch = log.batches.takeFirst();
                 for (const RunProgress& p : batch.runs) {
                     for (const RunSample& s : p.samples)
                         rows[p.generation].push_back(s);
@@ -116,14 +130,14 @@ void TestRunWorker::workerStopsOnRequest() {
     TestWorkerThread wt;
     const Experiment e = smallExperiment(50'000'000); // far more than a test can wait for
     wt.worker->setSpeed(0);
-    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    BatchLog log(wt.worker);
     wt.load(e, jobsFor(e, 1));
-    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 3, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(log.batches.size() >= 3, 5000);
     wt.worker->requestStop();
     QTest::qWait(300); // let a batch already queued arrive
-    const int after = int(spy.count());
+    const int after = int(log.batches.size());
     QTest::qWait(500);
-    QCOMPARE(int(spy.count()), after);
+    QCOMPARE(int(log.batches.size()), after);
     // The loop must have left its slice: the thread quits at once.
     wt.thread.quit();
     QVERIFY(wt.thread.wait(2000));
@@ -133,20 +147,20 @@ void TestRunWorker::pausedWorkerHoldsStill() {
     TestWorkerThread wt;
     const Experiment e = smallExperiment(1000);
     wt.worker->setPaused(true);
-    QSignalSpy spy(wt.worker, &RunWorker::batchReady);
+    BatchLog log(wt.worker);
     wt.load(e, jobsFor(e, 1));
-    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 5000); // row 0 is reported
+    QTRY_VERIFY_WITH_TIMEOUT(log.batches.size() >= 1, 5000); // row 0 is reported
     QTest::qWait(300);
     long long maxStep = 0;
-    for (const auto& args : spy)
-        for (const RunProgress& p : args.at(0).value<RunBatch>().runs)
+    for (const RunBatch& batch : log.batches)
+        for (const RunProgress& p : batch.runs)
             maxStep = std::max(maxStep, p.latest.step);
     QCOMPARE(maxStep, 0LL);
     // One single step moves every run by exactly one update.
-    spy.clear();
+    log.batches.clear();
     wt.worker->requestSingleStep();
-    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 5000);
-    const RunBatch b = spy.takeFirst().at(0).value<RunBatch>();
+    QTRY_VERIFY_WITH_TIMEOUT(log.batches.size() >= 1, 5000);
+    const RunBatch b = log.batches.takeFirst();
     QCOMPARE(b.runs.size(), size_t(2));
     for (const RunProgress& p : b.runs)
         QCOMPARE(p.latest.step, 1LL);

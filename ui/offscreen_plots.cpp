@@ -1,6 +1,8 @@
 #include "ui/offscreen_plots.h"
 
 #include "ui/figure_sheet.h"
+#include "ui/network/network_preview.h"
+#include "ui/network/network_worker.h"
 #include "ui/plots/line_chart.h"
 
 #include <QApplication>
@@ -81,6 +83,25 @@ bool writeNetworkPlots(const Experiment& experiment, const std::vector<NetworkTr
             return false;
     }
     return true;
+}
+
+bool writeDecisionBoundary(const Experiment& experiment, const nn::DataSplit& data,
+                           nn::Network<float>& net, const QString& runName, long long epoch,
+                           const QString& dir, const PlotFilesOptions& options,
+                           QStringList* written, QString* error) {
+    const NetworkDataPreview preview = makeNetworkDataPreview(data, experiment.network);
+    if (!preview.is2d)
+        return true;
+    NetworkPreview pane;
+    pane.setPreview(preview);
+    pane.setBoundary(decisionBoundaryImage(net, data, experiment.network.model.extraFeatures,
+                                           preview.plane, NetworkWorker::boundaryGrid),
+                     epoch);
+    pane.setBoundaryRun(runName);
+    const QPalette palette = exportPalette();
+    auto paint = [&](QPainter& p, const QRectF& target) { pane.paint(p, target, palette); };
+    return writeOne(dir, QStringLiteral("decision_boundary"), pane.boundaryCaption(), options,
+                    paint, written, error);
 }
 
 } // namespace optiscope

@@ -3,6 +3,8 @@
 // on Qt's "offscreen" platform, which needs no display.
 #pragma once
 
+#include "core/nn/datasets.h"
+#include "core/nn/network.h"
 #include "ui/network/network_charts.h"
 #include "ui/plot_builders.h"
 #include "ui/plots/plot_export.h"
@@ -38,5 +40,13 @@ bool writeFunctionPlots(const Experiment& experiment, const std::vector<RunTrack
 bool writeNetworkPlots(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
                        const QString& dir, const PlotFilesOptions& options, QStringList* written,
                        QString* error);
+
+/// DIR/decision_boundary.<ext> for a toy 2-D classification set: the training points over the
+/// decision boundary of `net` after `epoch` epochs of run `runName`, drawn as the window's data
+/// pane draws it (nothing is written for other data sets). False with `error` on failure.
+bool writeDecisionBoundary(const Experiment& experiment, const nn::DataSplit& data,
+                           nn::Network<float>& net, const QString& runName, long long epoch,
+                           const QString& dir, const PlotFilesOptions& options,
+                           QStringList* written, QString* error);
 
 } // namespace optiscope

@@ -22,7 +22,7 @@ const DatasetEntry kDatasets[] = {
     {"spirals", "two interleaved spirals (classification; samples, noise, seed)"},
     {"circles", "a circle inside a ring (classification; samples, noise, seed)"},
     {"xor", "four quadrants, XOR labels (classification; samples, noise, seed)"},
-    {"gaussians", "two Gaussian blobs (classification; samples, noise, seed)"},
+    {"gaussians", "three Gaussian blobs, 3 classes (classification; samples, noise, seed)"},
     {"moons", "two interleaved half moons (classification; samples, noise, seed)"},
     {"sine", "y = sin(x) plus noise (regression; samples, noise, seed)"},
     {"digits", "1,797 handwritten 8x8 digits, shipped with OptiScope (UCI, CC BY 4.0)"},

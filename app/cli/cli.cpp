@@ -1,6 +1,7 @@
 #include "app/cli/cli.h"
 
 #include "app/cli/catalog_listing.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/run_command.h"
 #include "app/cli/study_command.h"
 #include "core/experiment/experiment_io.h"
@@ -25,9 +26,10 @@ const char* kUsage = R"(usage:
 
 run       runs an experiment headless and writes one CSV trace per run and summary.json into DIR;
           --plots adds DIR/<plot>.<ext> (trajectories, loss, lr, eff_lr, eff_lr_ratio; networks:
-          loss, lr, accuracy, eff_lr), drawn offscreen as in the app (--size in pixels, default
-          1200x800; --dpi scales text and lines in PNGs, 96 = 1:1); --animate gif writes
-          DIR/trajectories.gif, the runs growing on the function map (default 15 fps, 6 s)
+          loss, lr, accuracy, eff_lr and, for 2-D sets, decision_boundary), drawn offscreen as
+          in the app (--size in pixels, default 1200x800; --dpi scales text and lines in PNGs,
+          96 = 1:1); --animate gif writes DIR/trajectories.gif, the runs growing on the function
+          map (default 15 fps, 6 s); Ctrl-C or SIGTERM stops with status 130/143, writing nothing
 study     runs an experiment's study (repeats x grid, "study" in FILE.json): every job's files
           into DIR/jobs/, then study.csv, summary.csv (mean, std, 95% CI per configuration),
           comparisons.csv (run minus its no-decay twin, paired t-test) and summary.md; a killed
@@ -66,6 +68,12 @@ int scheduleCommand(const std::vector<std::string>& args) {
     }
     std::string out = "step,lr\n";
     for (long long k = 1; k <= req.steps; ++k) {
+        if (InterruptGuard::requested()) {
+            std::cout << out << std::flush;
+            std::cerr << "optiscope-cli: " << InterruptGuard::describe() << " after " << k - 1
+                      << " of " << req.steps << " rows\n";
+            return InterruptGuard::exitStatus();
+        }
         out += std::to_string(k) + "," + formatDouble(schedule ? schedule->lr() : req.lr) + "\n";
         if (schedule) {
             const size_t i = static_cast<size_t>(k - 1);
@@ -100,6 +108,8 @@ int runCli(int argc, char** argv) {
         std::cout << "optiscope-cli " << kVersion << "\n";
         return kExitOk;
     }
+    // SIGINT and SIGTERM: every command stops cleanly, with a message and 128 + the signal.
+    InterruptGuard interrupts;
     try {
         if (command == "run")
             return runCommand(args);

@@ -1,7 +1,10 @@
 #include "app/cli/network_command.h"
 
 #include "app/cli/cli.h"
+#include "app/cli/interrupt.h"
+#include "app/cli/output_folder.h"
 #include "core/io/atomic_file.h"
+#include "core/nn/memory_budget.h"
 #include "core/nn/network_run.h"
 #include "core/nn/network_traces.h"
 
@@ -48,18 +51,12 @@ struct NetworkTraces {
         epochs.write(nn::epochTraceRow(r, network.tensors().size()));
     }
 
-    bool commit(std::string& error) {
+    /// The buffered rows written; both files handed over, to be committed with the others.
+    void finishRows(std::vector<AtomicFile*>& files) {
         steps.write(stepBuffer);
         stepBuffer.clear();
-        if (!steps.commit()) {
-            error = steps.error();
-            return false;
-        }
-        if (!epochs.commit()) {
-            error = epochs.error();
-            return false;
-        }
-        return true;
+        files.push_back(&steps);
+        files.push_back(&epochs);
     }
 };
 
@@ -153,22 +150,33 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     std::vector<std::unique_ptr<nn::NetworkTrainer>> trainers;
     try {
         data = nn::prepareNetworkData(experiment.network, where);
+        // Every run's model and buffers exist at once: refuse before allocating them.
+        nn::checkNetworkMemory(experiment.network, *data,
+                               static_cast<long long>(instances.size()));
         for (const auto& instance : instances)
             trainers.push_back(nn::makeNetworkTrainer(experiment, instance, data));
     } catch (const nn::DataError& e) {
         std::cerr << experimentFile << ": problem.dataset: " << e.what() << "\n";
         return kExitInvalid;
+    } catch (const nn::MemoryBudgetError& e) {
+        std::cerr << experimentFile << ": " << e.field() << ": " << e.what() << "\n";
+        return kExitInvalid;
+    } catch (const std::bad_alloc&) {
+        std::cerr << experimentFile << ": problem: out of memory while loading the data and "
+                  << "building the models\n";
+        return kExitFailure;
     } catch (const std::invalid_argument& e) {
         std::cerr << experimentFile << ": problem: " << e.what() << "\n";
         return kExitInvalid;
     }
 
-    std::error_code ec;
-    std::filesystem::create_directories(outDir, ec);
-    if (ec || !std::filesystem::is_directory(outDir)) {
-        std::cerr << outDir
-                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
-                  << "\n";
+    if (InterruptGuard::requested()) {
+        std::cerr << "optiscope-cli: " << InterruptGuard::describe() << "; no file was written\n";
+        return InterruptGuard::exitStatus();
+    }
+    OutputFolder folder(outDir);
+    if (std::string error; !folder.prepare(&error)) {
+        std::cerr << error << "\n";
         return kExitFailure;
     }
     const std::filesystem::path dir(outDir);
@@ -179,6 +187,8 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
             std::cerr << (traces.back()->steps.error().empty() ? traces.back()->epochs.error()
                                                                : traces.back()->steps.error())
                       << "\n";
+            traces.clear();
+            folder.removeIfCreatedAndEmpty();
             return kExitFailure;
         }
     }
@@ -192,7 +202,11 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
             out.instance = instances[i];
             nn::NetworkTrainer& trainer = *trainers[i];
             NetworkTraces& trace = *traces[i];
-            trainer.onStep = [&trace](const nn::StepRecord& r) { trace.step(r); };
+            trainer.onStep = [&trace, &trainer](const nn::StepRecord& r) {
+                trace.step(r);
+                if (InterruptGuard::requested()) // SIGINT/SIGTERM: stop at this step
+                    trainer.requestStop();
+            };
             trainer.onEpoch = [&](const nn::EpochRecord& r) {
                 trace.epoch(r, trainer.network());
                 out.last = r;
@@ -221,28 +235,54 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     for (auto& t : pool)
         t.join();
 
+    if (InterruptGuard::requested()) {
+        traces.clear(); // removes the temporaries
+        folder.removeIfCreatedAndEmpty();
+        std::cerr << "optiscope-cli: " << InterruptGuard::describe()
+                  << "; no file was written (what " << outDir << " held is unchanged)\n";
+        return InterruptGuard::exitStatus();
+    }
+    // Every trace and summary.json as one unit, summary.json last: a failure (a full disk)
+    // leaves the previous result whole.
     int status = kExitOk;
+    std::vector<AtomicFile*> files;
     for (size_t i = 0; i < instances.size(); ++i) {
-        std::string error;
         if (!outcomes[i].error.empty()) {
             std::cerr << outcomes[i].instance.name << ": " << outcomes[i].error << "\n";
             status = kExitFailure;
-        } else if (!traces[i]->commit(error)) {
-            std::cerr << error << "\n";
-            status = kExitFailure;
+        } else {
+            traces[i]->finishRows(files);
         }
     }
-    std::string error;
-    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
-                             &error)) {
-        std::cerr << error << "\n";
-        status = kExitFailure;
+    AtomicFile summary((dir / "summary.json").string());
+    if (summary.open()) {
+        summary.write(summaryJson(experiment, outcomes));
+        files.push_back(&summary);
+    }
+    if (std::string error; summary.error().empty() ? !commitTogether(files, &error)
+                                                   : (error = summary.error(), true)) {
+        for (AtomicFile* f : files)
+            f->discard();
+        std::cerr << error << "\nno file was written (what " << outDir << " held is unchanged)\n";
+        folder.removeIfCreatedAndEmpty();
+        return kExitFailure;
     }
     if (!quiet)
         for (const auto& r : outcomes)
             std::cout << humanLine(r) << "\n";
-    if (figures.any() && status == kExitOk)
-        status = writeNetworkFigures(experiment, histories, outDir, figures, quiet);
+    if (figures.any() && status == kExitOk) {
+        // The decision boundary of the first run, as the window follows it by default (a copy of
+        // the network: drawing runs it forward on a grid).
+        BoundarySource boundary;
+        std::unique_ptr<nn::Network<float>> copy;
+        if (!trainers.empty()) {
+            copy = nn::buildNetworkModel(experiment.network, data->train);
+            copy->params() = trainers.front()->network().params();
+            boundary = {data.get(), copy.get(), instances.front().name,
+                        trainers.front()->epochsDone()};
+        }
+        status = writeNetworkFigures(experiment, histories, outDir, figures, quiet, boundary);
+    }
     return status;
 }
 

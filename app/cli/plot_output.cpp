@@ -121,12 +121,18 @@ int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrac
 }
 
 int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
-                        const std::string& dir, const FigureRequest& request, bool quiet) {
+                        const std::string& dir, const FigureRequest& request, bool quiet,
+                        const BoundarySource& boundary) {
     auto app = ensureOffscreenApplication();
     QStringList written;
     QString error;
-    const bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
-                                      filesOptions(request), &written, &error);
+    bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
+                                filesOptions(request), &written, &error);
+    if (ok && boundary.data && boundary.network)
+        ok = writeDecisionBoundary(experiment, *boundary.data, *boundary.network,
+                                   QString::fromStdString(boundary.runName), boundary.epoch,
+                                   QString::fromStdString(dir), filesOptions(request), &written,
+                                   &error);
     return report(ok, error, written, quiet);
 }
 

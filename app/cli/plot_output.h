@@ -2,6 +2,8 @@
 // with the app's own plot code (ui/), on Qt's offscreen platform (no display needed).
 #pragma once
 
+#include "core/nn/datasets.h"
+#include "core/nn/network.h"
 #include "ui/network/network_charts.h"
 #include "core/study/study_job.h"
 #include "ui/run_track.h"
@@ -44,8 +46,18 @@ int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrac
 int writeStudyFigures(const StudyPlan& plan, const std::vector<std::optional<JobRecord>>& records,
                       const std::string& dir, const FigureRequest& request, bool quiet);
 
-/// Writes loss, lr, accuracy and eff_lr of a network experiment into `dir`.
+/// The trained network whose decision boundary is drawn (toy 2-D sets), with its data.
+struct BoundarySource {
+    const nn::DataSplit* data = nullptr;
+    nn::Network<float>* network = nullptr;
+    std::string runName;
+    long long epoch = 0;
+};
+
+/// Writes loss, lr, accuracy and eff_lr of a network experiment into `dir`, and
+/// decision_boundary for a toy 2-D data set (when `boundary` has a network).
 int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkTrack>& tracks,
-                        const std::string& dir, const FigureRequest& request, bool quiet);
+                        const std::string& dir, const FigureRequest& request, bool quiet,
+                        const BoundarySource& boundary = {});
 
 } // namespace optiscope::cli

@@ -1,6 +1,8 @@
 #include "app/cli/run_command.h"
 
 #include "app/cli/cli.h"
+#include "app/cli/interrupt.h"
+#include "app/cli/output_folder.h"
 #include "app/cli/network_command.h"
 #include "app/cli/plot_output.h"
 #include "core/experiment/experiment_io.h"
@@ -12,7 +14,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -24,16 +25,6 @@
 namespace optiscope::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-std::atomic<RunControl*> g_control{nullptr};
-
-extern "C" void onInterrupt(int) {
-    g_interrupted.store(true);
-    // Only the atomic flag is touched: requestStop() takes a mutex, which a handler must not.
-    if (RunControl* control = g_control.load())
-        control->requestStopFromSignal();
-}
 
 struct RunOptions {
     std::string file;
@@ -173,12 +164,9 @@ int runCommand(const std::vector<std::string>& args) {
                                     options.figures);
     }
 
-    std::error_code ec;
-    std::filesystem::create_directories(options.outDir, ec);
-    if (ec || !std::filesystem::is_directory(options.outDir)) {
-        std::cerr << options.outDir
-                  << ": cannot create output folder: " << (ec ? ec.message() : "not a folder")
-                  << "\n";
+    OutputFolder folder(options.outDir);
+    if (std::string error; !folder.prepare(&error)) {
+        std::cerr << error << "\n";
         return kExitFailure;
     }
 
@@ -190,13 +178,14 @@ int runCommand(const std::vector<std::string>& args) {
             std::make_unique<FunctionTraceWriter>((dir / (instance.slug + ".csv")).string()));
         if (!writers.back()->open()) {
             std::cerr << writers.back()->error() << "\n";
+            writers.clear();
+            folder.removeIfCreatedAndEmpty();
             return kExitFailure;
         }
     }
 
     RunControl control;
-    g_control = &control;
-    auto previousHandler = std::signal(SIGINT, onInterrupt);
+    InterruptGuard::watch(&control); // SIGINT/SIGTERM stop the runs (see app/cli/interrupt.h)
     // Runs are independent and deterministic, so running them side by side changes no number.
     FunctionExperimentRunner runner(0);
     std::vector<RunResult> outcomes;
@@ -234,29 +223,38 @@ int runCommand(const std::vector<std::string>& args) {
     reporter.join();
     if (showProgress)
         std::fprintf(stderr, "\r%*s\r", 60, "");
-    std::signal(SIGINT, previousHandler);
-    g_control = nullptr;
+    InterruptGuard::watch(nullptr);
 
-    if (g_interrupted.load()) {
-        std::cerr << "optiscope-cli: interrupted; no file was written\n";
-        return 130;
+    if (InterruptGuard::requested()) {
+        writers.clear(); // removes the temporaries
+        folder.removeIfCreatedAndEmpty();
+        std::cerr << "optiscope-cli: " << InterruptGuard::describe()
+                  << "; no file was written (what " << options.outDir << " held is unchanged)\n";
+        return InterruptGuard::exitStatus();
     }
+    // The traces and summary.json are committed as one unit, summary.json last: a full disk
+    // leaves the previous result whole, never a summary that describes other traces.
     int status = kExitOk;
+    std::vector<AtomicFile*> files;
     for (size_t i = 0; i < instances.size(); ++i) {
-        if (!outcomes[i].error.empty()) {
+        if (!outcomes[i].error.empty())
             status = kExitFailure;
-            continue;
-        }
-        if (!writers[i]->commit()) {
-            std::cerr << writers[i]->error() << "\n";
-            status = kExitFailure;
-        }
+        else
+            files.push_back(&writers[i]->finishRows());
     }
-    std::string error;
-    if (!writeFileAtomically((dir / "summary.json").string(), summaryJson(experiment, outcomes),
-                             &error)) {
-        std::cerr << error << "\n";
-        status = kExitFailure;
+    AtomicFile summary((dir / "summary.json").string());
+    if (summary.open()) {
+        summary.write(summaryJson(experiment, outcomes));
+        files.push_back(&summary);
+    }
+    if (std::string error; summary.error().empty() ? !commitTogether(files, &error)
+                                                   : (error = summary.error(), true)) {
+        for (AtomicFile* f : files)
+            f->discard();
+        std::cerr << error << "\nno file was written (what " << options.outDir
+                  << " held is unchanged)\n";
+        folder.removeIfCreatedAndEmpty();
+        return kExitFailure;
     }
     if (!options.quiet)
         for (const auto& r : outcomes)

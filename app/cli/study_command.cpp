@@ -1,15 +1,16 @@
 #include "app/cli/study_command.h"
 
 #include "app/cli/cli.h"
+#include "app/cli/interrupt.h"
 #include "app/cli/plot_output.h"
 #include "core/experiment/experiment_io.h"
 #include "core/nn/datasets.h"
+#include "core/nn/memory_budget.h"
 #include "core/nn/network_run.h"
 #include "core/study/study_runner.h"
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,15 +21,6 @@
 namespace optiscope::cli {
 
 namespace {
-
-std::atomic<int> g_signal{0};
-std::atomic<RunControl*> g_control{nullptr};
-
-extern "C" void onStudySignal(int signal) {
-    g_signal.store(signal);
-    if (RunControl* control = g_control.load())
-        control->requestStopFromSignal();
-}
 
 struct StudyOptions {
     std::string file;
@@ -110,7 +102,8 @@ std::string duration(double seconds) {
 /// file or an impossible model is an input error before anything is written. Returns "" or the
 /// message; `keep` holds the loaded data for the run.
 std::string checkNetworkInputs(const StudyPlan& plan, StudyDataCache& data,
-                               std::vector<std::shared_ptr<const nn::DataSplit>>& keep) {
+                               std::vector<std::shared_ptr<const nn::DataSplit>>& keep,
+                               long long concurrentJobs) {
     std::set<std::string> seen;
     for (std::size_t cell = 0; cell < plan.cellCount(); ++cell) {
         const StudyJob job = plan.job(plan.jobIndex(cell, 0, 0));
@@ -122,8 +115,13 @@ std::string checkNetworkInputs(const StudyPlan& plan, StudyDataCache& data,
             continue;
         try {
             auto split = data.split(e.network);
+            // As many jobs as threads train at once (each with its own model and buffers).
+            nn::checkNetworkMemory(e.network, *split, concurrentJobs);
             nn::makeNetworkTrainer(e, plan.instances().front(), split);
             keep.push_back(std::move(split));
+        } catch (const nn::MemoryBudgetError& ex) {
+            return ex.field() + ": " + std::string(ex.what()) +
+                   " (--jobs sets how many jobs run at once)";
         } catch (const nn::DataError& ex) {
             return "problem.dataset: " + std::string(ex.what());
         } catch (const std::exception& ex) {
@@ -161,7 +159,13 @@ int studyCommand(const std::vector<std::string>& args) {
     StudyDataCache data(run.dataDir);
     std::vector<std::shared_ptr<const nn::DataSplit>> keep;
     if (plan.isNetwork())
-        if (auto why = checkNetworkInputs(plan, data, keep); !why.empty()) {
+        if (auto why = checkNetworkInputs(
+                plan, data, keep,
+                static_cast<long long>(std::min<std::size_t>(
+                    plan.jobCount(), options.jobs > 0
+                                         ? std::size_t(options.jobs)
+                                         : std::max(1u, std::thread::hardware_concurrency()))));
+            !why.empty()) {
             std::cerr << options.file << ": " << why << "\n";
             return kExitInvalid;
         }
@@ -197,10 +201,7 @@ int studyCommand(const std::vector<std::string>& args) {
     }
 
     RunControl control;
-    g_signal = 0;
-    g_control = &control;
-    auto oldInt = std::signal(SIGINT, onStudySignal);
-    auto oldTerm = std::signal(SIGTERM, onStudySignal);
+    InterruptGuard::watch(&control); // SIGINT/SIGTERM stop the jobs (app/cli/interrupt.h)
     StudyProgress progress;
     std::atomic<bool> finished{false};
     const auto t0 = std::chrono::steady_clock::now();
@@ -225,16 +226,14 @@ int studyCommand(const std::vector<std::string>& args) {
     reporter.join();
     if (tty && !options.quiet)
         std::fprintf(stderr, "\r%*s\r", 78, "");
-    std::signal(SIGINT, oldInt);
-    std::signal(SIGTERM, oldTerm);
-    g_control = nullptr;
+    InterruptGuard::watch(nullptr);
 
     const std::size_t complete = before + outcome.completed;
-    if (const int sig = g_signal.load(); sig != 0) {
+    if (InterruptGuard::requested()) {
         std::cerr << "optiscope-cli: interrupted; " << complete << " of " << plan.jobCount()
                   << " jobs are complete in " << options.outDir
                   << " (run the same command again to resume)\n";
-        return 128 + sig;
+        return InterruptGuard::exitStatus();
     }
     for (const auto& f : outcome.failures)
         std::cerr << f.message << "\n";

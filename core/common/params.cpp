@@ -81,7 +81,12 @@ std::optional<std::string> ParamSpec::check(const ParamValue& value) const {
         const bool below = minOpen ? !(v > min) : !(v >= min);
         const bool above = maxOpen ? !(v < max) : !(v <= max);
         if (below || above) {
-            const std::string r = rangeText();
+            std::string r = rangeText();
+            // A bound rangeText() leaves out as "unbounded" (|bound| >= 1e300) is the one the
+            // value broke: state the full range, not "must be >= 0, got 1e+301".
+            if ((above && max >= 1e300) || (below && min <= -1e300))
+                r = std::string(minOpen ? "(" : "[") + formatDouble(min) + ", " +
+                    formatDouble(max) + (maxOpen ? ")" : "]");
             const bool interval = r.front() == '[' || r.front() == '(';
             return std::string("must be ") + (interval ? "in " : "") + r + ", got " +
                    formatDouble(v);

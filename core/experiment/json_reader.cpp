@@ -1,10 +1,11 @@
 #include "core/experiment/json_reader.h"
 
+#include "core/io/input_file.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 
 namespace optiscope::detail {
 
@@ -38,59 +39,109 @@ std::string joinNames(const std::vector<std::string>& names) {
 
 namespace {
 
-// Aborts parsing from inside nlohmann's callback (deep nesting, duplicate keys).
-struct StructureError {
-    std::string path;
-    std::string reason;
-};
-
-// Tracks where the parser is, so that structural errors found while parsing name a JSON path.
-class StructureGuard {
+// Builds the document from nlohmann's SAX events in one pass (linear time), enforcing the nesting
+// limit and refusing duplicate keys, and keeps track of where it is so that a structural error
+// names a JSON path. (nlohmann's callback parser re-scans the parent container after every value,
+// which made a file of many small objects take minutes.)
+class DocumentBuilder {
 public:
-    bool operator()(int depth, Json::parse_event_t event, Json& parsed) {
-        switch (event) {
-        case Json::parse_event_t::object_start:
-        case Json::parse_event_t::array_start:
-            if (depth >= ExperimentLimits::maxDepth)
-                throw StructureError{path(), "nested deeper than " +
-                                                 std::to_string(ExperimentLimits::maxDepth) +
-                                                 " levels"};
-            enterValue();
-            m_frames.push_back({event == Json::parse_event_t::object_start, {}, -1, {}});
-            break;
-        case Json::parse_event_t::key: {
-            auto& frame = m_frames.back();
-            frame.key = parsed.get<std::string>();
-            if (!frame.keys.insert(frame.key).second)
-                throw StructureError{path(), "appears twice in the same object"};
-            break;
-        }
-        case Json::parse_event_t::object_end:
-        case Json::parse_event_t::array_end:
-            m_frames.pop_back();
-            break;
-        case Json::parse_event_t::value:
-            enterValue();
-            break;
-        }
+    using number_integer_t = Json::number_integer_t;
+    using number_unsigned_t = Json::number_unsigned_t;
+    using number_float_t = Json::number_float_t;
+    using string_t = Json::string_t;
+    using binary_t = Json::binary_t;
+
+    Json root;
+    std::optional<ValidationIssue> issue;
+
+    bool null() { return value(Json(nullptr)); }
+    bool boolean(bool v) { return value(Json(v)); }
+    bool number_integer(number_integer_t v) { return value(Json(v)); }
+    bool number_unsigned(number_unsigned_t v) { return value(Json(v)); }
+    bool number_float(number_float_t v, const string_t&) { return value(Json(v)); }
+    bool string(string_t& v) { return value(Json(std::move(v))); }
+    bool binary(binary_t&) { return fail("", "binary values are not JSON"); }
+
+    bool start_object(std::size_t) { return open(Json::object()); }
+    bool start_array(std::size_t) { return open(Json::array()); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+
+    bool key(string_t& k) {
+        Frame& frame = m_frames.back();
+        frame.key = std::move(k);
+        if (!frame.keys.insert(frame.key).second)
+            return fail(path(), "appears twice in the same object");
         return true;
+    }
+
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+        if (!issue)
+            issue = ValidationIssue{"", cleanParserMessage(e.what())};
+        return false;
     }
 
 private:
     struct Frame {
-        bool object;
-        std::string key;
-        long long index;
-        std::set<std::string> keys;
+        Json* container;
+        std::string key;             ///< objects: the key of the value being read
+        long long index = -1;        ///< arrays: the index of the value being read
+        std::set<std::string> keys;  ///< objects: keys seen, to refuse duplicates
     };
-    void enterValue() {
-        if (!m_frames.empty() && !m_frames.back().object)
-            ++m_frames.back().index;
+
+    bool fail(std::string where, std::string reason) {
+        if (!issue)
+            issue = ValidationIssue{std::move(where), std::move(reason)};
+        return false;
     }
+
+    /// Places `v` where the parser is (root, next array element, or under the current key) and
+    /// returns it.
+    Json* place(Json&& v) {
+        if (m_frames.empty()) {
+            root = std::move(v);
+            return &root;
+        }
+        Frame& frame = m_frames.back();
+        if (frame.container->is_array()) {
+            ++frame.index;
+            auto& array = frame.container->get_ref<Json::array_t&>();
+            array.push_back(std::move(v));
+            return &array.back();
+        }
+        // The key is known to be new (key() refused duplicates), so append without the linear
+        // search ordered_map::emplace would do.
+        auto& object = frame.container->get_ref<Json::object_t&>();
+        using Pairs = std::vector<std::pair<const std::string, Json>,
+                                  typename Json::object_t::allocator_type>;
+        static_cast<Pairs&>(object).emplace_back(frame.key, std::move(v));
+        return &object.back().second;
+    }
+
+    bool value(Json&& v) {
+        place(std::move(v));
+        return true;
+    }
+
+    bool open(Json&& empty) {
+        if (m_frames.size() >= std::size_t(ExperimentLimits::maxDepth))
+            return fail(path(), "nested deeper than " +
+                                    std::to_string(ExperimentLimits::maxDepth) + " levels");
+        // Pointers stay valid: a container only grows after its last child is complete.
+        Json* container = place(std::move(empty));
+        m_frames.push_back({container, {}, -1, {}});
+        return true;
+    }
+
+    bool close() {
+        m_frames.pop_back();
+        return true;
+    }
+
     std::string path() const {
         std::string out;
         for (const auto& f : m_frames) {
-            if (f.object) {
+            if (f.container->is_object()) {
                 if (!f.key.empty())
                     out += (out.empty() ? "" : ".") + f.key;
             } else if (f.index >= 0) {
@@ -99,10 +150,13 @@ private:
         }
         return out;
     }
+
+    static std::string cleanParserMessage(const std::string& what);
+
     std::vector<Frame> m_frames;
 };
 
-std::string cleanParserMessage(const std::string& what) {
+std::string DocumentBuilder::cleanParserMessage(const std::string& what) {
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "parse error at
     // ..."
     const auto pos = what.find("] ");
@@ -132,46 +186,31 @@ std::optional<Json> parseJsonDocument(std::string_view text, std::vector<Validat
                                   " MiB; an experiment file is a few kilobytes"});
         return std::nullopt;
     }
-    try {
-        StructureGuard guard;
-        return Json::parse(text.begin(), text.end(),
-                           [&guard](int depth, Json::parse_event_t event, Json& parsed) {
-                               return guard(depth, event, parsed);
-                           });
-    } catch (const StructureError& e) {
-        issues.push_back({e.path, e.reason});
-    } catch (const Json::exception& e) {
-        issues.push_back({"", cleanParserMessage(e.what())});
-    }
+    DocumentBuilder builder;
+    const bool ok = Json::sax_parse(text.begin(), text.end(), &builder);
+    if (ok && !builder.issue)
+        return std::move(builder.root);
+    issues.push_back(builder.issue.value_or(ValidationIssue{"", "not valid JSON"}));
     return std::nullopt;
 }
 
 std::optional<std::string> readTextFile(const std::string& filePath,
                                         std::vector<ValidationIssue>& issues) {
-    std::ifstream in(filePath, std::ios::binary);
-    if (!in) {
-        issues.push_back({"", "cannot open file: " + std::string(std::strerror(errno))});
+    // Only a regular file is read (a FIFO with no writer would block forever, a folder is not
+    // "too large"); the size limit is checked before reading.
+    std::string why;
+    const auto bytes = readRegularFile(filePath, std::uint64_t(ExperimentLimits::maxFileBytes), &why);
+    if (!bytes) {
+        if (why == "does not exist")
+            why = "cannot open file: No such file or directory";
+        else if (why.rfind("is larger than", 0) == 0)
+            why = "is larger than " +
+                  std::to_string(ExperimentLimits::maxFileBytes / (1024 * 1024)) +
+                  " MiB; an experiment file is a few kilobytes";
+        issues.push_back({"", why});
         return std::nullopt;
     }
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<long long>(in.tellg());
-    if (size < 0) {
-        issues.push_back({"", "cannot read file (is it a folder?)"});
-        return std::nullopt;
-    }
-    if (size > ExperimentLimits::maxFileBytes) {
-        issues.push_back({"", "is larger than " +
-                                  std::to_string(ExperimentLimits::maxFileBytes / (1024 * 1024)) +
-                                  " MiB; an experiment file is a few kilobytes"});
-        return std::nullopt;
-    }
-    in.seekg(0);
-    std::string text(static_cast<size_t>(size), '\0');
-    if (!in.read(text.data(), size)) {
-        issues.push_back({"", "cannot read file"});
-        return std::nullopt;
-    }
-    return text;
+    return std::string(bytes->begin(), bytes->end());
 }
 
 std::string JsonChecker::join(const std::string& path, const std::string& key) {

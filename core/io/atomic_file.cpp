@@ -1,7 +1,9 @@
 #include "core/io/atomic_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +13,14 @@ namespace optiscope {
 namespace {
 std::string systemError() {
     return std::strerror(errno);
+}
+std::string parentFolder(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos)
+        return ".";
+    if (slash == 0)
+        return "/";
+    return path.substr(0, slash);
 }
 } // namespace
 
@@ -53,7 +63,9 @@ void AtomicFile::write(std::string_view data) {
     }
 }
 
-bool AtomicFile::commit() {
+bool AtomicFile::finish() {
+    if (m_finished)
+        return true;
     if (!m_file) {
         if (m_error.empty())
             m_error = m_path + ": file was not opened";
@@ -83,6 +95,14 @@ bool AtomicFile::commit() {
         m_tempPath.clear();
         return false;
     }
+    m_finished = true;
+    return true;
+}
+
+bool AtomicFile::publish() {
+    if (!m_finished && !finish())
+        return false;
+    m_finished = false;
     if (std::rename(m_tempPath.c_str(), m_path.c_str()) != 0) {
         m_error = m_path + ": cannot replace file: " + systemError();
         ::unlink(m_tempPath.c_str());
@@ -93,15 +113,100 @@ bool AtomicFile::commit() {
     return true;
 }
 
+bool AtomicFile::commit() {
+    if (!finish() || !publish())
+        return false;
+    std::string error;
+    if (!syncFolder(parentFolder(m_path), &error)) {
+        m_error = error;
+        return false;
+    }
+    return true;
+}
+
 void AtomicFile::discard() {
     if (m_file) {
         std::fclose(m_file);
         m_file = nullptr;
     }
+    m_finished = false;
     if (!m_tempPath.empty()) {
         ::unlink(m_tempPath.c_str());
         m_tempPath.clear();
     }
+}
+
+bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error) {
+    auto fail = [&](const std::string& why) {
+        for (AtomicFile* f : files)
+            f->discard();
+        if (error)
+            *error = why;
+        return false;
+    };
+    // 1. Every temporary complete and on disk; a full disk shows up here, before any rename.
+    for (AtomicFile* f : files)
+        if (!f->finish())
+            return fail(f->error());
+    // 2. Renamed in order (the completion marker last).
+    for (AtomicFile* f : files)
+        if (!f->publish())
+            return fail(f->error());
+    // 3. The renames made durable.
+    std::vector<std::string> folders;
+    for (AtomicFile* f : files) {
+        const std::string folder = parentFolder(f->path());
+        if (std::find(folders.begin(), folders.end(), folder) == folders.end())
+            folders.push_back(folder);
+    }
+    for (const auto& folder : folders)
+        if (std::string why; !syncFolder(folder, &why))
+            return fail(why);
+    return true;
+}
+
+bool syncFolder(const std::string& folder, std::string* error) {
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (error)
+            *error = folder + ": cannot open folder to sync it: " + systemError();
+        return false;
+    }
+    // Some file systems cannot sync a folder (EINVAL); the rename itself has happened.
+    const bool ok = ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS;
+    if (!ok && error)
+        *error = folder + ": cannot sync folder to disk: " + systemError();
+    ::close(fd);
+    return ok;
+}
+
+bool isAtomicTemporaryName(std::string_view name) {
+    constexpr std::string_view marker = ".tmp-";
+    if (name.size() < marker.size() + 6 + 1)
+        return false;
+    const std::string_view tail = name.substr(name.size() - 6);
+    if (name.substr(name.size() - 6 - marker.size(), marker.size()) != marker)
+        return false;
+    return std::all_of(tail.begin(), tail.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+}
+
+int removeStaleTemporaries(const std::string& folder) {
+    DIR* dir = ::opendir(folder.c_str());
+    if (!dir)
+        return 0;
+    int removed = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        if (!isAtomicTemporaryName(entry->d_name))
+            continue;
+        const std::string path = folder + "/" + entry->d_name;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0)
+            ++removed;
+    }
+    ::closedir(dir);
+    return removed;
 }
 
 bool writeFileAtomically(const std::string& path, std::string_view data, std::string* error) {

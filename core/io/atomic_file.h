@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace optiscope {
 
@@ -20,9 +21,15 @@ public:
     bool open();
     /// Append bytes. Errors are remembered and reported by commit().
     void write(std::string_view data);
-    /// Flush, sync and rename over the target. False (with error()) on any failure, in which
-    /// case the target is untouched.
+    /// Flush, sync and rename over the target, then sync the folder. False (with error()) on any
+    /// failure, in which case the target is untouched.
     bool commit();
+    /// The first half of commit(): flush, sync and close the temporary (kept until publish() or
+    /// discard()). False (with error()) on failure, the temporary then removed.
+    bool finish();
+    /// The second half: rename the finished temporary over the target (the folder is not
+    /// synced; see syncFolder()).
+    bool publish();
     /// Remove the temporary file without touching the target.
     void discard();
 
@@ -35,7 +42,24 @@ private:
     std::string m_error;
     std::FILE* m_file = nullptr;
     bool m_failed = false;
+    bool m_finished = false; ///< the temporary is complete and closed
 };
+
+/// Commits `files` as one unit: every temporary is written and synced first; only when all of
+/// them succeeded are they renamed over their targets, in the given order (put the file that
+/// marks completion, e.g. summary.json, last), and their folders synced. On failure nothing is
+/// renamed (the old files stay whole), every temporary is removed and `error` names the file.
+bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error);
+
+/// fsync() a folder, so that renames into it survive a power cut. False with `error` set.
+bool syncFolder(const std::string& folder, std::string* error);
+
+/// True for the name of one of AtomicFile's temporaries ("<name>.tmp-XXXXXX").
+bool isAtomicTemporaryName(std::string_view fileName);
+
+/// Removes the temporaries a killed process left in `folder` (AtomicFile's own pattern only,
+/// regular files only, not recursive). Returns how many were removed.
+int removeStaleTemporaries(const std::string& folder);
 
 /// Write `data` to `path` atomically. False with `error` set on failure.
 bool writeFileAtomically(const std::string& path, std::string_view data, std::string* error);

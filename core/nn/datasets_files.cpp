@@ -1,6 +1,9 @@
 // Loaders for data files on disk: digits CSV, user CSV, MNIST IDX, CIFAR-10 binary batches.
 #include "core/nn/datasets.h"
 
+#include "core/io/input_file.h"
+#include "core/nn/memory_budget.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -9,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 namespace optiscope::nn {
 
@@ -17,7 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kMaxDecompressed = std::size_t(1) << 30; // 1 GiB
+// Decompressed .gz data (and any data file) is refused beyond this: the largest supported set,
+// CIFAR-10's five batches, is 150 MiB; MNIST's training images are 45 MiB.
+constexpr std::size_t kMaxDecompressed = std::size_t(256) << 20; // 256 MiB
 
 std::string hex32(std::uint32_t v) {
     char buf[16];
@@ -43,7 +49,7 @@ std::vector<std::uint8_t> gunzip(const std::string& path, const std::vector<std:
         if (produced == out.size()) {
             if (out.size() >= kMaxDecompressed) {
                 inflateEnd(&s);
-                throw DataError(path, "decompressed data exceeds 1 GiB");
+                throw DataError(path, "decompressed data exceeds 256 MiB (a gzip bomb?)");
             }
             out.resize(std::min(out.size() * 2, kMaxDecompressed));
         }
@@ -159,6 +165,14 @@ bool parseNumber(const std::string& s, double* out) {
     return ec == std::errc() && ptr == e && std::isfinite(*out);
 }
 
+// Networks train in float: a value that fits a double but not a float (1e39) would become inf
+// and the run would "diverge at step 1" instead of the file being refused.
+bool fitsFloat(double v) {
+    return std::fabs(v) <= double(std::numeric_limits<float>::max());
+}
+constexpr const char* floatRangeText =
+    " does not fit a 32-bit float (the values must be within +-3.4e38)";
+
 void checkFolder(const std::string& folder) {
     std::error_code ec;
     if (!fs::exists(folder, ec))
@@ -189,19 +203,13 @@ std::vector<std::uint8_t> decodeBytes(const std::string& name, std::vector<std::
 }
 
 std::vector<std::uint8_t> readFileBytes(const std::string& path) {
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw DataError(path, "file does not exist");
-    if (fs::is_directory(path, ec))
-        throw DataError(path, "is a folder, not a file");
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        throw DataError(path, "cannot be opened for reading");
-    std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                    std::istreambuf_iterator<char>());
-    if (f.bad())
-        throw DataError(path, "read error");
-    return decodeBytes(path, std::move(bytes));
+    // Only regular files: a FIFO, a folder or a device is refused with the reason (a FIFO with no
+    // writer used to block forever). A data file larger than the decompression cap is refused too.
+    std::string why;
+    auto bytes = readRegularFile(path, kMaxDecompressed, &why);
+    if (!bytes)
+        throw DataError(path, why);
+    return decodeBytes(path, std::move(*bytes));
 }
 
 // --- digits ------------------------------------------------------------------------------------
@@ -324,6 +332,7 @@ Dataset loadCsv(const std::string& path, const std::string& targetColumn, Task t
     Dataset d;
     d.name = "csv";
     d.task = task;
+    checkDataMemory(path, double(n) * double(cols));
     d.inputs.resize(n, static_cast<Index>(cols - 1));
     for (std::size_t j = 0; j < cols; ++j)
         if (j != target)
@@ -347,6 +356,10 @@ Dataset loadCsv(const std::string& path, const std::string& targetColumn, Task t
                 throw DataError(path, "line " + std::to_string(r.line) + ", column " +
                                           std::to_string(j + 1) + " ('" + header.cells[j] +
                                           "'): not a number: '" + r.cells[j] + "'");
+            if (!fitsFloat(v))
+                throw DataError(path, "line " + std::to_string(r.line) + ", column " +
+                                          std::to_string(j + 1) + " ('" + header.cells[j] +
+                                          "'): " + r.cells[j] + floatRangeText);
             d.inputs(i, f++) = static_cast<float>(v);
         }
     }
@@ -361,6 +374,11 @@ Dataset loadCsv(const std::string& path, const std::string& targetColumn, Task t
                               ", column " + std::to_string(target + 1) + " ('" +
                               header.cells[target] + "'): regression target is not a number: '" +
                               s + "'");
+            if (!fitsFloat(v))
+                throw DataError(
+                    path, "line " + std::to_string(rows[static_cast<std::size_t>(i + 1)].line) +
+                              ", column " + std::to_string(target + 1) + " ('" +
+                              header.cells[target] + "'): " + s + floatRangeText);
             d.targets(i, 0) = static_cast<float>(v);
         }
         return d;
@@ -523,6 +541,7 @@ Dataset loadMnist(const std::string& folder, bool test, Index maxSamples) {
     d.isImage = true;
     d.shape = Shape{1, im.rows, im.cols};
     const Index pixels = im.rows * im.cols;
+    checkDataMemory(imagesPath, double(n) * double(pixels + 1));
     d.inputs.resize(n, pixels);
     d.labels.resize(static_cast<std::size_t>(n));
     for (Index i = 0; i < n; ++i) {
@@ -596,6 +615,7 @@ Dataset loadCifar10(const std::string& folder, bool test, Index maxSamples) {
     d.task = Task::Classification;
     d.isImage = true;
     d.shape = Shape{3, 32, 32};
+    checkDataMemory(files.front(), double(n) * double(3 * kPlane + 1));
     d.inputs.resize(n, 3 * kPlane);
     d.labels.resize(static_cast<std::size_t>(n));
     Index i = 0;

@@ -1,5 +1,6 @@
 #include "core/nn/network_run.h"
 
+#include "core/nn/memory_budget.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -82,6 +83,13 @@ std::shared_ptr<const DataSplit> splitNetworkData(const NetworkData& loaded,
 std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
                                                     const DataLocations& where) {
     return splitNetworkData(loadNetworkData(problem, where), problem);
+}
+
+void checkNetworkMemory(const NetworkProblem& problem, const DataSplit& data, long long runs) {
+    const Dataset& train = data.train;
+    const long long samples = train.size() + data.validation.size() + data.test.size();
+    checkNetworkMemory(estimateNetworkMemory(problem, samples, train.features(), train.shape,
+                                             train.isImage, train.outputs(), runs));
 }
 
 std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,

@@ -48,6 +48,10 @@ std::shared_ptr<const DataSplit> splitNetworkData(const NetworkData& loaded,
 std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& problem,
                                                     const DataLocations& where);
 
+/// Throws MemoryBudgetError (core/nn/memory_budget.h) when `runs` runs of `problem` existing at
+/// once on `data` would exceed the memory budget — to be called before building the trainers.
+void checkNetworkMemory(const NetworkProblem& problem, const DataSplit& data, long long runs);
+
 /// The model of `problem` for `data`, initialised as problem.model.init says with problem.seed
 /// (the same for every run and its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular data).
 std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,

@@ -6,6 +6,7 @@ target_sources(optiscope_core PRIVATE
   nn/datasets.h nn/datasets.cpp nn/datasets_files.cpp
   nn/trainer.h nn/trainer.cpp
   nn/network_run.h nn/network_run.cpp
+  nn/memory_budget.h nn/memory_budget.cpp
   nn/network_traces.h nn/network_traces.cpp
 )
 target_link_libraries(optiscope_core PRIVATE ZLIB::ZLIB)

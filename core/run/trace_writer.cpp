@@ -39,6 +39,12 @@ void FunctionTraceWriter::write(const FunctionStep& row) {
     }
 }
 
+AtomicFile& FunctionTraceWriter::finishRows() {
+    m_file.write(m_buffer);
+    m_buffer.clear();
+    return m_file;
+}
+
 bool FunctionTraceWriter::commit() {
     m_file.write(m_buffer);
     m_buffer.clear();

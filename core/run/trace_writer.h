@@ -17,6 +17,9 @@ public:
     bool open();
     void write(const FunctionStep& row);
     bool commit();
+    /// Writes the buffered rows and hands over the file, to be committed with others
+    /// (commitTogether()).
+    AtomicFile& finishRows();
     [[nodiscard]] const std::string& error() const { return m_file.error(); }
 
     /// One CSV row, numbers in their shortest form that reads back bit-exact.

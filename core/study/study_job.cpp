@@ -83,15 +83,24 @@ struct Writer {
         }
         return files.back().get();
     }
-    /// Every trace first, then summary.json: a job is complete exactly when its summary exists.
+    /// Every trace and summary.json as one unit, summary.json last: a job is complete exactly
+    /// when its summary exists, and a failure (a full disk) leaves the job's old files whole.
     bool commit(const std::string& summary, JobFailure* failure) {
+        AtomicFile summaryFile((dir / "summary.json").string());
+        std::vector<AtomicFile*> all;
         for (auto& f : files)
-            if (!f->commit()) {
-                *failure = {JobFailure::Kind::Io, f->error()};
-                return false;
-            }
+            all.push_back(f.get());
+        if (summaryFile.open()) {
+            summaryFile.write(summary);
+            all.push_back(&summaryFile);
+        } else {
+            for (AtomicFile* f : all)
+                f->discard();
+            *failure = {JobFailure::Kind::Io, summaryFile.error()};
+            return false;
+        }
         std::string error;
-        if (!writeFileAtomically((dir / "summary.json").string(), summary, &error)) {
+        if (!commitTogether(all, &error)) {
             *failure = {JobFailure::Kind::Io, error};
             return false;
         }
@@ -301,6 +310,8 @@ std::optional<JobRecord> runStudyJob(const StudyPlan& plan, const StudyJob& job,
                     out.dir.string() + ": cannot create folder: " + ec.message()};
         return std::nullopt;
     }
+    // A job runs in one process at a time (its shard's): temporaries here are a killed run's.
+    removeStaleTemporaries(out.dir.string());
     const auto t0 = std::chrono::steady_clock::now();
     std::optional<JobRecord> record;
     try {

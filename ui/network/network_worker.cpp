@@ -1,5 +1,7 @@
 #include "ui/network/network_worker.h"
 
+#include "core/nn/memory_budget.h"
+
 #include "ui/background_thread.h"
 
 #include "core/nn/network_run.h"
@@ -238,6 +240,11 @@ NetworkDataPreview makePreview(const nn::DataSplit& split, const NetworkProblem&
 
 } // namespace
 
+NetworkDataPreview makeNetworkDataPreview(const nn::DataSplit& split,
+                                          const NetworkProblem& problem) {
+    return makePreview(split, problem);
+}
+
 NetworkWorker::NetworkWorker(QObject* parent) : QObject(parent), m_timer(new QTimer(this)) {
     qRegisterMetaType<optiscope::NetworkBatch>();
     qRegisterMetaType<optiscope::NetworkDataPreview>();
@@ -278,6 +285,10 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
     where.baseDir = baseDir.toStdString();
     try {
         m_data = nn::prepareNetworkData(experiment->network, where);
+        // Every run's trainer (and the boundary's copy) exists at once: refuse an experiment that
+        // would not fit before building them (core/nn/memory_budget.h).
+        nn::checkNetworkMemory(experiment->network, *m_data,
+                               static_cast<long long>(expandRuns(*experiment).size()) + 1);
         NetworkDataPreview preview = makePreview(*m_data, experiment->network);
         m_is2d = preview.is2d;
         m_plane = preview.plane;
@@ -299,6 +310,11 @@ void NetworkWorker::load(std::shared_ptr<const Experiment> experiment, QString b
         }
         emit dataReady(generation, preview);
         emitBoundary(); // the untrained network's boundary (epoch 0) first
+    } catch (const nn::MemoryBudgetError& e) {
+        m_runs.clear();
+        emit loadFailed(generation, tr("Cannot set up the network: %1: %2")
+                                        .arg(QString::fromStdString(e.field()),
+                                             QString::fromStdString(e.what())));
     } catch (const nn::DataError& e) {
         m_runs.clear();
         emit loadFailed(generation, tr("Cannot read the data: %1.\nChoose the file or folder under "

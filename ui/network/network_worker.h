@@ -147,6 +147,9 @@ NetworkDiagramData networkDiagram(nn::Network<float>& net, const nn::DataSplit& 
                                   const std::vector<std::string>& extras, const QRectF& plane,
                                   int grid);
 
+/// The preview pane's data of `split` (points and plane for a toy 2-D classification set).
+NetworkDataPreview makeNetworkDataPreview(const nn::DataSplit& split, const NetworkProblem& problem);
+
 /// Colour of class `k` (points and boundary).
 QColor networkClassColor(int k);
 
