@@ -1,0 +1,22 @@
+// The element-wise loops of the update rules that core/simd dispatches per instruction set.
+// Every loop does the same IEEE operations per element, in torch's order, at every level
+// (compiled with -ffp-contract=off; std::fma only where torch fuses): results are bit-identical
+// whichever level runs them. Internal to core/optim and core/simd.
+#pragma once
+
+#include <cstddef>
+
+namespace optiscope::optim {
+
+/// One Adam/AdamW step's element-wise part (adam_update.cpp prepares the scalars).
+template <typename Scalar> struct AdamArgs {
+    std::ptrdiff_t n = 0;
+    bool amsgrad = false;
+    Scalar *params = nullptr, *expAvg = nullptr, *expAvgSq = nullptr, *maxExpAvgSq = nullptr;
+    Scalar *mHat = nullptr, *vHat = nullptr, *denom = nullptr, *effLr = nullptr;
+    const Scalar* gEff = nullptr;
+    Scalar b1 = 0, b2 = 0, oneMinusB1 = 0, oneMinusB2 = 0, bc1 = 0, bc2 = 0, bc2Sqrt = 0;
+    Scalar eps = 0, negStepSize = 0, lr = 0;
+};
+
+} // namespace optiscope::optim
