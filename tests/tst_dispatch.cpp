@@ -264,7 +264,7 @@ private slots:
                 QVERIFY(k.denseCreate && k.denseDestroy && k.denseReserve && k.denseForward &&
                         k.denseBackward);
                 QVERIFY(k.activationForward && k.activationBackward);
-                QVERIFY(k.adamUpdate && k.fmaScalar && k.fmaInPlace && k.fmaDecay);
+                QVERIFY(k.adamUpdate && k.adamDerived && k.fmaScalar && k.fmaInPlace && k.fmaDecay);
             };
             check(t->f32);
             check(t->f64);
@@ -502,7 +502,9 @@ private:
             r = b;
             k.fmaDecay(static_cast<Index>(n), a.data(), Scalar(0.1), r.data(), Scalar(0.9));
             out.vectors.push_back(r);
-            for (bool amsgrad : {false, true}) {
+            for (int variant = 0; variant < 4; ++variant) {
+                // amsgrad or not; m̂, v̂ and the effective lr in the step or by adamDerived().
+                const bool amsgrad = variant % 2 == 1, deferred = variant >= 2;
                 std::vector<Scalar> p = a, m = b, v = c, vmax = d, mHat(n), vHat(n), denom(n),
                                     effLr(n);
                 for (Scalar& x : v)
@@ -529,13 +531,20 @@ private:
                 args.eps = Scalar(1e-8);
                 args.negStepSize = Scalar(-0.0037);
                 args.lr = Scalar(0.001);
+                args.derived = !deferred;
                 k.adamUpdate(args);
+                if (deferred)
+                    k.adamDerived(args);
                 for (auto* vec : {&p, &m, &v, &vmax, &mHat, &vHat, &denom, &effLr})
                     out.vectors.push_back(*vec);
             }
             return out;
         };
         const Out base = run(*simd::kernelsFor(simd::Isa::Baseline));
+        // Deferred and fused give the same vectors (3 fma loops, then 8 per Adam variant).
+        for (std::size_t j = 0; j < 16; ++j)
+            for (std::size_t i = 0; i < n; ++i)
+                QVERIFY(bitEqual(base.vectors[3 + j][i], base.vectors[3 + 16 + j][i]));
         for (simd::Isa isa : levels()) {
             const Out o = run(*simd::kernelsFor(isa));
             QCOMPARE(o.vectors.size(), base.vectors.size());

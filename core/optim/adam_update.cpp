@@ -18,7 +18,8 @@ template <typename Scalar> void AdamUpdate<Scalar>::reset(Eigen::Index size) {
     m_vHat = Vector::Zero(size);
     m_denom = Vector::Zero(size);
     m_gEff = Vector::Zero(size);
-    m_bc1 = m_bc2 = m_stepSize = 0.0;
+    m_bc1 = m_bc2 = m_stepSize = m_lr = 0.0;
+    this->m_derivedStale = false;
     m_biasCorrection1.reset();
     m_biasCorrection2.reset();
 }
@@ -77,10 +78,32 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     a.eps = eps;
     a.negStepSize = negStepSize;
     a.lr = lrS;
+    a.derived = false; // m̂, v̂ and the effective lr when read (computeDerived())
     simd::kernels().template of<Scalar>().adamUpdate(a);
+    m_lr = lr;
+    this->m_derivedStale = true;
+}
+
+template <typename Scalar> void AdamUpdate<Scalar>::computeDerived() const {
+    optim::AdamArgs<Scalar> a;
+    a.n = this->m_effLr.size();
+    a.amsgrad = m_hyper.amsgrad;
+    // Read only (adamDerived writes m̂, v̂ and the effective lr).
+    a.expAvg = const_cast<Scalar*>(m_expAvg.data());
+    a.expAvgSq = const_cast<Scalar*>(m_expAvgSq.data());
+    a.maxExpAvgSq = const_cast<Scalar*>(m_maxExpAvgSq.data());
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.effLr = this->m_effLr.data();
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2 = static_cast<Scalar>(m_bc2);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.lr = static_cast<Scalar>(m_lr);
+    simd::kernels().template of<Scalar>().adamDerived(a);
 }
 
 template <typename Scalar> OptimizerState AdamUpdate<Scalar>::state() const {
+    this->refreshDerived();
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)

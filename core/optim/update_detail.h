@@ -18,7 +18,7 @@ void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index 
     if (paramSize != gradSize)
         throw std::invalid_argument("update rule: gradient has " + std::to_string(gradSize) +
                                     " entries for " + std::to_string(paramSize) + " parameters");
-    if (rule.effectiveLr().size() != paramSize) {
+    if (rule.stateSize() != paramSize) {
         if (rule.stepCount() != 0)
             throw std::invalid_argument("update rule: parameter count changed without reset()");
         rule.reset(paramSize);

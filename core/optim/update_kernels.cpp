@@ -21,7 +21,7 @@ template <typename Scalar> inline Scalar maxNan(Scalar a, Scalar b) {
     return a < b ? b : a;
 }
 
-template <typename Scalar, bool Amsgrad>
+template <typename Scalar, bool Amsgrad, bool Derived>
 void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scalar* __restrict m,
               Scalar* __restrict sq, Scalar* __restrict maxSq, Scalar* __restrict mHat,
               Scalar* __restrict vHat, Scalar* __restrict denom, Scalar* __restrict effLr,
@@ -41,20 +41,44 @@ void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scal
         }
         denom[i] = std::sqrt(v) / bc2Sqrt + eps;
         p[i] = p[i] + (negStepSize * m[i]) / denom[i];
+        if constexpr (Derived) {
+            mHat[i] = m[i] / bc1;
+            vHat[i] = v / bc2;
+            effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
+        }
+    }
+}
+
+/// m̂, v̂ and the effective lr of the last step, as adamLoop<..., true> computes them.
+template <typename Scalar>
+void adamDerivedLoop(Index n, const Scalar* __restrict m, const Scalar* __restrict v,
+                     Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict effLr,
+                     const optim::AdamArgs<Scalar>& a) {
+    const Scalar bc1 = a.bc1, bc2 = a.bc2, eps = a.eps, lr = a.lr;
+    for (Index i = 0; i < n; ++i) {
         mHat[i] = m[i] / bc1;
-        vHat[i] = v / bc2;
+        vHat[i] = v[i] / bc2;
         effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
     }
 }
 } // namespace
 
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a) {
+    auto run = [&](auto amsgrad, auto derived) {
+        adamLoop<Scalar, decltype(amsgrad)::value, decltype(derived)::value>(
+            a.n, a.params, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat, a.denom,
+            a.effLr, a);
+    };
+    using std::false_type, std::true_type;
     if (a.amsgrad)
-        adamLoop<Scalar, true>(a.n, a.params, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat,
-                               a.vHat, a.denom, a.effLr, a);
+        a.derived ? run(true_type{}, true_type{}) : run(true_type{}, false_type{});
     else
-        adamLoop<Scalar, false>(a.n, a.params, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat,
-                                a.vHat, a.denom, a.effLr, a);
+        a.derived ? run(false_type{}, true_type{}) : run(false_type{}, false_type{});
+}
+
+template <typename Scalar> void adamDerived(const optim::AdamArgs<Scalar>& a) {
+    adamDerivedLoop<Scalar>(a.n, a.expAvg, a.amsgrad ? a.maxExpAvgSq : a.expAvgSq, a.mHat, a.vHat,
+                            a.effLr, a);
 }
 
 template <typename Scalar>
@@ -78,6 +102,8 @@ void fmaDecay(Index n, const Scalar* __restrict a, Scalar s, Scalar* __restrict 
 
 template void adamUpdate<float>(const optim::AdamArgs<float>&);
 template void adamUpdate<double>(const optim::AdamArgs<double>&);
+template void adamDerived<float>(const optim::AdamArgs<float>&);
+template void adamDerived<double>(const optim::AdamArgs<double>&);
 template void fmaScalar<float>(Index, const float*, float, const float*, float*);
 template void fmaScalar<double>(Index, const double*, double, const double*, double*);
 template void fmaInPlace<float>(Index, const float*, float, float*);

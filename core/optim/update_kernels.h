@@ -12,6 +12,8 @@ namespace optiscope::optim {
 template <typename Scalar> struct AdamArgs {
     std::ptrdiff_t n = 0;
     bool amsgrad = false;
+    /// Also m̂ = m / bc1, v̂ = v / bc2 and the effective lr (else adamDerived() computes them).
+    bool derived = true;
     Scalar *params = nullptr, *expAvg = nullptr, *expAvgSq = nullptr, *maxExpAvgSq = nullptr;
     Scalar *mHat = nullptr, *vHat = nullptr, *denom = nullptr, *effLr = nullptr;
     const Scalar* gEff = nullptr;

@@ -39,6 +39,8 @@ template <typename Scalar> struct TypedKernels {
 
     // --- core/optim/update_kernels.cpp: bit-exact element-wise loops.
     void (*adamUpdate)(const optim::AdamArgs<Scalar>& a);
+    /// Adam's m̂, v̂ and effective lr from the m and v (or max v) of the last adamUpdate().
+    void (*adamDerived)(const optim::AdamArgs<Scalar>& a);
     /// out[i] = fma(a[i], s, b[i]); out is neither a nor b.
     void (*fmaScalar)(std::ptrdiff_t n, const Scalar* a, Scalar s, const Scalar* b, Scalar* out);
     /// b[i] = fma(a[i], s, b[i]).

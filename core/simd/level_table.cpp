@@ -16,6 +16,7 @@ template <typename Scalar> TypedKernels<Scalar> typed() {
     k.activationForward = &activationForward<Scalar>;
     k.activationBackward = &activationBackward<Scalar>;
     k.adamUpdate = &adamUpdate<Scalar>;
+    k.adamDerived = &adamDerived<Scalar>;
     k.fmaScalar = &fmaScalar<Scalar>;
     k.fmaInPlace = &fmaInPlace<Scalar>;
     k.fmaDecay = &fmaDecay<Scalar>;

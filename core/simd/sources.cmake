@@ -55,7 +55,7 @@ function(optiscope_simd_level name isa bytes registers)
     target_compile_options(${target} PRIVATE
       -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   endif()
-  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  set_target_properties(${target} PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
   target_sources(optiscope_core PRIVATE $<TARGET_OBJECTS:${target}>)
 endfunction()
 
