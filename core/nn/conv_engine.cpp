@@ -34,16 +34,35 @@ void forwardHwc(const nn::ConvArgs<Scalar>& a, Index n, const Scalar* in, Scalar
             pixels = pb;
             break;
         }
+    // With 16 registers, two vectors of output channels per block (and at most 6 pixels).
+    const bool pairs = !kManyRegisters && oc % (2 * L) == 0;
+    if (pairs && pixels > 6) {
+        pixels = std::min<Index>(6, wo);
+        for (Index pb : {6, 5, 4})
+            if (wo % pb == 0) {
+                pixels = pb;
+                break;
+            }
+    }
     auto run = [&](auto pc) {
         constexpr int P = decltype(pc)::value;
         for (Index s = 0; s < n; ++s)
             for (Index y = 0; y < ho; ++y)
                 for (Index x = 0; x < wo; x += P) {
                     const Index x0 = std::min<Index>(x, wo - P);
+                    const Scalar* src = in + s * inCols + (y * w + x0) * c;
+                    Scalar* dst = out + s * outCols + (y * wo + x0) * oc;
+                    if constexpr (!kManyRegisters && P <= 6) {
+                        if (pairs) {
+                            for (Index j = 0; j < oc; j += 2 * L)
+                                hwcConvBlock<Scalar, P, 2>(src, w * c, c, k, a.transposed + j, oc,
+                                                           b + j, dst + j);
+                            continue;
+                        }
+                    }
                     for (Index j = 0; j < oc; j += L)
-                        hwcConvBlock<Scalar, P>(in + s * inCols + (y * w + x0) * c, w * c, c, k,
-                                                a.transposed + j, oc, b + j,
-                                                out + s * outCols + (y * wo + x0) * oc + j);
+                        hwcConvBlock<Scalar, P>(src, w * c, c, k, a.transposed + j, oc, b + j,
+                                                dst + j);
                 }
     };
     using std::integral_constant;
@@ -80,6 +99,28 @@ void weightGradHwc(const nn::ConvArgs<Scalar>& a, const Scalar* in, const Scalar
     constexpr Index L = Simd<Scalar>::lanes;
     const Index c = a.c, w = a.w, oc = a.oc, ho = a.ho, wo = a.wo, k = a.k;
     const Index run = k * c;
+    if constexpr (!kManyRegisters) {
+        // 16 registers: taps in blocks of 6, 4, 2, 1 × two vectors of output channels (each
+        // broadcast input feeds two multiply-adds), where the channels come in pairs.
+        if (oc % (2 * L) == 0) {
+            for (Index j = 0; j < oc; j += 2 * L)
+                for (Index ky = 0; ky < k; ++ky) {
+                    Index t = 0;
+                    auto blocks = [&](auto tbc) {
+                        constexpr int TB = decltype(tbc)::value;
+                        for (; t + TB <= run; t += TB)
+                            hwcWeightGradBlock<Scalar, TB, 2>(
+                                in + ky * w * c + t, w, c, g + j, oc, ho, wo,
+                                a.weightGrad + (ky * run + t) * oc + j);
+                    };
+                    blocks(std::integral_constant<int, 6>{});
+                    blocks(std::integral_constant<int, 4>{});
+                    blocks(std::integral_constant<int, 2>{});
+                    blocks(std::integral_constant<int, 1>{});
+                }
+            return;
+        }
+    }
     for (Index j = 0; j < oc; j += L) {
         for (Index ky = 0; ky < k; ++ky) {
             // The row's taps in blocks of 16 (32 registers only), 8, 4, 2, 1.

@@ -251,61 +251,83 @@ void weightGradKx(Index kc, const Scalar* in, Index inRow, const Scalar* g, Inde
 /// output channels fill whole vectors (LeNet's conv2: 16): one output pixel is then
 /// out_channels / lanes full vectors, where the planar kernel above would leave the lanes of short
 /// output rows (10 of 16 in LeNet's conv2) empty. P adjacent output pixels of one row accumulate
-/// lanes output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t], with
-/// t = kx·c + ci running over the contiguous input of the kernel's row ky.
-template <typename Scalar, int P>
+/// NJ vectors of output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t],
+/// with t = kx·c + ci running over the contiguous input of the kernel's row ky. (NJ = 2 with 16
+/// registers: each broadcast input then feeds two multiply-adds, and loads no longer limit.)
+template <typename Scalar, int P, int NJ = 1>
 __attribute__((noinline)) void hwcConvBlock(const Scalar* in, Index rowLen, Index c, Index k,
                                             const Scalar* wt, Index oc, const Scalar* bias,
                                             Scalar* out) {
     using Vec = typename Simd<Scalar>::Vec;
-    Vec acc[P];
-    Vec b;
-    std::memcpy(&b, bias, sizeof(Vec));
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec acc[P][NJ];
+#pragma GCC unroll 2
+    for (int j = 0; j < NJ; ++j) {
+        Vec b;
+        std::memcpy(&b, bias + j * L, sizeof(Vec));
 #pragma GCC unroll 8
-    for (int p = 0; p < P; ++p)
-        acc[p] = b;
+        for (int p = 0; p < P; ++p)
+            acc[p][j] = b;
+    }
     const Index run = k * c;
     for (Index ky = 0; ky < k; ++ky) {
         const Scalar* row = in + ky * rowLen;
         const Scalar* wr = wt + ky * run * oc;
         for (Index t = 0; t < run; ++t) {
-            Vec wv;
-            std::memcpy(&wv, wr + t * oc, sizeof(Vec));
+            Vec wv[NJ];
+#pragma GCC unroll 2
+            for (int j = 0; j < NJ; ++j)
+                std::memcpy(&wv[j], wr + t * oc + j * L, sizeof(Vec));
 #pragma GCC unroll 8
-            for (int p = 0; p < P; ++p)
-                acc[p] += row[p * c + t] * wv;
+            for (int p = 0; p < P; ++p) {
+                const Scalar x = row[p * c + t];
+#pragma GCC unroll 2
+                for (int j = 0; j < NJ; ++j)
+                    acc[p][j] += x * wv[j];
+            }
         }
     }
 #pragma GCC unroll 8
     for (int p = 0; p < P; ++p)
-        std::memcpy(out + p * oc, &acc[p], sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(out + p * oc + j * L, &acc[p][j], sizeof(Vec));
 }
 
 /// Weight-gradient partial sums of the channel-vectorised path for TB consecutive taps t of one
-/// kernel row: acc[tb] (vectors of output channels, `oc` apart) += Σ_{y,x} in[y][x][t + tb] ·
-/// g[y][x]; `in` points at the sample's input row ky, tap t.
-template <typename Scalar, int TB>
+/// kernel row and NJ vectors of output channels: acc[tb] (vectors of output channels, `oc`
+/// apart) += Σ_{y,x} in[y][x][t + tb] · g[y][x]; `in` points at the sample's input row ky, tap t.
+template <typename Scalar, int TB, int NJ = 1>
 __attribute__((noinline)) void hwcWeightGradBlock(const Scalar* in, Index w, Index c,
                                                   const Scalar* g, Index oc, Index ho, Index wo,
                                                   Scalar* acc) {
     using Vec = typename Simd<Scalar>::Vec;
-    Vec a[TB];
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec a[TB][NJ];
 #pragma GCC unroll 16
     for (int tb = 0; tb < TB; ++tb)
-        std::memcpy(&a[tb], acc + tb * oc, sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(&a[tb][j], acc + tb * oc + j * L, sizeof(Vec));
     for (Index y = 0; y < ho; ++y) {
         for (Index x = 0; x < wo; ++x) {
-            Vec gv;
-            std::memcpy(&gv, g + (y * wo + x) * oc, sizeof(Vec));
+            Vec gv[NJ];
+#pragma GCC unroll 2
+            for (int j = 0; j < NJ; ++j)
+                std::memcpy(&gv[j], g + (y * wo + x) * oc + j * L, sizeof(Vec));
             const Scalar* ip = in + (y * w + x) * c;
 #pragma GCC unroll 16
             for (int tb = 0; tb < TB; ++tb)
-                a[tb] += ip[tb] * gv;
+#pragma GCC unroll 2
+                for (int j = 0; j < NJ; ++j)
+                    a[tb][j] += ip[tb] * gv[j];
         }
     }
 #pragma GCC unroll 16
     for (int tb = 0; tb < TB; ++tb)
-        std::memcpy(acc + tb * oc, &a[tb], sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(acc + tb * oc + j * L, &a[tb][j], sizeof(Vec));
 }
 
 /// dL/d(input) of the channel-vectorised path, first half: the patch gradients of PX output
