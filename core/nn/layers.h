@@ -130,7 +130,7 @@ private:
 /// [out_channels][ky][kx][in_channels] (HWC patches), bias [out_channels]. Computed sample by
 /// sample as a direct convolution, vectorised along output rows on zero-padded channel-planar
 /// copies, or along the output channels on the HWC rows when there is no padding and the output
-/// channels fill whole vectors (see layers.cpp).
+/// channels fill whole vectors (see conv_engine.cpp: the kernels, compiled per instruction set).
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
