@@ -513,7 +513,10 @@ private:
                 args.n = static_cast<Index>(n);
                 args.amsgrad = amsgrad;
                 args.params = p.data();
-                args.gEff = e.data();
+                // The deferred variants also read the gradient from `grad` and copy it.
+                std::vector<Scalar> gEff = deferred ? std::vector<Scalar>(n, Scalar(-7)) : e;
+                args.gEff = gEff.data();
+                args.grad = deferred ? e.data() : nullptr;
                 args.expAvg = m.data();
                 args.expAvgSq = v.data();
                 args.maxExpAvgSq = vmax.data();
@@ -535,16 +538,16 @@ private:
                 k.adamUpdate(args);
                 if (deferred)
                     k.adamDerived(args);
-                for (auto* vec : {&p, &m, &v, &vmax, &mHat, &vHat, &denom, &effLr})
+                for (auto* vec : {&p, &m, &v, &vmax, &mHat, &vHat, &denom, &effLr, &gEff})
                     out.vectors.push_back(*vec);
             }
             return out;
         };
         const Out base = run(*simd::kernelsFor(simd::Isa::Baseline));
-        // Deferred and fused give the same vectors (3 fma loops, then 8 per Adam variant).
-        for (std::size_t j = 0; j < 16; ++j)
+        // Deferred and fused give the same vectors (3 fma loops, then 9 per Adam variant).
+        for (std::size_t j = 0; j < 18; ++j)
             for (std::size_t i = 0; i < n; ++i)
-                QVERIFY(bitEqual(base.vectors[3 + j][i], base.vectors[3 + 16 + j][i]));
+                QVERIFY(bitEqual(base.vectors[3 + j][i], base.vectors[3 + 18 + j][i]));
         for (simd::Isa isa : levels()) {
             const Out o = run(*simd::kernelsFor(isa));
             QCOMPARE(o.vectors.size(), base.vectors.size());

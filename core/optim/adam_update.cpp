@@ -30,12 +30,14 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     const Eigen::Index n = params.size();
+    // g_eff is the gradient itself unless Adam adds its L2 term: then the update loop copies it
+    // into m_gEff as it reads it.
+    const bool gradIsGEff = m_hyper.decoupledWeightDecay || m_hyper.weightDecay == 0.0;
     if (m_hyper.decoupledWeightDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
         for (Eigen::Index i = 0; i < n; ++i)
             params[i] = params[i] * shrink;
-        m_gEff = grad;
-    } else {
+    } else if (!gradIsGEff) {
         detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     }
 
@@ -61,6 +63,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     a.amsgrad = m_hyper.amsgrad;
     a.params = params.data();
     a.gEff = m_gEff.data();
+    a.grad = gradIsGEff ? grad.data() : nullptr;
     a.expAvg = m_expAvg.data();
     a.expAvgSq = m_expAvgSq.data();
     a.maxExpAvgSq = m_maxExpAvgSq.data();
@@ -78,7 +81,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     a.eps = eps;
     a.negStepSize = negStepSize;
     a.lr = lrS;
-    a.derived = false; // m̂, v̂ and the effective lr when read (computeDerived())
+    a.derived = false; // the denominator, m̂, v̂ and the effective lr when read (computeDerived())
     simd::kernels().template of<Scalar>().adamUpdate(a);
     m_lr = lr;
     this->m_derivedStale = true;
@@ -88,15 +91,17 @@ template <typename Scalar> void AdamUpdate<Scalar>::computeDerived() const {
     optim::AdamArgs<Scalar> a;
     a.n = this->m_effLr.size();
     a.amsgrad = m_hyper.amsgrad;
-    // Read only (adamDerived writes m̂, v̂ and the effective lr).
+    // Read only (adamDerived writes the denominator, m̂, v̂ and the effective lr).
     a.expAvg = const_cast<Scalar*>(m_expAvg.data());
     a.expAvgSq = const_cast<Scalar*>(m_expAvgSq.data());
     a.maxExpAvgSq = const_cast<Scalar*>(m_maxExpAvgSq.data());
+    a.denom = m_denom.data();
     a.mHat = m_mHat.data();
     a.vHat = m_vHat.data();
     a.effLr = this->m_effLr.data();
     a.bc1 = static_cast<Scalar>(m_bc1);
     a.bc2 = static_cast<Scalar>(m_bc2);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2)); // as step() casts it
     a.eps = static_cast<Scalar>(m_hyper.eps);
     a.lr = static_cast<Scalar>(m_lr);
     simd::kernels().template of<Scalar>().adamDerived(a);

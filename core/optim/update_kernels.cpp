@@ -21,17 +21,23 @@ template <typename Scalar> inline Scalar maxNan(Scalar a, Scalar b) {
     return a < b ? b : a;
 }
 
-template <typename Scalar, bool Amsgrad, bool Derived>
-void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scalar* __restrict m,
-              Scalar* __restrict sq, Scalar* __restrict maxSq, Scalar* __restrict mHat,
-              Scalar* __restrict vHat, Scalar* __restrict denom, Scalar* __restrict effLr,
-              const optim::AdamArgs<Scalar>& a) {
+template <typename Scalar, bool Amsgrad, bool Derived, bool Copy>
+void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scalar* __restrict gEff,
+              Scalar* __restrict m, Scalar* __restrict sq, Scalar* __restrict maxSq,
+              Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict denom,
+              Scalar* __restrict effLr, const optim::AdamArgs<Scalar>& a) {
     const Scalar b1 = a.b1, b2 = a.b2, oneMinusB1 = a.oneMinusB1, oneMinusB2 = a.oneMinusB2;
     const Scalar bc1 = a.bc1, bc2 = a.bc2, bc2Sqrt = a.bc2Sqrt, eps = a.eps;
     const Scalar negStepSize = a.negStepSize, lr = a.lr;
     // Element-wise, in torch's operation order.
     for (Index i = 0; i < n; ++i) {
-        const Scalar g = gEff[i];
+        Scalar g;
+        if constexpr (Copy) {
+            g = grad[i];
+            gEff[i] = g;
+        } else {
+            g = gEff[i];
+        }
         m[i] = std::fma(g, oneMinusB1, m[i] * b1);
         sq[i] = std::fma(oneMinusB2 * g, g, sq[i] * b2);
         Scalar v = sq[i];
@@ -39,9 +45,10 @@ void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scal
             maxSq[i] = maxNan(maxSq[i], v);
             v = maxSq[i];
         }
-        denom[i] = std::sqrt(v) / bc2Sqrt + eps;
-        p[i] = p[i] + (negStepSize * m[i]) / denom[i];
+        const Scalar d = std::sqrt(v) / bc2Sqrt + eps;
+        p[i] = p[i] + (negStepSize * m[i]) / d;
         if constexpr (Derived) {
+            denom[i] = d;
             mHat[i] = m[i] / bc1;
             vHat[i] = v / bc2;
             effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
@@ -49,13 +56,15 @@ void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scal
     }
 }
 
-/// m̂, v̂ and the effective lr of the last step, as adamLoop<..., true> computes them.
+/// The denominator, m̂, v̂ and the effective lr of the last step, as adamLoop<..., true, ...>
+/// computes them.
 template <typename Scalar>
 void adamDerivedLoop(Index n, const Scalar* __restrict m, const Scalar* __restrict v,
-                     Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict effLr,
-                     const optim::AdamArgs<Scalar>& a) {
-    const Scalar bc1 = a.bc1, bc2 = a.bc2, eps = a.eps, lr = a.lr;
+                     Scalar* __restrict denom, Scalar* __restrict mHat, Scalar* __restrict vHat,
+                     Scalar* __restrict effLr, const optim::AdamArgs<Scalar>& a) {
+    const Scalar bc1 = a.bc1, bc2 = a.bc2, bc2Sqrt = a.bc2Sqrt, eps = a.eps, lr = a.lr;
     for (Index i = 0; i < n; ++i) {
+        denom[i] = std::sqrt(v[i]) / bc2Sqrt + eps;
         mHat[i] = m[i] / bc1;
         vHat[i] = v[i] / bc2;
         effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
@@ -64,21 +73,27 @@ void adamDerivedLoop(Index n, const Scalar* __restrict m, const Scalar* __restri
 } // namespace
 
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a) {
-    auto run = [&](auto amsgrad, auto derived) {
-        adamLoop<Scalar, decltype(amsgrad)::value, decltype(derived)::value>(
-            a.n, a.params, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat, a.denom,
-            a.effLr, a);
+    auto run = [&](auto amsgrad, auto derived, auto copy) {
+        adamLoop<Scalar, decltype(amsgrad)::value, decltype(derived)::value, decltype(copy)::value>(
+            a.n, a.params, a.grad, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat,
+            a.denom, a.effLr, a);
+    };
+    auto withCopy = [&](auto amsgrad, auto derived) {
+        if (a.grad)
+            run(amsgrad, derived, std::true_type{});
+        else
+            run(amsgrad, derived, std::false_type{});
     };
     using std::false_type, std::true_type;
     if (a.amsgrad)
-        a.derived ? run(true_type{}, true_type{}) : run(true_type{}, false_type{});
+        a.derived ? withCopy(true_type{}, true_type{}) : withCopy(true_type{}, false_type{});
     else
-        a.derived ? run(false_type{}, true_type{}) : run(false_type{}, false_type{});
+        a.derived ? withCopy(false_type{}, true_type{}) : withCopy(false_type{}, false_type{});
 }
 
 template <typename Scalar> void adamDerived(const optim::AdamArgs<Scalar>& a) {
-    adamDerivedLoop<Scalar>(a.n, a.expAvg, a.amsgrad ? a.maxExpAvgSq : a.expAvgSq, a.mHat, a.vHat,
-                            a.effLr, a);
+    adamDerivedLoop<Scalar>(a.n, a.expAvg, a.amsgrad ? a.maxExpAvgSq : a.expAvgSq, a.denom, a.mHat,
+                            a.vHat, a.effLr, a);
 }
 
 template <typename Scalar>
