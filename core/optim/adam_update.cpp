@@ -81,10 +81,13 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     a.eps = eps;
     a.negStepSize = negStepSize;
     a.lr = lrS;
-    a.derived = false; // the denominator, m̂, v̂ and the effective lr when read (computeDerived())
+    // The denominator, m̂, v̂ and the effective lr when read (computeDerived()), except for a
+    // few parameters (a 2-D function, whose run reads them every step): a second call would
+    // cost more than computing them.
+    a.derived = n <= 64;
     simd::kernels().template of<Scalar>().adamUpdate(a);
     m_lr = lr;
-    this->m_derivedStale = true;
+    this->m_derivedStale = !a.derived;
 }
 
 template <typename Scalar> void AdamUpdate<Scalar>::computeDerived() const {
