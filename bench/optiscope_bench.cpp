@@ -18,6 +18,8 @@
 #include "core/nn/network.h"
 #include "core/optim/update_rule.h"
 #include "core/run/function_run.h"
+#include "core/simd/isa.h"
+#include "core/simd/kernel_table.h"
 
 #ifdef OPTISCOPE_BENCH_UI
 #include "bench/gui_workload.h"
@@ -224,6 +226,10 @@ int main(int argc, char** argv) {
             return arg == "--help" || arg == "-h" ? 0 : 2;
         }
     }
+    // Which machine and which kernels (core/simd: the best the CPU has, or OPTISCOPE_ISA's).
+    std::printf("# cpu: %s\n# isa: %s\n", simd::cpuModelName().c_str(),
+                simd::isaName(simd::kernels().isa));
+    std::fflush(stdout);
     for (const Entry& entry : kWorkloads) {
         const std::string name = entry.name;
         if (!o.filter.empty() && name.find(o.filter) == std::string::npos)

@@ -1,17 +1,20 @@
-// The direct convolution kernels of Conv2dLayer (core/nn/layers.cpp), templated on the scalar
-// type and on block sizes that the compiler unrolls into registers. Internal: included by
-// layers.cpp only, which core/nn/sources.cmake compiles with the loop vectoriser and FMA
-// contraction; nothing here is part of the nn interface.
+// The direct convolution kernels of Conv2dLayer, templated on the scalar type and on block sizes
+// that the compiler unrolls into registers. Internal: included by conv_engine.cpp only, which is
+// compiled once per instruction-set level (core/simd/sources.cmake) with the loop vectoriser and
+// FMA contraction; a Vec is one register of the level (16, 32 or 64 bytes), and the blocks are
+// sized for its register file (16 registers up to AVX2, 32 with AVX-512).
 #pragma once
 
-#include <Eigen/Core>
+#include "core/simd/level.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <type_traits>
 
-namespace optiscope::nn {
+namespace optiscope::simd::OPTISCOPE_SIMD_LEVEL {
 
-using Eigen::Index;
+using Index = std::ptrdiff_t;
 
 // Direct convolution on planar copies. Each sample's input is copied once into a zero-padded
 // channel-planar buffer (one plane per channel, rows of `rowStride` floats); an output row is then
@@ -27,23 +30,23 @@ using Eigen::Index;
 // from a textbook loop (rounding only).
 namespace {
 
-/// 64-byte vectors (GCC/Clang vector extensions: one AVX-512 register, or several narrower ones).
-template <typename Scalar> struct Simd;
-template <> struct Simd<float> {
-    static constexpr Index lanes = 16;
-    typedef float Vec __attribute__((vector_size(64)));
-};
-template <> struct Simd<double> {
-    static constexpr Index lanes = 8;
-    typedef double Vec __attribute__((vector_size(64)));
+/// One register of the level (GCC/Clang vector extensions).
+template <typename Scalar> struct Simd {
+    static constexpr Index lanes = kVectorBytes / static_cast<Index>(sizeof(Scalar));
+    typedef Scalar Vec __attribute__((vector_size(kVectorBytes)));
 };
 
+/// Whether the level has 32 vector registers (AVX-512) rather than 16.
+inline constexpr bool kManyRegisters = kRegisters >= 32;
+
 /// An empty asm that "changes" `v`: GCC must then hold it in a register rather than re-load it as
-/// a memory operand of every multiply-add that uses it. Only where one register holds a whole
-/// Vec (AVX-512); elsewhere (portable builds) the constraint could not be met, and it is omitted.
+/// a memory operand of every multiply-add that uses it. x86 only (one register holds a Vec at
+/// every level); elsewhere it is omitted.
 template <typename V> inline void keepInRegister(V& v) {
 #if defined(__AVX512F__)
     __asm__("" : "+v"(v));
+#elif defined(__x86_64__) && defined(__SSE2__)
+    __asm__("" : "+x"(v));
 #else
     (void)v;
 #endif
@@ -120,32 +123,60 @@ void planarConv(const Scalar* in, Index inPlane, Index inRow, Index cin, Index k
         }
     };
     using std::integral_constant;
-    for (Index o0 = 0; o0 < cout; o0 += 8) {
-        switch (std::min<Index>(8, cout - o0)) {
-        case 1:
-            run(integral_constant<int, 1>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 2:
-            run(integral_constant<int, 2>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 3:
-            run(integral_constant<int, 3>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 4:
-            run(integral_constant<int, 4>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 5:
-            run(integral_constant<int, 5>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 6:
-            run(integral_constant<int, 6>{}, integral_constant<int, 4>{}, o0);
-            break;
-        case 7:
-            run(integral_constant<int, 7>{}, integral_constant<int, 3>{}, o0);
-            break;
-        default:
-            run(integral_constant<int, 8>{}, integral_constant<int, 3>{}, o0);
-            break;
+    if constexpr (kManyRegisters) {
+        // 32 registers: up to 8 channels × 3-4 tiles of accumulators, plus the tiles' inputs.
+        for (Index o0 = 0; o0 < cout; o0 += 8) {
+            switch (std::min<Index>(8, cout - o0)) {
+            case 1:
+                run(integral_constant<int, 1>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 2:
+                run(integral_constant<int, 2>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 3:
+                run(integral_constant<int, 3>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 4:
+                run(integral_constant<int, 4>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 5:
+                run(integral_constant<int, 5>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 6:
+                run(integral_constant<int, 6>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 7:
+                run(integral_constant<int, 7>{}, integral_constant<int, 3>{}, o0);
+                break;
+            default:
+                run(integral_constant<int, 8>{}, integral_constant<int, 3>{}, o0);
+                break;
+            }
+        }
+    } else {
+        // 16 registers: OB·T accumulators + T inputs + one broadcast weight stay ≤ 15
+        // (LeNet's conv1: 6 channels × 2 tiles; its input gradient: 3 channels × 3 tiles).
+        for (Index o0 = 0; o0 < cout; o0 += 6) {
+            switch (std::min<Index>(6, cout - o0)) {
+            case 1:
+                run(integral_constant<int, 1>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 2:
+                run(integral_constant<int, 2>{}, integral_constant<int, 4>{}, o0);
+                break;
+            case 3:
+                run(integral_constant<int, 3>{}, integral_constant<int, 3>{}, o0);
+                break;
+            case 4:
+                run(integral_constant<int, 4>{}, integral_constant<int, 2>{}, o0);
+                break;
+            case 5:
+                run(integral_constant<int, 5>{}, integral_constant<int, 2>{}, o0);
+                break;
+            default:
+                run(integral_constant<int, 6>{}, integral_constant<int, 2>{}, o0);
+                break;
+            }
         }
     }
 }
@@ -220,61 +251,83 @@ void weightGradKx(Index kc, const Scalar* in, Index inRow, const Scalar* g, Inde
 /// output channels fill whole vectors (LeNet's conv2: 16): one output pixel is then
 /// out_channels / lanes full vectors, where the planar kernel above would leave the lanes of short
 /// output rows (10 of 16 in LeNet's conv2) empty. P adjacent output pixels of one row accumulate
-/// lanes output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t], with
-/// t = kx·c + ci running over the contiguous input of the kernel's row ky.
-template <typename Scalar, int P>
+/// NJ vectors of output channels: out[p] = bias + Σ_{ky, t} in[row ky][pixel p][t] · wt[ky][t],
+/// with t = kx·c + ci running over the contiguous input of the kernel's row ky. (NJ = 2 with 16
+/// registers: each broadcast input then feeds two multiply-adds, and loads no longer limit.)
+template <typename Scalar, int P, int NJ = 1>
 __attribute__((noinline)) void hwcConvBlock(const Scalar* in, Index rowLen, Index c, Index k,
                                             const Scalar* wt, Index oc, const Scalar* bias,
                                             Scalar* out) {
     using Vec = typename Simd<Scalar>::Vec;
-    Vec acc[P];
-    Vec b;
-    std::memcpy(&b, bias, sizeof(Vec));
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec acc[P][NJ];
+#pragma GCC unroll 2
+    for (int j = 0; j < NJ; ++j) {
+        Vec b;
+        std::memcpy(&b, bias + j * L, sizeof(Vec));
 #pragma GCC unroll 8
-    for (int p = 0; p < P; ++p)
-        acc[p] = b;
+        for (int p = 0; p < P; ++p)
+            acc[p][j] = b;
+    }
     const Index run = k * c;
     for (Index ky = 0; ky < k; ++ky) {
         const Scalar* row = in + ky * rowLen;
         const Scalar* wr = wt + ky * run * oc;
         for (Index t = 0; t < run; ++t) {
-            Vec wv;
-            std::memcpy(&wv, wr + t * oc, sizeof(Vec));
+            Vec wv[NJ];
+#pragma GCC unroll 2
+            for (int j = 0; j < NJ; ++j)
+                std::memcpy(&wv[j], wr + t * oc + j * L, sizeof(Vec));
 #pragma GCC unroll 8
-            for (int p = 0; p < P; ++p)
-                acc[p] += row[p * c + t] * wv;
+            for (int p = 0; p < P; ++p) {
+                const Scalar x = row[p * c + t];
+#pragma GCC unroll 2
+                for (int j = 0; j < NJ; ++j)
+                    acc[p][j] += x * wv[j];
+            }
         }
     }
 #pragma GCC unroll 8
     for (int p = 0; p < P; ++p)
-        std::memcpy(out + p * oc, &acc[p], sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(out + p * oc + j * L, &acc[p][j], sizeof(Vec));
 }
 
 /// Weight-gradient partial sums of the channel-vectorised path for TB consecutive taps t of one
-/// kernel row: acc[tb] (vectors of output channels, `oc` apart) += Σ_{y,x} in[y][x][t + tb] ·
-/// g[y][x]; `in` points at the sample's input row ky, tap t.
-template <typename Scalar, int TB>
+/// kernel row and NJ vectors of output channels: acc[tb] (vectors of output channels, `oc`
+/// apart) += Σ_{y,x} in[y][x][t + tb] · g[y][x]; `in` points at the sample's input row ky, tap t.
+template <typename Scalar, int TB, int NJ = 1>
 __attribute__((noinline)) void hwcWeightGradBlock(const Scalar* in, Index w, Index c,
                                                   const Scalar* g, Index oc, Index ho, Index wo,
                                                   Scalar* acc) {
     using Vec = typename Simd<Scalar>::Vec;
-    Vec a[TB];
+    constexpr Index L = Simd<Scalar>::lanes;
+    Vec a[TB][NJ];
 #pragma GCC unroll 16
     for (int tb = 0; tb < TB; ++tb)
-        std::memcpy(&a[tb], acc + tb * oc, sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(&a[tb][j], acc + tb * oc + j * L, sizeof(Vec));
     for (Index y = 0; y < ho; ++y) {
         for (Index x = 0; x < wo; ++x) {
-            Vec gv;
-            std::memcpy(&gv, g + (y * wo + x) * oc, sizeof(Vec));
+            Vec gv[NJ];
+#pragma GCC unroll 2
+            for (int j = 0; j < NJ; ++j)
+                std::memcpy(&gv[j], g + (y * wo + x) * oc + j * L, sizeof(Vec));
             const Scalar* ip = in + (y * w + x) * c;
 #pragma GCC unroll 16
             for (int tb = 0; tb < TB; ++tb)
-                a[tb] += ip[tb] * gv;
+#pragma GCC unroll 2
+                for (int j = 0; j < NJ; ++j)
+                    a[tb][j] += ip[tb] * gv[j];
         }
     }
 #pragma GCC unroll 16
     for (int tb = 0; tb < TB; ++tb)
-        std::memcpy(acc + tb * oc, &a[tb], sizeof(Vec));
+#pragma GCC unroll 2
+        for (int j = 0; j < NJ; ++j)
+            std::memcpy(acc + tb * oc + j * L, &a[tb][j], sizeof(Vec));
 }
 
 /// dL/d(input) of the channel-vectorised path, first half: the patch gradients of PX output
@@ -379,4 +432,4 @@ void planarToHwc(const Scalar* __restrict src, Index plane, Index row, Index c, 
 
 } // namespace
 
-} // namespace optiscope::nn
+} // namespace optiscope::simd::OPTISCOPE_SIMD_LEVEL

@@ -17,6 +17,8 @@
 // gradient checks.
 #pragma once
 
+#include "core/nn/engine_args.h"
+
 #include <Eigen/Core>
 
 #include <cstdint>
@@ -128,7 +130,7 @@ private:
 /// [out_channels][ky][kx][in_channels] (HWC patches), bias [out_channels]. Computed sample by
 /// sample as a direct convolution, vectorised along output rows on zero-padded channel-planar
 /// copies, or along the output channels on the HWC rows when there is no padding and the output
-/// channels fill whole vectors (see layers.cpp).
+/// channels fill whole vectors (see conv_engine.cpp: the kernels, compiled per instruction set).
 template <typename Scalar> class Conv2dLayer final : public Layer<Scalar> {
 public:
     using typename Layer<Scalar>::Map;
@@ -145,17 +147,13 @@ public:
     [[nodiscard]] Eigen::Index padding() const { return m_padding; }
 
 private:
-    /// The HWC samples of `in` into m_planarIn (inside their zero borders), kept for backward().
-    void toPlanarInput(ConstMap in);
-    /// No padding and whole vectors of output channels: forward() and the weight gradient work
-    /// on the HWC rows directly, vectorised over output channels (see layers.cpp).
+    /// Grows m_planarIn (kept zero borders) to n samples.
+    void growPlanarInput(Eigen::Index n);
+    /// No padding and whole 64-byte vectors of output channels: the kernels work on the HWC
+    /// rows directly, vectorised over output channels (see conv_engine.cpp).
     [[nodiscard]] bool channelVectorised() const;
-    void forwardHwc(ConstMap in, Map out);
-    /// Weight and bias gradient partial sums of one sample (planar or HWC path).
-    void weightGradPlanar(const Scalar* planarIn, const Scalar* planarGrad);
-    void weightGradHwc(const Scalar* in, const Scalar* grad);
-    /// dL/d(input) of one sample on the channel-vectorised path: patch gradients, then col2im.
-    void inputGradHwc(const Scalar* grad, Scalar* dIn);
+    /// Shape, buffers and slices for the kernels (core/nn/conv_engine.cpp).
+    [[nodiscard]] ConvArgs<Scalar> args();
     Eigen::Index m_kernel;
     Eigen::Index m_padding;
     Eigen::Index m_patch; ///< kernel² · in_channels

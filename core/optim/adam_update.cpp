@@ -2,8 +2,9 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
-#include <type_traits>
 
 namespace optiscope {
 
@@ -17,7 +18,8 @@ template <typename Scalar> void AdamUpdate<Scalar>::reset(Eigen::Index size) {
     m_vHat = Vector::Zero(size);
     m_denom = Vector::Zero(size);
     m_gEff = Vector::Zero(size);
-    m_bc1 = m_bc2 = m_stepSize = 0.0;
+    m_bc1 = m_bc2 = m_stepSize = m_lr = 0.0;
+    this->m_derivedStale = false;
     m_biasCorrection1.reset();
     m_biasCorrection2.reset();
 }
@@ -28,12 +30,14 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     const Eigen::Index n = params.size();
+    // g_eff is the gradient itself unless Adam adds its L2 term: then the update loop copies it
+    // into m_gEff as it reads it.
+    const bool gradIsGEff = m_hyper.decoupledWeightDecay || m_hyper.weightDecay == 0.0;
     if (m_hyper.decoupledWeightDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
         for (Eigen::Index i = 0; i < n; ++i)
             params[i] = params[i] * shrink;
-        m_gEff = grad;
-    } else {
+    } else if (!gradIsGEff) {
         detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     }
 
@@ -51,42 +55,63 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     const Scalar eps = static_cast<Scalar>(m_hyper.eps);
     const Scalar negStepSize = static_cast<Scalar>(-m_stepSize);
     const Scalar lrS = static_cast<Scalar>(lr);
-    // Element-wise, in torch's operation order; written over restrict pointers with the amsgrad
-    // test hoisted so that the compiler vectorises it (same IEEE operations per element, so the
-    // results are bit-identical to the scalar loop).
-    auto update = [&](auto amsgrad) {
-        Scalar* __restrict p = params.data();
-        const Scalar* __restrict gEff = m_gEff.data();
-        Scalar* __restrict m = m_expAvg.data();
-        Scalar* __restrict sq = m_expAvgSq.data();
-        Scalar* __restrict maxSq = m_maxExpAvgSq.data();
-        Scalar* __restrict mHat = m_mHat.data();
-        Scalar* __restrict vHat = m_vHat.data();
-        Scalar* __restrict denom = m_denom.data();
-        Scalar* __restrict effLr = this->m_effLr.data();
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const Scalar g = gEff[i];
-            m[i] = std::fma(g, oneMinusB1, m[i] * b1);
-            sq[i] = std::fma(oneMinusB2 * g, g, sq[i] * b2);
-            Scalar v = sq[i];
-            if constexpr (decltype(amsgrad)::value) {
-                maxSq[i] = detail::maxNan(maxSq[i], v);
-                v = maxSq[i];
-            }
-            denom[i] = std::sqrt(v) / bc2Sqrt + eps;
-            p[i] = p[i] + (negStepSize * m[i]) / denom[i];
-            mHat[i] = m[i] / bc1;
-            vHat[i] = v / bc2;
-            effLr[i] = lrS / (std::sqrt(vHat[i]) + eps);
-        }
-    };
-    if (m_hyper.amsgrad)
-        update(std::true_type{});
-    else
-        update(std::false_type{});
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): the same IEEE operations per element at every level, so
+    // the results are bit-identical to the scalar loop.
+    optim::AdamArgs<Scalar> a;
+    a.n = n;
+    a.amsgrad = m_hyper.amsgrad;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.grad = gradIsGEff ? grad.data() : nullptr;
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.maxExpAvgSq = m_maxExpAvgSq.data();
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = b1;
+    a.b2 = b2;
+    a.oneMinusB1 = oneMinusB1;
+    a.oneMinusB2 = oneMinusB2;
+    a.bc1 = bc1;
+    a.bc2 = bc2;
+    a.bc2Sqrt = bc2Sqrt;
+    a.eps = eps;
+    a.negStepSize = negStepSize;
+    a.lr = lrS;
+    // The denominator, m̂, v̂ and the effective lr when read (computeDerived()), except for a
+    // few parameters (a 2-D function, whose run reads them every step): a second call would
+    // cost more than computing them.
+    a.derived = n <= 64;
+    simd::kernels().template of<Scalar>().adamUpdate(a);
+    m_lr = lr;
+    this->m_derivedStale = !a.derived;
+}
+
+template <typename Scalar> void AdamUpdate<Scalar>::computeDerived() const {
+    optim::AdamArgs<Scalar> a;
+    a.n = this->m_effLr.size();
+    a.amsgrad = m_hyper.amsgrad;
+    // Read only (adamDerived writes the denominator, m̂, v̂ and the effective lr).
+    a.expAvg = const_cast<Scalar*>(m_expAvg.data());
+    a.expAvgSq = const_cast<Scalar*>(m_expAvgSq.data());
+    a.maxExpAvgSq = const_cast<Scalar*>(m_maxExpAvgSq.data());
+    a.denom = m_denom.data();
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.effLr = this->m_effLr.data();
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2 = static_cast<Scalar>(m_bc2);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2)); // as step() casts it
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.lr = static_cast<Scalar>(m_lr);
+    simd::kernels().template of<Scalar>().adamDerived(a);
 }
 
 template <typename Scalar> OptimizerState AdamUpdate<Scalar>::state() const {
+    this->refreshDerived();
     OptimizerState s;
     s.scalars.push_back({"step", static_cast<double>(this->m_step)});
     if (this->m_step == 0)

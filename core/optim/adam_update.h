@@ -52,16 +52,22 @@ public:
 
     [[nodiscard]] const Hyper& hyper() const { return m_hyper; }
 
+protected:
+    /// The denominator, m̂, v̂ and the effective lr of the last step: only inspection reads
+    /// them, so the step leaves them to this (the same operations on the same m and v:
+    /// bit-identical).
+    void computeDerived() const override;
+
 private:
     Hyper m_hyper;
-    Vector m_expAvg;      ///< torch `exp_avg` (m)
-    Vector m_expAvgSq;    ///< torch `exp_avg_sq` (v)
-    Vector m_maxExpAvgSq; ///< torch `max_exp_avg_sq` (amsgrad)
-    Vector m_mHat;        ///< m / bc1 of the last step
-    Vector m_vHat;        ///< v / bc2 of the last step (the max with amsgrad)
-    Vector m_denom;       ///< sqrt(v)/sqrt(bc2) + eps of the last step
+    Vector m_expAvg;        ///< torch `exp_avg` (m)
+    Vector m_expAvgSq;      ///< torch `exp_avg_sq` (v)
+    Vector m_maxExpAvgSq;   ///< torch `max_exp_avg_sq` (amsgrad)
+    mutable Vector m_mHat;  ///< m / bc1 of the last step (computed when read)
+    mutable Vector m_vHat;  ///< v / bc2 of the last step (the max with amsgrad; when read)
+    mutable Vector m_denom; ///< sqrt(v)/sqrt(bc2) + eps of the last step (when read)
     Vector m_gEff;
-    double m_bc1 = 0.0, m_bc2 = 0.0, m_stepSize = 0.0;
+    double m_bc1 = 0.0, m_bc2 = 0.0, m_stepSize = 0.0, m_lr = 0.0;
     detail::BiasCorrection m_biasCorrection1, m_biasCorrection2;
 };
 

@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -21,6 +23,8 @@ void SgdUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const V
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
 
     const double mom = m_hyper.momentum;
+    // The element-wise loops in the dispatched instruction set (core/optim/update_kernels.cpp).
+    const auto& k = simd::kernels().template of<Scalar>();
     const Scalar negLr = static_cast<Scalar>(-lr);
     if (mom != 0.0) {
         if (m_momentumBuffer.size() != n) {
@@ -28,18 +32,20 @@ void SgdUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const V
         } else {
             const Scalar m = static_cast<Scalar>(mom);
             const Scalar oneMinusDamp = static_cast<Scalar>(1.0 - m_hyper.dampening);
-            for (Eigen::Index i = 0; i < n; ++i)
-                m_momentumBuffer[i] = std::fma(m_gEff[i], oneMinusDamp, m_momentumBuffer[i] * m);
+            // buf = fma(g, 1 − dampening, buf · momentum)
+            k.fmaDecay(n, m_gEff.data(), oneMinusDamp, m_momentumBuffer.data(), m);
         }
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const Scalar d = m_hyper.nesterov ? std::fma(m_momentumBuffer[i],
-                                                         static_cast<Scalar>(mom), m_gEff[i])
-                                              : m_momentumBuffer[i];
-            params[i] = std::fma(d, negLr, params[i]);
+        if (m_hyper.nesterov) {
+            // d = fma(buf, momentum, g) (torch's d_p), then p = fma(d, −lr, p)
+            m_nesterov.resize(n);
+            k.fmaScalar(n, m_momentumBuffer.data(), static_cast<Scalar>(mom), m_gEff.data(),
+                        m_nesterov.data());
+            k.fmaInPlace(n, m_nesterov.data(), negLr, params.data());
+        } else {
+            k.fmaInPlace(n, m_momentumBuffer.data(), negLr, params.data());
         }
     } else {
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = std::fma(m_gEff[i], negLr, params[i]);
+        k.fmaInPlace(n, m_gEff.data(), negLr, params.data());
     }
     this->m_effLr.setConstant(static_cast<Scalar>(lr));
     ++this->m_step;

@@ -46,6 +46,7 @@ private:
     // Per-run state.
     Vector m_momentumBuffer; ///< torch `momentum_buffer`; empty until the first momentum step
     Vector m_gEff;           ///< gradient used by the last step (after L2)
+    Vector m_nesterov;       ///< Nesterov's step direction (scratch)
 };
 
 } // namespace optiscope

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/optim/update_rule.h"
+#include "core/simd/kernel_table.h"
 
 #include <cmath>
 #include <limits>
@@ -17,7 +18,7 @@ void prepareStep(UpdateRule<Scalar>& rule, Eigen::Index paramSize, Eigen::Index 
     if (paramSize != gradSize)
         throw std::invalid_argument("update rule: gradient has " + std::to_string(gradSize) +
                                     " entries for " + std::to_string(paramSize) + " parameters");
-    if (rule.effectiveLr().size() != paramSize) {
+    if (rule.stateSize() != paramSize) {
         if (rule.stepCount() != 0)
             throw std::invalid_argument("update rule: parameter count changed without reset()");
         rule.reset(paramSize);
@@ -35,8 +36,9 @@ void coupledL2(Out& out, const P& params, const G& grad, double weightDecay) {
     }
     const Scalar wd = static_cast<Scalar>(weightDecay);
     out.resize(grad.size());
-    for (Eigen::Index i = 0; i < grad.size(); ++i)
-        out[i] = std::fma(params[i], wd, grad[i]);
+    // std::fma per element, in the dispatched instruction set (core/optim/update_kernels.cpp).
+    simd::kernels().template of<Scalar>().fmaScalar(grad.size(), params.data(), wd, grad.data(),
+                                                    out.data());
 }
 
 /// A bias correction 1 − β^t exactly as `1.0 - std::pow(beta, t)` gives it (torch's

@@ -52,7 +52,12 @@ public:
 
     /// The effective per-parameter learning rate of the last step (SPEC §3): for Adam
     /// lr_t / (sqrt(v̂_t) + eps), the factor that multiplies m̂_t.
-    [[nodiscard]] const Vector& effectiveLr() const { return m_effLr; }
+    [[nodiscard]] const Vector& effectiveLr() const {
+        refreshDerived();
+        return m_effLr;
+    }
+    /// Number of parameters the state is sized for (0 before the first step or reset()).
+    [[nodiscard]] Eigen::Index stateSize() const { return m_effLr.size(); }
 
     /// State after the last step, with torch's names plus derived quantities.
     [[nodiscard]] virtual OptimizerState state() const = 0;
@@ -66,7 +71,18 @@ public:
     virtual bool setMomentum(double /*value*/) { return false; }
 
 protected:
-    Vector m_effLr;
+    /// Rules that defer what only inspection reads (Adam: m̂, v̂ and the effective lr, computed
+    /// from the kept m and v exactly as the step would have) set m_derivedStale in step() and
+    /// compute it here; effectiveLr() and their state() call refreshDerived() first.
+    virtual void computeDerived() const {}
+    void refreshDerived() const {
+        if (m_derivedStale) {
+            m_derivedStale = false;
+            computeDerived();
+        }
+    }
+    mutable Vector m_effLr;
+    mutable bool m_derivedStale = false;
     long long m_step = 0;
 };
 

@@ -1,0 +1,40 @@
+// The kernel table of one instruction-set level (compiled once per level, see level.h).
+#include "core/simd/level.h"
+
+namespace optiscope::simd::OPTISCOPE_SIMD_LEVEL {
+
+namespace {
+template <typename Scalar> TypedKernels<Scalar> typed() {
+    TypedKernels<Scalar> k;
+    k.convForward = &convForward<Scalar>;
+    k.convBackward = &convBackward<Scalar>;
+    k.denseCreate = &denseCreate<Scalar>;
+    k.denseDestroy = &denseDestroy<Scalar>;
+    k.denseReserve = &denseReserve<Scalar>;
+    k.denseForward = &denseForward<Scalar>;
+    k.denseBackward = &denseBackward<Scalar>;
+    k.activationForward = &activationForward<Scalar>;
+    k.activationBackward = &activationBackward<Scalar>;
+    k.adamUpdate = &adamUpdate<Scalar>;
+    k.adamDerived = &adamDerived<Scalar>;
+    k.fmaScalar = &fmaScalar<Scalar>;
+    k.fmaInPlace = &fmaInPlace<Scalar>;
+    k.fmaDecay = &fmaDecay<Scalar>;
+    return k;
+}
+} // namespace
+
+const KernelTable& table() {
+    static const KernelTable t = [] {
+        KernelTable k;
+        k.isa = OPTISCOPE_SIMD_ISA;
+        k.vectorBytes = kVectorBytes;
+        k.registers = kRegisters;
+        k.f32 = typed<float>();
+        k.f64 = typed<double>();
+        return k;
+    }();
+    return t;
+}
+
+} // namespace optiscope::simd::OPTISCOPE_SIMD_LEVEL
