@@ -117,7 +117,8 @@ std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
 
 std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
                                                    const RunInstance& instance,
-                                                   std::shared_ptr<const DataSplit> data) {
+                                                   std::shared_ptr<const DataSplit> data,
+                                                   bool recordInitialEpoch) {
     const NetworkProblem& problem = experiment.network;
     const RunConfig& run = experiment.runs.at(static_cast<std::size_t>(instance.configIndex));
     const OptimizerInfo* info = findOptimizer(run.optimizer.type);
@@ -137,6 +138,7 @@ std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
     options.batchSize = problem.batchSize;
     options.epochs = problem.epochs;
     options.seed = problem.seed;
+    options.recordInitialEpoch = recordInitialEpoch;
 
     std::unique_ptr<LrSchedule> schedule;
     if (run.schedule && !instance.twin && run.schedule->type != "constant") {

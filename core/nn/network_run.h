@@ -60,8 +60,10 @@ std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
 /// The trainer of one run instance: its optimizer, its schedule (none for the no-decay twin),
 /// `"per": "epoch"` and plateau schedules stepped per epoch, shuffling seeded by problem.seed.
 /// Throws std::invalid_argument for an unknown optimizer/schedule or an impossible model.
+/// `recordInitialEpoch` false: no evaluation pass before the first update (a timing probe).
 std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
                                                    const RunInstance& instance,
-                                                   std::shared_ptr<const DataSplit> data);
+                                                   std::shared_ptr<const DataSplit> data,
+                                                   bool recordInitialEpoch = true);
 
 } // namespace optiscope::nn

@@ -109,9 +109,12 @@ void StudyWorker::estimate(std::shared_ptr<const StudyPlan> plan, QString dataDi
         }
         StudyDataCache cache(dataDir.toStdString());
         auto data = cache.split(e.network);
-        auto trainer = nn::makeNetworkTrainer(e, plan->instances().at(job.instance), data);
+        // No evaluation pass of the whole set first (on 60,000 images that alone took minutes
+        // in a sanitizer build, and it cannot be interrupted): two updates warm the caches.
+        auto trainer = nn::makeNetworkTrainer(e, plan->instances().at(job.instance), data,
+                                              /*recordInitialEpoch=*/false);
         trainer->onEpoch = nullptr;
-        trainer->advance(); // epoch 0: an evaluation pass, and warm caches
+        trainer->runSteps(2);
         const auto t0 = Clock::now();
         const long long updates = 6;
         trainer->runSteps(updates);
