@@ -569,11 +569,9 @@ void LineChart::setSmoothing(double weight) {
         return;
     d->smoothing = weight;
     const bool zoomed = d->zoomed;
-    const QRectF area = d->chart->plotArea();
     const auto xr = xRange(), yr = yRange();
     rebuild();
     if (zoomed) { // keep the user's view
-        Q_UNUSED(area);
         const auto hs = d->chart->axes(Qt::Horizontal), vs = d->chart->axes(Qt::Vertical);
         if (!hs.isEmpty() && !vs.isEmpty()) {
             hs.first()->setRange(xr.first, xr.second);
