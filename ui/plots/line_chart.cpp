@@ -38,19 +38,19 @@ bool isDark(const QPalette& pal) {
     return pal.color(QPalette::Window).lightness() < 128;
 }
 
-// A line never needs more points than the chart has pixels across: beyond kDisplayBuckets runs of
+// A line never needs more points than the chart has pixels across: beyond `buckets` runs of
 // consecutive points, each run is drawn as its lowest and highest point (in their order), which
 // keeps every spike and the envelope while Qt Charts draws a few thousand points, not 10^5.
-constexpr int kDisplayBuckets = 1000;
+constexpr int kDisplayBuckets = 1000; ///< exports; on screen, one per pixel of the chart's width
 
-QVector<QPointF> decimated(const QVector<QPointF>& pts) {
+QVector<QPointF> decimated(const QVector<QPointF>& pts, int buckets) {
     const qsizetype n = pts.size();
-    if (n <= 2 * kDisplayBuckets)
+    if (n <= 2 * buckets)
         return pts;
     QVector<QPointF> out;
-    out.reserve(2 * kDisplayBuckets + 2);
-    for (int b = 0; b < kDisplayBuckets; ++b) {
-        const qsizetype lo = n * b / kDisplayBuckets, hi = n * (b + 1) / kDisplayBuckets;
+    out.reserve(2 * buckets + 2);
+    for (int b = 0; b < buckets; ++b) {
+        const qsizetype lo = n * b / buckets, hi = n * (b + 1) / buckets;
         qsizetype iMin = lo, iMax = lo;
         for (qsizetype i = lo + 1; i < hi; ++i) {
             if (pts[i].y() < pts[iMin].y())
@@ -69,7 +69,8 @@ QVector<QPointF> decimated(const QVector<QPointF>& pts) {
 
 /// The points that can be drawn (finite; positive on log axes), decimated for display unless
 /// `all` (scatter markers are few and each one matters).
-QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool all = false) {
+QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool all = false,
+                        int buckets = kDisplayBuckets) {
     QVector<QPointF> out;
     out.reserve(pts.size());
     for (const QPointF& p : pts) {
@@ -79,7 +80,7 @@ QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool
             continue;
         out.push_back(p);
     }
-    return all ? out : decimated(out);
+    return all ? out : decimated(out, buckets);
 }
 
 struct Range {
@@ -174,7 +175,8 @@ void applyFixedEnds(const ChartSpec& spec, Range& rx, Range& ry) {
 }
 
 // Fill `chart` with `spec` from scratch.
-void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const QFont& base) {
+void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const QFont& base,
+              int buckets = kDisplayBuckets) {
     chart->removeAllSeries();
     for (QAbstractAxis* a : chart->axes())
         chart->removeAxis(a), delete a;
@@ -203,7 +205,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     Range rx, ry;
     std::vector<QVector<QPointF>> data;
     for (const ChartSeries& s : spec.series) {
-        data.push_back(usable(spec, s.points, s.scatter));
+        data.push_back(usable(spec, s.points, s.scatter, buckets));
         for (const QPointF& p : data.back()) {
             rx.add(p.x());
             ry.add(p.y());
@@ -211,7 +213,8 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
     }
     std::vector<std::pair<QVector<QPointF>, QVector<QPointF>>> bands;
     for (const ChartBand& b : spec.bands) {
-        bands.emplace_back(usable(spec, b.lower), usable(spec, b.upper));
+        bands.emplace_back(usable(spec, b.lower, false, buckets),
+                           usable(spec, b.upper, false, buckets));
         for (const auto* pts : {&bands.back().first, &bands.back().second})
             for (const QPointF& p : *pts) {
                 rx.add(p.x());
@@ -488,7 +491,7 @@ void LineChart::setSpec(const ChartSpec& original) {
     const bool rebuild = structure != d->structure;
     if (rebuild) {
         d->zoomed = false;
-        populate(d->chart, spec, palette(), font());
+        populate(d->chart, spec, palette(), font(), screenBuckets());
         d->chart->legend()->setVisible(false); // ours wraps instead (legendHtml)
         d->chart->setTitle(QString());         // likewise the title
         QFont titleFont = font();
@@ -510,7 +513,8 @@ void LineChart::setSpec(const ChartSpec& original) {
     for (int i = 0; i < series.size() && i < int(spec.series.size()); ++i) {
         auto* xy = qobject_cast<QXYSeries*>(series[i]);
         const auto pts =
-            usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter);
+            usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter,
+                   screenBuckets());
         for (const QPointF& p : pts) {
             rx.add(p.x());
             ry.add(p.y());
@@ -521,8 +525,8 @@ void LineChart::setSpec(const ChartSpec& original) {
     for (size_t j = 0; j < spec.bands.size(); ++j) {
         const int at = int(spec.series.size() + j);
         auto* area = at < series.size() ? qobject_cast<QAreaSeries*>(series[at]) : nullptr;
-        const auto lower = usable(spec, spec.bands[j].lower);
-        const auto upper = usable(spec, spec.bands[j].upper);
+        const auto lower = usable(spec, spec.bands[j].lower, false, screenBuckets());
+        const auto upper = usable(spec, spec.bands[j].upper, false, screenBuckets());
         for (const auto* pts : {&lower, &upper})
             for (const QPointF& p : *pts) {
                 rx.add(p.x());
@@ -556,6 +560,14 @@ void LineChart::setSpec(const ChartSpec& original) {
     fit(hs.first(), rx, spec.logX, true, NAN);
     fit(vs.first(), ry, spec.logY, false, spec.yMax);
     placeMarker();
+}
+
+int LineChart::screenBuckets() const {
+    // Two points (a run's lowest and highest) per pixel across: Qt Charts' work per update
+    // follows the points, and more than the pixels cannot show. Zoomed in, the view shows a part
+    // of the line, so the decimation keeps more.
+    const int pixels = std::clamp(width(), 200, kDisplayBuckets);
+    return d->zoomed ? kDisplayBuckets : pixels;
 }
 
 void LineChart::rebuild() {

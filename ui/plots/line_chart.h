@@ -72,6 +72,7 @@ protected:
 
 private:
     void fitLegend();
+    [[nodiscard]] int screenBuckets() const;
     void rebuild();
     void placeMarker();
     void showCrosshair(const QPointF& scenePos);
