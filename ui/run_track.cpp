@@ -47,10 +47,11 @@ QString RunTrack::statusText() const {
         return QStringLiteral("diverged at step %1").arg(divergedAt);
     if (!hasLatest)
         return QStringLiteral("waiting");
-    return QStringLiteral("step %1 · loss %2%3")
+    // The state first: a narrow column cuts the end, and "done" is what a class looks for.
+    return QStringLiteral("%1 %2 · loss %3")
+        .arg(finished ? QStringLiteral("done at step") : QStringLiteral("step"))
         .arg(latest.step)
-        .arg(latest.loss, 0, 'g', 4)
-        .arg(finished ? QStringLiteral(" · done") : QString());
+        .arg(latest.loss, 0, 'g', 4);
 }
 
 long long displayStride(long long budget, long long cap) {
