@@ -151,8 +151,7 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
     try {
         data = nn::prepareNetworkData(experiment.network, where);
         // Every run's model and buffers exist at once: refuse before allocating them.
-        nn::checkNetworkMemory(experiment.network, *data,
-                               static_cast<long long>(instances.size()));
+        nn::checkNetworkMemory(experiment.network, *data, static_cast<long long>(instances.size()));
         for (const auto& instance : instances)
             trainers.push_back(nn::makeNetworkTrainer(experiment, instance, data));
     } catch (const nn::DataError& e) {
@@ -254,15 +253,8 @@ int runNetworkExperiment(const Experiment& experiment, const std::string& experi
             traces[i]->finishRows(files);
         }
     }
-    AtomicFile summary((dir / "summary.json").string());
-    if (summary.open()) {
-        summary.write(summaryJson(experiment, outcomes));
-        files.push_back(&summary);
-    }
-    if (std::string error; summary.error().empty() ? !commitTogether(files, &error)
-                                                   : (error = summary.error(), true)) {
-        for (AtomicFile* f : files)
-            f->discard();
+    if (std::string error; !commitWithSummary(files, (dir / "summary.json").string(),
+                                              summaryJson(experiment, outcomes), &error)) {
         std::cerr << error << "\nno file was written (what " << outDir << " held is unchanged)\n";
         folder.removeIfCreatedAndEmpty();
         return kExitFailure;

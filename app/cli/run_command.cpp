@@ -2,8 +2,8 @@
 
 #include "app/cli/cli.h"
 #include "app/cli/interrupt.h"
-#include "app/cli/output_folder.h"
 #include "app/cli/network_command.h"
+#include "app/cli/output_folder.h"
 #include "app/cli/plot_output.h"
 #include "core/experiment/experiment_io.h"
 #include "core/io/atomic_file.h"
@@ -242,15 +242,8 @@ int runCommand(const std::vector<std::string>& args) {
         else
             files.push_back(&writers[i]->finishRows());
     }
-    AtomicFile summary((dir / "summary.json").string());
-    if (summary.open()) {
-        summary.write(summaryJson(experiment, outcomes));
-        files.push_back(&summary);
-    }
-    if (std::string error; summary.error().empty() ? !commitTogether(files, &error)
-                                                   : (error = summary.error(), true)) {
-        for (AtomicFile* f : files)
-            f->discard();
+    if (std::string error; !commitWithSummary(files, (dir / "summary.json").string(),
+                                              summaryJson(experiment, outcomes), &error)) {
         std::cerr << error << "\nno file was written (what " << options.outDir
                   << " held is unchanged)\n";
         folder.removeIfCreatedAndEmpty();

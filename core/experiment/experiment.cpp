@@ -103,7 +103,7 @@ std::vector<RunInstance> expandRuns(const Experiment& experiment) {
         const std::string slug = slugify(run.name);
         out.push_back({i, false, run.name, slug});
         if (run.compareWithoutSchedule)
-            out.push_back({i, true, run.name + " (no decay)", slug + "-no-decay"});
+            out.push_back({i, true, run.name + kTwinNameSuffix, slug + "-no-decay"});
     }
     return out;
 }

@@ -110,9 +110,9 @@ struct GridAxis {
 
 /// A study: the experiment repeated with paired seeds, over a grid of configurations (SPEC §6).
 struct StudySpec {
-    int repeats = 1;             ///< repeat r adds r to every seed of the problem
-    std::vector<GridAxis> grid;  ///< cells are the cross product, the last key varying fastest
-    std::string metric;          ///< the metric tables and plots lead with; "" = the default
+    int repeats = 1;            ///< repeat r adds r to every seed of the problem
+    std::vector<GridAxis> grid; ///< cells are the cross product, the last key varying fastest
+    std::string metric;         ///< the metric tables and plots lead with; "" = the default
     bool operator==(const StudySpec&) const = default;
 };
 
@@ -133,6 +133,9 @@ struct Experiment {
     /// The experiment `optiscope` opens at first launch (SPEC §2).
     static Experiment defaultExperiment();
 };
+
+/// What a twin's name adds to its run's: "Adam" → "Adam (no decay)".
+inline constexpr const char* kTwinNameSuffix = " (no decay)";
 
 /// A run as executed: a configured run or its no-decay twin.
 struct RunInstance {

@@ -165,6 +165,21 @@ bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error) {
     return true;
 }
 
+bool commitWithSummary(std::vector<AtomicFile*> files, const std::string& summaryPath,
+                       std::string_view summary, std::string* error) {
+    AtomicFile summaryFile(summaryPath);
+    if (!summaryFile.open()) {
+        for (AtomicFile* f : files)
+            f->discard();
+        if (error)
+            *error = summaryFile.error();
+        return false;
+    }
+    summaryFile.write(summary);
+    files.push_back(&summaryFile);
+    return commitTogether(files, error);
+}
+
 bool syncFolder(const std::string& folder, std::string* error) {
     const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {

@@ -51,6 +51,12 @@ private:
 /// renamed (the old files stay whole), every temporary is removed and `error` names the file.
 bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error);
 
+/// commitTogether() of `files` followed, last, by `summary` written to `summaryPath` — the file
+/// whose presence marks the result complete (a run's or a study job's summary.json). On failure
+/// nothing is renamed, every temporary (the summary's too) is removed and `error` names the file.
+bool commitWithSummary(std::vector<AtomicFile*> files, const std::string& summaryPath,
+                       std::string_view summary, std::string* error);
+
 /// fsync() a folder, so that renames into it survive a power cut. False with `error` set.
 bool syncFolder(const std::string& folder, std::string* error);
 

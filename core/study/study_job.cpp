@@ -86,21 +86,11 @@ struct Writer {
     /// Every trace and summary.json as one unit, summary.json last: a job is complete exactly
     /// when its summary exists, and a failure (a full disk) leaves the job's old files whole.
     bool commit(const std::string& summary, JobFailure* failure) {
-        AtomicFile summaryFile((dir / "summary.json").string());
         std::vector<AtomicFile*> all;
         for (auto& f : files)
             all.push_back(f.get());
-        if (summaryFile.open()) {
-            summaryFile.write(summary);
-            all.push_back(&summaryFile);
-        } else {
-            for (AtomicFile* f : all)
-                f->discard();
-            *failure = {JobFailure::Kind::Io, summaryFile.error()};
-            return false;
-        }
         std::string error;
-        if (!commitTogether(all, &error)) {
+        if (!commitWithSummary(all, (dir / "summary.json").string(), summary, &error)) {
             *failure = {JobFailure::Kind::Io, error};
             return false;
         }

@@ -557,7 +557,7 @@ void FunctionMapRenderer::drawLegend(QPainter& p, const Layout& l, const MapScen
     if (scene.traces.empty())
         return;
     // With many runs, a twin is not listed on its own: one row says what dashed lines are.
-    const QString twinSuffix = QStringLiteral(" (no decay)");
+    const QString twinSuffix = QString::fromUtf8(kTwinNameSuffix);
     QStringList labels;
     for (const auto& t : scene.traces)
         labels << t.label;

@@ -1,3 +1,8 @@
+// The file's rooms, in order: the data as drawn (decimation to the pixels, log-safe points,
+// axis ranges, smoothing and log toggles in displayed()), populate() which builds a QChart from a
+// spec (widget and offscreen export alike), the wrapping title and legend labels, then the
+// widget: setSpec (rebuild or update in place), reading off (zoom, pan, crosshair, marker), the
+// elision probe the layout tests use, and render() for exports.
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_style.h"
 
@@ -288,7 +293,7 @@ void populate(QChart* chart, const ChartSpec& spec, const QPalette& pal, const Q
 /// A run's no-decay twin is not listed on its own when its run is: one entry says what dashed
 /// lines are, which halves the legend of a chart with many runs.
 QString legendHtml(const ChartSpec& spec) {
-    const QString twinSuffix = QObject::tr(" (no decay)");
+    const QString twinSuffix = QString::fromUtf8(kTwinNameSuffix);
     QStringList names;
     for (const ChartSeries& s : spec.series)
         if (s.inLegend)
@@ -512,9 +517,8 @@ void LineChart::setSpec(const ChartSpec& original) {
     const auto series = d->chart->series();
     for (int i = 0; i < series.size() && i < int(spec.series.size()); ++i) {
         auto* xy = qobject_cast<QXYSeries*>(series[i]);
-        const auto pts =
-            usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter,
-                   screenBuckets());
+        const auto pts = usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter,
+                                screenBuckets());
         for (const QPointF& p : pts) {
             rx.add(p.x());
             ry.add(p.y());
@@ -598,6 +602,9 @@ double LineChart::smoothing() const {
 }
 
 void LineChart::setMarkerX(double x) {
+    // Sent on every inspector refresh while a run plays (NaN while it follows the run).
+    if (x == d->markerX || (std::isnan(x) && std::isnan(d->markerX)))
+        return;
     d->markerX = x;
     placeMarker();
 }
@@ -647,26 +654,26 @@ void LineChart::zoomAround(QPointF fraction, double factor) {
     placeMarker();
 }
 
-std::pair<double, double> LineChart::xRange() const {
-    const auto hs = d->chart->axes(Qt::Horizontal);
-    if (hs.isEmpty())
+namespace {
+
+std::pair<double, double> axisRange(const QList<QAbstractAxis*>& axes) {
+    if (axes.isEmpty())
         return {NAN, NAN};
-    if (auto* v = qobject_cast<QValueAxis*>(hs.first()))
+    if (auto* v = qobject_cast<QValueAxis*>(axes.first()))
         return {v->min(), v->max()};
-    if (auto* l = qobject_cast<QLogValueAxis*>(hs.first()))
+    if (auto* l = qobject_cast<QLogValueAxis*>(axes.first()))
         return {l->min(), l->max()};
     return {NAN, NAN};
 }
 
+} // namespace
+
+std::pair<double, double> LineChart::xRange() const {
+    return axisRange(d->chart->axes(Qt::Horizontal));
+}
+
 std::pair<double, double> LineChart::yRange() const {
-    const auto vs = d->chart->axes(Qt::Vertical);
-    if (vs.isEmpty())
-        return {NAN, NAN};
-    if (auto* v = qobject_cast<QValueAxis*>(vs.first()))
-        return {v->min(), v->max()};
-    if (auto* l = qobject_cast<QLogValueAxis*>(vs.first()))
-        return {l->min(), l->max()};
-    return {NAN, NAN};
+    return axisRange(d->chart->axes(Qt::Vertical));
 }
 
 bool LineChart::logX() const {
