@@ -42,8 +42,8 @@ int report(bool ok, const QString& error, const QStringList& written, bool quiet
 
 } // namespace
 
-bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i,
-                       FigureRequest& request, std::string* error) {
+bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i, FigureRequest& request,
+                       std::string* error) {
     const std::string& a = args[i];
     if (a != "--plots" && a != "--size" && a != "--dpi")
         return false;
@@ -129,10 +129,9 @@ int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkT
     bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
                                 filesOptions(request), &written, &error);
     if (ok && boundary.data && boundary.network)
-        ok = writeDecisionBoundary(experiment, *boundary.data, *boundary.network,
-                                   QString::fromStdString(boundary.runName), boundary.epoch,
-                                   QString::fromStdString(dir), filesOptions(request), &written,
-                                   &error);
+        ok = writeDecisionBoundary(
+            experiment, *boundary.data, *boundary.network, QString::fromStdString(boundary.runName),
+            boundary.epoch, QString::fromStdString(dir), filesOptions(request), &written, &error);
     return report(ok, error, written, quiet);
 }
 

@@ -4,8 +4,8 @@
 
 #include "core/nn/datasets.h"
 #include "core/nn/network.h"
-#include "ui/network/network_charts.h"
 #include "core/study/study_job.h"
+#include "ui/network/network_charts.h"
 #include "ui/run_track.h"
 
 #include <optional>
@@ -31,8 +31,8 @@ struct FigureRequest {
 
 /// If args[i] is --plots, --size or --dpi, reads it and its value (advancing i) into `request`
 /// and returns true; a bad value sets `error`. Other arguments: false.
-bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i,
-                       FigureRequest& request, std::string* error);
+bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i, FigureRequest& request,
+                       std::string* error);
 
 /// A fresh track for `instance`, with the colour the app gives it.
 RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance);

@@ -84,9 +84,9 @@ public:
 private:
     struct Frame {
         Json* container;
-        std::string key;             ///< objects: the key of the value being read
-        long long index = -1;        ///< arrays: the index of the value being read
-        std::set<std::string> keys;  ///< objects: keys seen, to refuse duplicates
+        std::string key;            ///< objects: the key of the value being read
+        long long index = -1;       ///< arrays: the index of the value being read
+        std::set<std::string> keys; ///< objects: keys seen, to refuse duplicates
     };
 
     bool fail(std::string where, std::string reason) {
@@ -125,8 +125,8 @@ private:
 
     bool open(Json&& empty) {
         if (m_frames.size() >= std::size_t(ExperimentLimits::maxDepth))
-            return fail(path(), "nested deeper than " +
-                                    std::to_string(ExperimentLimits::maxDepth) + " levels");
+            return fail(path(), "nested deeper than " + std::to_string(ExperimentLimits::maxDepth) +
+                                    " levels");
         // Pointers stay valid: a container only grows after its last child is complete.
         Json* container = place(std::move(empty));
         m_frames.push_back({container, {}, -1, {}});
@@ -199,7 +199,8 @@ std::optional<std::string> readTextFile(const std::string& filePath,
     // Only a regular file is read (a FIFO with no writer would block forever, a folder is not
     // "too large"); the size limit is checked before reading.
     std::string why;
-    const auto bytes = readRegularFile(filePath, std::uint64_t(ExperimentLimits::maxFileBytes), &why);
+    const auto bytes =
+        readRegularFile(filePath, std::uint64_t(ExperimentLimits::maxFileBytes), &why);
     if (!bytes) {
         if (why == "does not exist")
             why = "cannot open file: No such file or directory";

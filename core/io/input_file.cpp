@@ -31,8 +31,7 @@ std::string sizeText(std::uint64_t bytes) {
 } // namespace
 
 std::optional<std::vector<std::uint8_t>> readRegularFile(const std::string& path,
-                                                         std::uint64_t maxBytes,
-                                                         std::string* why) {
+                                                         std::uint64_t maxBytes, std::string* why) {
     auto fail = [&](std::string reason) {
         if (why)
             *why = std::move(reason);

@@ -14,7 +14,6 @@ namespace optiscope {
 /// file name in it): "does not exist", "is a folder, not a file", "is a FIFO (named pipe), not a
 /// regular file", "is larger than ..." (when it has more than `maxBytes` bytes), ...
 std::optional<std::vector<std::uint8_t>> readRegularFile(const std::string& path,
-                                                         std::uint64_t maxBytes,
-                                                         std::string* why);
+                                                         std::uint64_t maxBytes, std::string* why);
 
 } // namespace optiscope

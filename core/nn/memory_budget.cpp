@@ -71,8 +71,8 @@ MemoryEstimate estimateNetworkMemory(const NetworkProblem& problem, long long sa
         params = 6 * (c * 25 + 1) + 16 * (6 * 25 + 1) + (flat * 120 + 120) + (120 * 84 + 84) +
                  (84 * double(outputs) + double(outputs));
         // The layers' outputs, plus the im2col buffers of both convolutions.
-        activations = 6 * c1 * c1 + 6 * p1 * p1 + 16 * c2 * c2 + flat + 120 + 84 +
-                      double(outputs) + c * 25 * c1 * c1 + 6 * 25 * c2 * c2;
+        activations = 6 * c1 * c1 + 6 * p1 * p1 + 16 * c2 * c2 + flat + 120 + 84 + double(outputs) +
+                      c * 25 * c1 * c1 + 6 * 25 * c2 * c2;
     } else {
         double in = double(features);
         for (long long width : problem.model.hidden) {
