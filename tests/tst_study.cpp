@@ -109,6 +109,7 @@ private slots:
     void threadsShardsAndResumeAgree();
     void folderBelongsToOneStudy();
     void corruptSummaryRunsAgain();
+    void traceCutShortRunsAgain();
     void networkJobHasTestMetrics();
 };
 
@@ -522,6 +523,37 @@ void TestStudy::corruptSummaryRunsAgain() {
              warnings[0].c_str());
     const auto again = runJobs(plan, dir.path(), {2}, 1);
     QVERIFY(again.records[2].has_value());
+}
+
+// Job files are committed without a per-file fsync (one syncfs per batch instead), so a power
+// cut can leave a summary.json whose trace never reached the disk. The summary records each
+// trace's size; a trace of another size (or none) makes the job run again, with a message.
+void TestStudy::traceCutShortRunsAgain() {
+    const Experiment e = parseOrFail(withStudy(R"({"repeats": 1})"));
+    const StudyPlan plan(e);
+    QTemporaryDir dir;
+    const auto first = runJobs(plan, dir.path(), allJobs(plan), 2);
+    const QString trace = dir.filePath("jobs/c0000/adam/r0/adam.csv");
+    const QByteArray summary = readText(dir.filePath("jobs/c0000/adam/r0/summary.json")).toUtf8();
+    QVERIFY2(summary.contains(QByteArray("\"adam.csv\": ") +
+                              QByteArray::number(QFileInfo(trace).size())),
+             summary.constData());
+    QVERIFY(QFile::resize(trace, 0)); // what a power cut before write-back leaves
+    QVERIFY(QFile::remove(dir.filePath("jobs/c0000/sgd/r0/sgd.csv")));
+    std::vector<std::string> warnings;
+    const auto records = StudyFolder(dir.path().toStdString()).scan(plan, &warnings);
+    QVERIFY(!records[0] && records[1] && !records[2]);
+    QCOMPARE(warnings.size(), std::size_t(2));
+    QVERIFY2(QString::fromStdString(warnings[0]).contains("lists adam.csv with ") &&
+                 QString::fromStdString(warnings[0]).contains("but it has 0"),
+             warnings[0].c_str());
+    QVERIFY2(QString::fromStdString(warnings[1]).contains("lists sgd.csv, which is missing"),
+             warnings[1].c_str());
+    const auto again = runJobs(plan, dir.path(), {0, 2}, 2);
+    QVERIFY(again.records[0] && again.records[2]);
+    QCOMPARE(again.records[0]->metrics, first.records[0]->metrics);
+    QCOMPARE(again.records[2]->metrics, first.records[2]->metrics);
+    QVERIFY(QFileInfo(trace).size() > 0);
 }
 
 // A network job reports every metric of its problem, test ones included.

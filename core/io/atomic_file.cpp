@@ -24,7 +24,8 @@ std::string parentFolder(const std::string& path) {
 }
 } // namespace
 
-AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {}
+AtomicFile::AtomicFile(std::string path, Durability durability)
+    : m_path(std::move(path)), m_durability(durability) {}
 
 AtomicFile::~AtomicFile() {
     discard();
@@ -33,6 +34,7 @@ AtomicFile::~AtomicFile() {
 bool AtomicFile::open() {
     discard();
     m_failed = false;
+    m_size = 0;
     m_error.clear();
     // The temporary lives beside the target so that rename() stays within one file system.
     std::string pattern = m_path + ".tmp-XXXXXX";
@@ -60,7 +62,9 @@ void AtomicFile::write(std::string_view data) {
     if (std::fwrite(data.data(), 1, data.size(), m_file) != data.size()) {
         m_error = m_path + ": write failed: " + systemError();
         m_failed = true;
+        return;
     }
+    m_size += data.size();
 }
 
 bool AtomicFile::finish() {
@@ -75,7 +79,7 @@ bool AtomicFile::finish() {
         m_error = m_path + ": write failed: " + systemError();
         m_failed = true;
     }
-    if (!m_failed && ::fsync(::fileno(m_file)) != 0) {
+    if (!m_failed && m_durability == Durability::Synced && ::fsync(::fileno(m_file)) != 0) {
         m_error = m_path + ": cannot sync to disk: " + systemError();
         m_failed = true;
     }
@@ -116,6 +120,8 @@ bool AtomicFile::publish() {
 bool AtomicFile::commit() {
     if (!finish() || !publish())
         return false;
+    if (m_durability == Durability::Deferred)
+        return true;
     std::string error;
     if (!syncFolder(parentFolder(m_path), &error)) {
         m_error = error;
@@ -155,6 +161,8 @@ bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error) {
     // 3. The renames made durable.
     std::vector<std::string> folders;
     for (AtomicFile* f : files) {
+        if (f->durability() == Durability::Deferred)
+            continue;
         const std::string folder = parentFolder(f->path());
         if (std::find(folders.begin(), folders.end(), folder) == folders.end())
             folders.push_back(folder);
@@ -166,8 +174,8 @@ bool commitTogether(const std::vector<AtomicFile*>& files, std::string* error) {
 }
 
 bool commitWithSummary(std::vector<AtomicFile*> files, const std::string& summaryPath,
-                       std::string_view summary, std::string* error) {
-    AtomicFile summaryFile(summaryPath);
+                       std::string_view summary, std::string* error, Durability durability) {
+    AtomicFile summaryFile(summaryPath, durability);
     if (!summaryFile.open()) {
         for (AtomicFile* f : files)
             f->discard();
@@ -191,6 +199,20 @@ bool syncFolder(const std::string& folder, std::string* error) {
     const bool ok = ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS;
     if (!ok && error)
         *error = folder + ": cannot sync folder to disk: " + systemError();
+    ::close(fd);
+    return ok;
+}
+
+bool syncFileSystem(const std::string& folder, std::string* error) {
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (error)
+            *error = folder + ": cannot open folder to sync it: " + systemError();
+        return false;
+    }
+    const bool ok = ::syncfs(fd) == 0;
+    if (!ok && error)
+        *error = folder + ": cannot sync to disk: " + systemError();
     ::close(fd);
     return ok;
 }

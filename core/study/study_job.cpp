@@ -76,7 +76,7 @@ struct Writer {
     std::vector<std::unique_ptr<AtomicFile>> files;
 
     AtomicFile* open(const std::string& name, JobFailure* failure) {
-        files.push_back(std::make_unique<AtomicFile>((dir / name).string()));
+        files.push_back(std::make_unique<AtomicFile>((dir / name).string(), Durability::Deferred));
         if (!files.back()->open()) {
             *failure = {JobFailure::Kind::Io, files.back()->error()};
             return nullptr;
@@ -90,7 +90,8 @@ struct Writer {
         for (auto& f : files)
             all.push_back(f.get());
         std::string error;
-        if (!commitWithSummary(all, (dir / "summary.json").string(), summary, &error)) {
+        if (!commitWithSummary(all, (dir / "summary.json").string(), summary, &error,
+                               Durability::Deferred)) {
             *failure = {JobFailure::Kind::Io, error};
             return false;
         }
@@ -316,6 +317,8 @@ std::optional<JobRecord> runStudyJob(const StudyPlan& plan, const StudyJob& job,
         return std::nullopt;
     record->wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (const auto& f : out.files)
+        record->files.emplace_back(fs::path(f->path()).filename().string(), f->size());
     if (!out.commit(jobSummaryJson(plan, *record), failure))
         return std::nullopt;
     return record;
@@ -353,6 +356,10 @@ std::string jobSummaryJson(const StudyPlan& plan, const JobRecord& r) {
     j["diverged"] = r.diverged;
     j["diverged_at_step"] = r.diverged ? OrderedJson(r.divergedAt) : OrderedJson(nullptr);
     j["wall_time_s"] = r.wallSeconds;
+    OrderedJson files = OrderedJson::object();
+    for (const auto& [name, bytes] : r.files)
+        files[name] = bytes;
+    j["files"] = files;
     return j.dump(2) + "\n";
 }
 
@@ -403,6 +410,25 @@ std::optional<JobRecord> readJobRecord(const StudyPlan& plan, const StudyJob& jo
             const auto& p = j["final_point"];
             r.finalPoint = Eigen::Vector2d(p[0].is_number() ? p[0].get<double>() : kNaN,
                                            p[1].is_number() ? p[1].get<double>() : kNaN);
+        }
+        // Summaries of version 1 written before "files" existed were synced file by file.
+        if (const auto it = j.find("files"); it != j.end()) {
+            for (const auto& [name, bytes] : it->items()) {
+                if (name.empty() || name.find('/') != std::string::npos || name == "." ||
+                    name == "..")
+                    return fail("names a trace outside its folder (" + name + ")");
+                const auto expected = bytes.get<unsigned long long>();
+                std::error_code ec;
+                const fs::path trace = path.parent_path() / name;
+                const auto actual = fs::file_size(trace, ec);
+                if (ec)
+                    return fail("lists " + name + ", which is missing (cut short by a crash?)");
+                if (actual != expected)
+                    return fail("lists " + name + " with " + std::to_string(expected) +
+                                " bytes, but it has " + std::to_string(actual) +
+                                " (cut short by a crash?)");
+                r.files.emplace_back(name, expected);
+            }
         }
         return r;
     } catch (const std::exception& e) {

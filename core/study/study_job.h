@@ -38,6 +38,10 @@ struct JobRecord {
     double wallSeconds = 0.0;
     Eigen::Vector2d finalPoint{std::numeric_limits<double>::quiet_NaN(),
                                std::numeric_limits<double>::quiet_NaN()}; ///< functions
+    /// The job's traces (name in its folder, bytes). Job files are committed without fsync
+    /// (Durability::Deferred); a summary whose traces do not have these sizes was cut by a
+    /// crash or power cut, and its job runs again.
+    std::vector<std::pair<std::string, unsigned long long>> files;
 };
 
 /// Data sets shared by the jobs of a study: a file set is read once, and a split is shared by the

@@ -4,6 +4,7 @@
 #include "core/io/atomic_file.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <mutex>
 #include <sstream>
@@ -85,16 +86,30 @@ std::vector<std::optional<JobRecord>> StudyFolder::scan(const StudyPlan& plan,
     std::error_code ec;
     if (!fs::is_directory(fs::path(m_dir) / "jobs", ec))
         return records;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const StudyJob job = plan.job(i);
-        const fs::path summary = fs::path(m_dir) / plan.jobFolder(job) / "summary.json";
-        if (!fs::exists(summary, ec))
-            continue;
-        std::string error;
-        records[i] = readJobRecord(plan, job, m_dir, &error);
-        if (!records[i] && warnings)
-            warnings->push_back(error + "; this job runs again");
-    }
+    // Reading thousands of summaries is file-system bound: every core reads its share.
+    std::vector<std::string> errors(records.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i = next++; i < records.size(); i = next++) {
+            const StudyJob job = plan.job(i);
+            std::error_code missing;
+            if (!fs::exists(fs::path(m_dir) / plan.jobFolder(job) / "summary.json", missing))
+                continue;
+            records[i] = readJobRecord(plan, job, m_dir, &errors[i]);
+        }
+    };
+    const std::size_t threads = std::clamp<std::size_t>(
+        records.size() / 256, 1, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+        t.join();
+    if (warnings)
+        for (std::size_t i = 0; i < records.size(); ++i)
+            if (!records[i] && !errors[i].empty())
+                warnings->push_back(errors[i] + "; this job runs again");
     return records;
 }
 
@@ -160,6 +175,12 @@ StudyRunOutcome runStudyJobs(const StudyPlan& plan, const StudyFolder& folder,
             t.join();
     }
     outcome.stopped = outcome.stopped || control.stopRequested();
+    // Jobs commit without fsync (a lost job is found and rerun on resume); one syncfs here makes
+    // every job of this call durable, as the per-job fsyncs did, at a fraction of their cost.
+    if (outcome.completed > 0) {
+        if (std::string error; !syncFileSystem(folder.dir(), &error))
+            outcome.failures.push_back({JobFailure::Kind::Io, error});
+    }
     return outcome;
 }
 
