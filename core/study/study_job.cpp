@@ -295,14 +295,16 @@ std::optional<JobRecord> runStudyJob(const StudyPlan& plan, const StudyJob& job,
     Writer out;
     out.dir = fs::path(studyDir) / plan.jobFolder(job);
     std::error_code ec;
-    fs::create_directories(out.dir, ec);
+    const bool created = fs::create_directories(out.dir, ec);
     if (ec) {
         *failure = {JobFailure::Kind::Io,
                     out.dir.string() + ": cannot create folder: " + ec.message()};
         return std::nullopt;
     }
-    // A job runs in one process at a time (its shard's): temporaries here are a killed run's.
-    removeStaleTemporaries(out.dir.string());
+    // A job runs in one process at a time (its shard's): temporaries in a folder that existed
+    // are a killed run's.
+    if (!created)
+        removeStaleTemporaries(out.dir.string());
     const auto t0 = std::chrono::steady_clock::now();
     std::optional<JobRecord> record;
     try {
