@@ -7,6 +7,7 @@
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_export.h"
 #include "ui/run_recorder.h"
+#include "ui/run_track.h"
 
 #include <QAction>
 #include <QApplication>
@@ -56,6 +57,7 @@ private slots:
     void runColoursAreDistinct();
     void momentsChartsShowTheArticlesPoints();
     void chartsCanBeReadOff();
+    void zoomShowsTheKeptDetail();
 
 private:
     Experiment m_experiment;
@@ -210,6 +212,60 @@ void TestPlotExport::longLinesKeepTheirSpikes() {
     spec.series[0].points.resize(50000);
     chart.setSpec(spec);
     QVERIFY(qobject_cast<QLineSeries*>(view->chart()->series().first())->points().size() <= 2002);
+}
+
+// Zooming in re-buckets the points in view: a wiggle of 12 steps that the whole-range view can
+// only show as an envelope comes back point for point. Rows kept densely early and sparsely later
+// (the GUI's display rows) get their columns by x, not by index.
+void TestPlotExport::zoomShowsTheKeptDetail() {
+    ChartSpec spec;
+    spec.title = QStringLiteral("wiggles");
+    ChartSeries series;
+    series.name = QStringLiteral("loss");
+    series.color = Qt::blue;
+    for (int i = 0; i <= 100000; ++i)
+        series.points.push_back(QPointF(i, 2.0 + std::sin(i * 0.5)));
+    spec.series.push_back(series);
+    LineChart chart;
+    chart.resize(500, 300);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.setSpec(spec);
+    QApplication::processEvents();
+    auto* view = chart.findChild<QChartView*>();
+    QVERIFY(view);
+    auto shown = [&] {
+        return qobject_cast<QLineSeries*>(view->chart()->series().first())->points();
+    };
+    QVERIFY(shown().size() <= 2 * 500 + 2);
+    for (int k = 0; k < 4; ++k) // 1/10^4 of the range: about 10 steps
+        chart.zoomAround(QPointF(0.5, 0.5), 0.1);
+    const auto [lo, hi] = chart.xRange();
+    QVERIFY2(hi - lo < 50, qPrintable(QStringLiteral("%1..%2").arg(lo).arg(hi)));
+    QList<QPointF> inView;
+    for (const QPointF& p : shown())
+        if (p.x() >= lo && p.x() <= hi)
+            inView.push_back(p);
+    QList<QPointF> expected;
+    for (const QPointF& p : series.points)
+        if (p.x() >= lo && p.x() <= hi)
+            expected.push_back(p);
+    QVERIFY(expected.size() >= 5);
+    QCOMPARE(inView, expected); // every point in view, none thinned
+    // Points at the GUI's display rows of a 10^7-step run: the late half of the x range (a few
+    // percent of the points) still gets its share of the columns.
+    ChartSpec sparse = spec;
+    sparse.series[0].points.clear();
+    for (long long s = 0; s <= 10'000'000; ++s)
+        if (isDisplayRow(s))
+            sparse.series[0].points.push_back(QPointF(double(s), 1.0 + double(s % 7)));
+    chart.resetZoom();
+    chart.setSpec(sparse);
+    const auto all = shown();
+    const auto late =
+        std::count_if(all.begin(), all.end(), [](const QPointF& p) { return p.x() > 5e6; });
+    QVERIFY2(late > all.size() / 3,
+             qPrintable(QStringLiteral("%1 of %2").arg(late).arg(all.size())));
 }
 
 // Charts read off as in TensorBoard: the crosshair's values, a zoom that holds while the runs go

@@ -1,8 +1,11 @@
 // The run worker and controller: batches arrive, stop and pause are honoured, stale generations
 // are dropped, and changing one run restarts that run only.
+#include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
+#include "core/run/function_run.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
+#include "ui/run_recorder.h"
 #include "ui/run_worker.h"
 
 #include <QPointer>
@@ -91,6 +94,8 @@ private slots:
     void staleGenerationDropped();
     void changingAHyperparameterRestartsOnlyThatRun();
     void budgetBoundsMemory();
+    void displayRowsByTheStep();
+    void longRunKeepsItsShape();
 };
 
 void TestRunWorker::workerProducesBatches() {
@@ -274,7 +279,7 @@ void TestRunWorker::changingAHyperparameterRestartsOnlyThatRun() {
 }
 
 void TestRunWorker::budgetBoundsMemory() {
-    // 10^6 steps: the stride keeps the history at most ~8k rows per run.
+    // 10^6 steps: the GUI keeps the display rows (at most about 29,000), not 10^6 per run.
     ExperimentDocument document;
     FunctionRunController controller(&document);
     Experiment e = smallExperiment(1'000'000);
@@ -282,12 +287,100 @@ void TestRunWorker::budgetBoundsMemory() {
     document.setExperiment(e);
     controller.play();
     QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 120000);
-    QCOMPARE(controller.stride(), displayStride(1'000'000));
+    const long long rows = displayRowCount(1'000'000);
+    QVERIFY2(rows > 10'000 && rows < 14'000, qPrintable(QString::number(rows)));
     for (const RunTrack& t : controller.tracks()) {
-        QVERIFY(t.samples.size() <= 8192 + 2 + 64);
+        // + the distance rows (at most 2,048 per doubling above 4,096: 8 doublings), the last
+        // row and lr cuts
+        QVERIFY2(t.samples.size() <= std::size_t(rows) + 8 * 2048 + 1 + 64,
+                 qPrintable(QString::number(t.samples.size())));
         QCOMPARE(t.samples.back().step, 1'000'000LL);
         QCOMPARE(t.samples.front().step, 0LL);
+        long long ruleRows = 0; // every row of the step rule is there
+        for (const RunSample& r : t.samples)
+            ruleRows += isDisplayRow(r.step);
+        QCOMPARE(ruleRows, rows);
     }
+}
+
+// The rule, against counting by hand: every step to 4,096, then 1,024 rows per doubling.
+void TestRunWorker::displayRowsByTheStep() {
+    for (long long s = 0; s < 4096; ++s)
+        QVERIFY(isDisplayRow(s));
+    QVERIFY(isDisplayRow(4096) && !isDisplayRow(4097) && !isDisplayRow(4098) &&
+            !isDisplayRow(4099) && isDisplayRow(4100)); // every 4th in [4096, 8192)
+    QVERIFY(isDisplayRow(8192) && !isDisplayRow(8196) && isDisplayRow(8200)); // every 8th
+    QVERIFY(isDisplayRow(1LL << 40) && !isDisplayRow((1LL << 40) + (1LL << 29)) &&
+            isDisplayRow((1LL << 40) + (1LL << 30)));
+    for (long long n :
+         {0LL, 1LL, 4095LL, 4096LL, 4099LL, 4100LL, 8191LL, 8192LL, 100'000LL, 1'000'003LL}) {
+        long long count = 0;
+        for (long long s = 0; s <= n; ++s)
+            count += isDisplayRow(s);
+        QCOMPARE(displayRowCount(n), count);
+    }
+    // 10^8 steps: 4,096 + 14 whole doublings (2^12 .. 2^26) + (10^8 - 2^26) / 2^16 + 1 rows.
+    QCOMPARE(displayRowCount(100'000'000),
+             4096LL + 14 * 1024 + (100'000'000LL - (1LL << 26)) / (1LL << 16) + 1);
+}
+
+// A run of 10^7 steps keeps its shape: the path through the kept rows (what the map draws and
+// the charts bucket) passes within two pixels of a 1,000-pixel map of every one of the 10^7
+// points (Adam at a constant lr keeps jittering around the minimum; the distance rows keep the
+// rest within half a pixel) — the first 4,096 steps, where Adam moves most, are all there.
+// Keeping every 2,048th step, the rule before, drew a straight line from the start to step 2,048.
+void TestRunWorker::longRunKeepsItsShape() {
+    Experiment e = smallExperiment(10'000'000);
+    e.function.noise.reset(); // a noisy run is a random walk: no 10^-4 of it is its shape
+    e.runs.resize(1);
+    e.runs[0] = runOf("adam", 0.01);
+    const std::vector<RunTrack> tracks = recordExperiment(e);
+    QCOMPARE(tracks.size(), std::size_t(1));
+    const std::vector<RunSample>& kept = tracks[0].samples;
+    QVERIFY2(kept.size() <= std::size_t(displayRowCount(10'000'000)) + 1 + 2048 * 12,
+             qPrintable(QString::number(kept.size())));
+    QCOMPARE(kept.back().step, 10'000'000LL);
+    const FunctionInfo* fn = findFunction(e.function.function);
+    QVERIFY(fn);
+    const double width =
+        std::max(fn->bounds.xMax - fn->bounds.xMin, fn->bounds.yMax - fn->bounds.yMin);
+    FunctionRun run(e, expandRuns(e)[0]);
+    std::size_t k = 0;
+    double worst = 0;
+    // The rule before: every 2,048th step (10^7 / 8,192 rounded up to a power of two).
+    Eigen::Vector2d oldFrom = run.current().point, oldTo = oldFrom;
+    std::vector<Eigen::Vector2d> oldPending;
+    double oldWorst = 0;
+    auto distance = [](const Eigen::Vector2d& a, const Eigen::Vector2d& b,
+                       const Eigen::Vector2d& p) {
+        const Eigen::Vector2d ab = b - a, ap = p - a;
+        const double t =
+            ab.squaredNorm() > 0 ? std::clamp(ap.dot(ab) / ab.squaredNorm(), 0.0, 1.0) : 0.0;
+        return (ap - t * ab).norm();
+    };
+    while (run.advance()) {
+        const FunctionStep& cur = run.current();
+        while (k + 1 < kept.size() && kept[k + 1].step < cur.step)
+            ++k;
+        if (k + 1 >= kept.size())
+            break;
+        worst = std::max(
+            worst, distance({kept[k].x, kept[k].y}, {kept[k + 1].x, kept[k + 1].y}, cur.point));
+        if (cur.step <= 2048) { // the old path's first segment: start to step 2,048
+            if (cur.step < 2048)
+                oldPending.push_back(cur.point);
+            else
+                oldTo = cur.point;
+        }
+    }
+    for (const auto& p : oldPending)
+        oldWorst = std::max(oldWorst, distance(oldFrom, oldTo, p));
+    QCOMPARE(run.current().step, 10'000'000LL);
+    qInfo("%zu rows kept of 10^7; farthest point from the drawn path: %g (map width %g; "
+          "every 2,048th step: %g)",
+          kept.size(), worst, width, oldWorst);
+    QVERIFY2(worst <= width / 500, qPrintable(QStringLiteral("%1 of %2").arg(worst).arg(width)));
+    QVERIFY(oldWorst > width / 20); // what the straight line from the start used to hide
 }
 
 QTEST_MAIN(TestRunWorker)

@@ -129,9 +129,9 @@ void ExportController::exportFiles(
 
 void ExportController::exportTraces() {
     QString note;
-    if (m_controller->stride() > 1)
-        note = tr(" (every %1th step: the rows the app keeps for display)")
-                   .arg(m_controller->stride());
+    if (m_controller->experiment().steps >= 4096)
+        note = tr(" (the rows the app keeps for display: every step up to 4,096, then 1,024 per "
+                  "doubling; optiscope-cli run writes every step)");
     exportFiles(
         tr("trace CSV files"),
         [this](const QString& folder, QStringList* written, QString* error) {

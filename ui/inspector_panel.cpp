@@ -196,8 +196,8 @@ void InspectorPanel::showRow(int row) {
                              .arg(s.step)
                              .arg(t.samples.back().step)
                              .arg(s.loss, 0, 'g', 6)
-                             .arg(m_controller->stride() > 1
-                                      ? tr(" · every %1th step kept").arg(m_controller->stride())
+                             .arg(prev && s.step - prev->step > 1
+                                      ? tr(" · a row every %1 steps here").arg(s.step - prev->step)
                                       : QString()));
     const FormulaText f = updateFormula(opt, t.layout, s, prev);
     m_formula->setText(f.symbolic);

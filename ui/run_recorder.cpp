@@ -18,7 +18,6 @@ RunSample sampleOf(const FunctionRun& run, bool withState) {
 
 std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
     std::vector<RunTrack> tracks;
-    const long long stride = displayStride(experiment.steps);
     for (const RunInstance& inst : expandRuns(experiment)) {
         FunctionRun run(experiment, inst);
         RunTrack t;
@@ -29,11 +28,12 @@ std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
         t.visible = cfg.visible;
         t.layout = RunStateLayout::of(run.rule().state());
         t.samples.push_back(sampleOf(run, false));
+        DisplayRows rows(displayTolerance(experiment), run.current().point);
         while (run.advance()) {
             const FunctionStep& cur = run.current();
             if (cur.step == 1) // the state's tensors exist once the rule has stepped
                 t.layout = RunStateLayout::of(run.rule().state());
-            if (cur.step % stride == 0 || run.finished() || cur.lrReduced)
+            if (rows.keep(cur.step, cur.point, run.finished() || cur.lrReduced))
                 if (t.samples.back().step != cur.step)
                     t.samples.push_back(sampleOf(run, true));
         }

@@ -1,5 +1,10 @@
 #include "ui/run_track.h"
 
+#include "core/functions/test_function.h"
+
+#include <algorithm>
+#include <bit>
+
 #include <algorithm>
 
 #include <cmath>
@@ -54,11 +59,66 @@ QString RunTrack::statusText() const {
         .arg(latest.loss, 0, 'g', 4);
 }
 
-long long displayStride(long long budget, long long cap) {
-    long long stride = 1;
-    while (budget / stride > cap)
-        stride *= 2;
-    return stride;
+namespace {
+constexpr long long kDenseSteps = 4096;   ///< every row below this step
+constexpr int kRowsPerOctaveLog2 = 10;    ///< 1,024 rows per doubling above it
+constexpr int kExtraRowsPerOctave = 2048; ///< at most, kept for distance (DisplayRows)
+
+long long strideAt(long long step) {
+    if (step < kDenseSteps)
+        return 1;
+    const int octave = 63 - std::countl_zero(static_cast<unsigned long long>(step));
+    return 1LL << (octave - kRowsPerOctaveLog2);
+}
+} // namespace
+
+bool isDisplayRow(long long step) {
+    return step >= 0 && step % strideAt(step) == 0;
+}
+
+DisplayRows::DisplayRows(double tolerance, const Eigen::Vector2d& start)
+    : m_tolerance2(tolerance * tolerance), m_last(start) {}
+
+bool DisplayRows::keep(long long step, const Eigen::Vector2d& point, bool force) {
+    bool kept = force || isDisplayRow(step);
+    if (!kept && step >= kDenseSteps && (point - m_last).squaredNorm() > m_tolerance2) {
+        const int octave = 63 - std::countl_zero(static_cast<unsigned long long>(step));
+        if (octave != m_octave) {
+            m_octave = octave;
+            m_extra = 0;
+        }
+        if (m_extra < kExtraRowsPerOctave) {
+            ++m_extra;
+            kept = true;
+        }
+    }
+    if (kept)
+        m_last = point;
+    return kept;
+}
+
+double displayTolerance(const Experiment& experiment) {
+    const FunctionInfo* f = findFunction(experiment.function.function);
+    if (!f)
+        return 1e-3;
+    const PlotBounds& b = f->bounds;
+    return std::max(b.xMax - b.xMin, b.yMax - b.yMin) / 2000.0;
+}
+
+long long displayRowCount(long long steps) {
+    if (steps < 0)
+        return 0;
+    if (steps < kDenseSteps)
+        return steps + 1;
+    long long count = kDenseSteps;
+    for (long long lo = kDenseSteps; lo <= steps; lo *= 2) {
+        const long long hi = std::min(steps, 2 * lo - 1); // this octave: [lo, 2 lo)
+        const long long stride = strideAt(lo);
+        count += (hi - lo) / stride + 1; // lo is a multiple of the stride
+        if (lo > steps / 2)
+            break;
+    }
+    return count;
 }
 
 RunSample RunSample::fromStep(const FunctionStep& row) {

@@ -77,9 +77,37 @@ struct RunTrack {
     [[nodiscard]] QString statusText() const;
 };
 
-/// Rows kept for display: every `stride`-th step, with the stride a power of two chosen so that a
-/// run of `budget` steps keeps at most `cap` rows.
-long long displayStride(long long budget, long long cap = 8192);
+/// Whether the GUI keeps the row of `step` for display (besides a run's last row and the rows where
+/// ReduceLROnPlateau cut the lr): every step up to 4,096, then 1,024 evenly spaced rows per
+/// doubling of the step — every 4th step up to 8,192, every 8th up to 16,384, and so on. The rule
+/// depends on the step alone: a run of any budget keeps its shape (10^8 steps: about 20,000 rows,
+/// densest where a run moves most), zooming into a chart finds the rows it needs, and a larger
+/// budget never re-thins what is stored.
+bool isDisplayRow(long long step);
+/// How many steps in [0, steps] isDisplayRow() keeps.
+long long displayRowCount(long long steps);
+
+/// The rows a run keeps for display, step by step: isDisplayRow()'s, and between them any row
+/// whose point is farther than `tolerance` (map units) from the last row kept — so a late burst
+/// (Adam leaving the Rosenbrock valley after 10^6 steps) is drawn as it went, not cut across.
+/// Those extra rows are capped at 2,048 per doubling of the step, so memory stays bounded
+/// (10^8 steps: under 80,000 rows) even for a run that never settles.
+class DisplayRows {
+public:
+    /// `tolerance`: e.g. displayTolerance(); `start`: row 0's point (always kept).
+    DisplayRows(double tolerance, const Eigen::Vector2d& start);
+    /// Whether to keep the row of `step` at `point`; `force` keeps it (last row, lr cut).
+    bool keep(long long step, const Eigen::Vector2d& point, bool force = false);
+
+private:
+    double m_tolerance2;
+    Eigen::Vector2d m_last;
+    int m_octave = -1;
+    int m_extra = 0; ///< rows kept for distance in this octave
+};
+
+/// Half a pixel of a 1,000-pixel map of `experiment`'s function plot bounds.
+double displayTolerance(const Experiment& experiment);
 
 /// Colours of the runs, in order: 14 distinct ones, the first 8 colour-blind safe (Okabe–Ito).
 QColor runColor(int index);

@@ -1,5 +1,7 @@
 #include "ui/run_worker.h"
 
+#include <optional>
+
 #include "ui/background_thread.h"
 
 #include "core/run/function_run.h"
@@ -17,6 +19,7 @@ struct RunWorker::Live {
     std::shared_ptr<const Experiment> experiment; // kept alive for the run's lifetime
     std::unique_ptr<FunctionRun> run;
     RunStateLayout layout;
+    std::optional<DisplayRows> rows; ///< which rows to send
     bool sentRowZero = false;
     bool failed = false;
     QString error;
@@ -40,7 +43,6 @@ void RunWorker::begin() {
 void RunWorker::load(std::shared_ptr<const Experiment> experiment, std::vector<RunJob> jobs) {
     std::vector<std::unique_ptr<Live>> next;
     m_budget = experiment->steps;
-    m_stride = displayStride(m_budget);
     for (const auto& job : jobs) {
         auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const auto& live) {
             return live && live->generation == job.generation;
@@ -59,6 +61,7 @@ void RunWorker::load(std::shared_ptr<const Experiment> experiment, std::vector<R
             live->run = std::make_unique<FunctionRun>(*experiment, job.instance);
             live->run->setMaxSteps(m_budget);
             live->layout = RunStateLayout::of(live->run->rule().state());
+            live->rows.emplace(displayTolerance(*experiment), live->run->current().point);
         } catch (const std::exception& e) {
             live->failed = true;
             live->error = QString::fromStdString(e.what());
@@ -76,7 +79,6 @@ void RunWorker::load(std::shared_ptr<const Experiment> experiment, std::vector<R
 
 void RunWorker::setBudget(long long steps) {
     m_budget = std::max(1LL, steps);
-    m_stride = displayStride(m_budget);
     for (auto& live : m_runs) {
         if (live->run)
             live->run->setMaxSteps(m_budget);
@@ -123,7 +125,8 @@ bool RunWorker::advance(Live& live, RunProgress& progress) {
     if (!moved)
         return false;
     const long long step = live.run->current().step;
-    const bool keep = step % m_stride == 0 || live.run->finished() || live.run->current().lrReduced;
+    const FunctionStep& cur = live.run->current();
+    const bool keep = live.rows->keep(step, cur.point, live.run->finished() || cur.lrReduced);
     if (keep)
         record(live, progress, true);
     return true;

@@ -67,7 +67,6 @@ private:
     QTimer* m_timer = nullptr;
     std::vector<std::unique_ptr<Live>> m_runs;
     long long m_budget = 500;
-    long long m_stride = 1;
     double m_owed = 0.0; ///< fractional steps owed when paced
     std::chrono::steady_clock::time_point m_lastTick;
     std::atomic<bool> m_paused{false};

@@ -199,15 +199,17 @@ int runCommand(const std::vector<std::string>& args) {
                          100.0 * double(runner.progress()) / double(total), total);
         }
     });
-    // For --plots/--animate, the rows the app would keep (same display stride), per run. Each
+    // For --plots/--animate, the rows the app would keep (isDisplayRow), per run. Each
     // run's rows come from one thread at a time, so per-run vectors need no lock.
     const bool figures = options.figures.any();
     std::vector<RunTrack> tracks;
     std::vector<FunctionStep> lastRow(instances.size());
-    const long long stride = displayStride(experiment.steps);
+    std::vector<DisplayRows> rows;
     if (figures)
-        for (const auto& instance : instances)
+        for (const auto& instance : instances) {
             tracks.push_back(emptyTrack(experiment, instance));
+            rows.emplace_back(displayTolerance(experiment), experiment.function.start);
+        }
     outcomes = runner.run(
         experiment,
         [&](size_t i, const FunctionStep& row) {
@@ -215,7 +217,7 @@ int runCommand(const std::vector<std::string>& args) {
             if (!figures)
                 return;
             lastRow[i] = row;
-            if (row.step % stride == 0 || row.lrReduced)
+            if (rows[i].keep(row.step, row.point, row.lrReduced))
                 tracks[i].samples.push_back(RunSample::fromStep(row));
         },
         control);

@@ -58,18 +58,7 @@ void FunctionRunController::onDocumentChanged(int change, int) {
 
 void FunctionRunController::applyBudget() {
     const long long steps = experiment().steps;
-    const long long stride = displayStride(steps);
-    if (stride != m_stride) {
-        // Coarser stride: thin the stored rows to it (finer: new rows simply come denser).
-        m_stride = stride;
-        for (auto& t : m_tracks) {
-            std::vector<RunSample> kept;
-            for (auto& s : t.samples)
-                if (s.step % m_stride == 0 || s.lrReduced || &s == &t.samples.back())
-                    kept.push_back(std::move(s));
-            t.samples = std::move(kept);
-        }
-    }
+    // The rows kept depend on the step alone (isDisplayRow), so a new budget keeps them all.
     for (auto& t : m_tracks)
         if (!t.diverged && t.error.isEmpty() && t.hasLatest && t.latest.step < steps)
             t.finished = false;
@@ -78,7 +67,6 @@ void FunctionRunController::applyBudget() {
 
 void FunctionRunController::rebuildTracks() {
     const Experiment& e = experiment();
-    m_stride = displayStride(e.steps);
     std::vector<RunTrack> old = std::move(m_tracks);
     m_tracks.clear();
     std::map<std::uint64_t, std::uint64_t> kept;

@@ -29,7 +29,6 @@ public:
     [[nodiscard]] const std::vector<RunTrack>& tracks() const { return m_tracks; }
     /// Track of `configIndex` (twin: its no-decay copy), or -1.
     [[nodiscard]] int trackIndex(int configIndex, bool twin) const;
-    [[nodiscard]] long long stride() const { return m_stride; }
     [[nodiscard]] bool allFinished() const override;
     [[nodiscard]] double speed() const { return m_speed; }
 
@@ -60,7 +59,6 @@ private:
     /// The worker's generation of each document generation; cleared by reset().
     std::map<std::uint64_t, std::uint64_t> m_workerGeneration;
     std::uint64_t m_nextGeneration = 1;
-    long long m_stride = 1;
     double m_speed = 0.0;
 };
 

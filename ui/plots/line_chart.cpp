@@ -34,6 +34,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 namespace optiscope {
 
@@ -43,29 +44,65 @@ bool isDark(const QPalette& pal) {
     return pal.color(QPalette::Window).lightness() < 128;
 }
 
-// A line never needs more points than the chart has pixels across: beyond `buckets` runs of
-// consecutive points, each run is drawn as its lowest and highest point (in their order), which
-// keeps every spike and the envelope while Qt Charts draws a few thousand points, not 10^5.
+// A line never needs more points than the chart has pixels across: the x range shown is cut into
+// `buckets` columns and each column's points are drawn as their lowest and highest (in their
+// order), which keeps every spike and the envelope while Qt Charts draws a few thousand points,
+// not 10^5. Zoomed in, only the points in view (and one on each side, so the line reaches the
+// edges) are bucketed, so the detail the kept rows hold appears as the user zooms.
 constexpr int kDisplayBuckets = 1000; ///< exports; on screen, one per pixel of the chart's width
 
-QVector<QPointF> decimated(const QVector<QPointF>& pts, int buckets) {
+/// The x range on screen (zoomed in); empty: the whole line.
+struct XWindow {
+    double lo = NAN, hi = NAN;
+    [[nodiscard]] bool valid() const { return std::isfinite(lo) && std::isfinite(hi) && hi > lo; }
+};
+
+QVector<QPointF> decimated(const QVector<QPointF>& all, int buckets, bool logX, XWindow window) {
+    const bool increasing = std::is_sorted(
+        all.begin(), all.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+    QVector<QPointF> pts;
+    if (increasing && window.valid()) {
+        auto first = std::lower_bound(all.begin(), all.end(), window.lo,
+                                      [](const QPointF& p, double x) { return p.x() < x; });
+        auto last = std::upper_bound(all.begin(), all.end(), window.hi,
+                                     [](double x, const QPointF& p) { return x < p.x(); });
+        if (first != all.begin())
+            --first;
+        if (last != all.end())
+            ++last;
+        pts = QVector<QPointF>(first, last);
+    } else {
+        pts = all;
+    }
     const qsizetype n = pts.size();
     if (n <= 2 * buckets)
         return pts;
+    // The column of each point: by x where x increases (steps kept densely early and sparsely
+    // later get columns by where they are drawn), else by index.
+    auto fx = [logX](double x) { return logX ? std::log10(x) : x; };
+    const double x0 = fx(pts.front().x()), x1 = fx(pts.back().x());
+    const bool byX = increasing && x1 > x0;
+    auto column = [&](qsizetype i) {
+        if (!byX)
+            return int(i * buckets / n);
+        return std::clamp(int((fx(pts[i].x()) - x0) / (x1 - x0) * buckets), 0, buckets - 1);
+    };
     QVector<QPointF> out;
     out.reserve(2 * buckets + 2);
-    for (int b = 0; b < buckets; ++b) {
-        const qsizetype lo = n * b / buckets, hi = n * (b + 1) / buckets;
-        qsizetype iMin = lo, iMax = lo;
-        for (qsizetype i = lo + 1; i < hi; ++i) {
-            if (pts[i].y() < pts[iMin].y())
-                iMin = i;
-            if (pts[i].y() > pts[iMax].y())
-                iMax = i;
+    qsizetype lo = 0;
+    while (lo < n) {
+        const int c = column(lo);
+        qsizetype hi = lo + 1, iMin = lo, iMax = lo;
+        for (; hi < n && column(hi) == c; ++hi) {
+            if (pts[hi].y() < pts[iMin].y())
+                iMin = hi;
+            if (pts[hi].y() > pts[iMax].y())
+                iMax = hi;
         }
         out.push_back(pts[std::min(iMin, iMax)]);
         if (iMin != iMax)
             out.push_back(pts[std::max(iMin, iMax)]);
+        lo = hi;
     }
     if (out.back() != pts.back())
         out.push_back(pts.back());
@@ -75,7 +112,7 @@ QVector<QPointF> decimated(const QVector<QPointF>& pts, int buckets) {
 /// The points that can be drawn (finite; positive on log axes), decimated for display unless
 /// `all` (scatter markers are few and each one matters).
 QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool all = false,
-                        int buckets = kDisplayBuckets) {
+                        int buckets = kDisplayBuckets, XWindow window = {}) {
     QVector<QPointF> out;
     out.reserve(pts.size());
     for (const QPointF& p : pts) {
@@ -85,7 +122,7 @@ QVector<QPointF> usable(const ChartSpec& spec, const QVector<QPointF>& pts, bool
             continue;
         out.push_back(p);
     }
-    return all ? out : decimated(out, buckets);
+    return all ? out : decimated(out, buckets, spec.logX, window);
 }
 
 struct Range {
@@ -513,12 +550,15 @@ void LineChart::setSpec(const ChartSpec& original) {
         return;
     }
     // Same series: new points and ranges only (QXYSeries::replace, no clear + append).
+    XWindow window;
+    if (d->zoomed)
+        std::tie(window.lo, window.hi) = xRange();
     Range rx, ry;
     const auto series = d->chart->series();
     for (int i = 0; i < series.size() && i < int(spec.series.size()); ++i) {
         auto* xy = qobject_cast<QXYSeries*>(series[i]);
         const auto pts = usable(spec, spec.series[size_t(i)].points, spec.series[size_t(i)].scatter,
-                                screenBuckets());
+                                screenBuckets(), window);
         for (const QPointF& p : pts) {
             rx.add(p.x());
             ry.add(p.y());
@@ -529,8 +569,8 @@ void LineChart::setSpec(const ChartSpec& original) {
     for (size_t j = 0; j < spec.bands.size(); ++j) {
         const int at = int(spec.series.size() + j);
         auto* area = at < series.size() ? qobject_cast<QAreaSeries*>(series[at]) : nullptr;
-        const auto lower = usable(spec, spec.bands[j].lower, false, screenBuckets());
-        const auto upper = usable(spec, spec.bands[j].upper, false, screenBuckets());
+        const auto lower = usable(spec, spec.bands[j].lower, false, screenBuckets(), window);
+        const auto upper = usable(spec, spec.bands[j].upper, false, screenBuckets(), window);
         for (const auto* pts : {&lower, &upper})
             for (const QPointF& p : *pts) {
                 rx.add(p.x());
@@ -568,10 +608,9 @@ void LineChart::setSpec(const ChartSpec& original) {
 
 int LineChart::screenBuckets() const {
     // Two points (a run's lowest and highest) per pixel across: Qt Charts' work per update
-    // follows the points, and more than the pixels cannot show. Zoomed in, the view shows a part
-    // of the line, so the decimation keeps more.
-    const int pixels = std::clamp(width(), 200, kDisplayBuckets);
-    return d->zoomed ? kDisplayBuckets : pixels;
+    // follows the points, and more than the pixels cannot show. Zoomed in, the columns cover the
+    // x range in view only (see decimated()).
+    return std::clamp(width(), 200, kDisplayBuckets);
 }
 
 void LineChart::rebuild() {
@@ -651,6 +690,7 @@ void LineChart::zoomAround(QPointF fraction, double factor) {
                    a.width() * factor, a.height() * factor);
     d->chart->zoomIn(r);
     d->zoomed = true;
+    setSpec(m_spec); // the points in view, bucketed again for the new range
     placeMarker();
 }
 
@@ -780,6 +820,7 @@ bool LineChart::eventFilter(QObject* watched, QEvent* event) {
             if (!delta.isNull()) {
                 d->chart->scroll(-delta.x(), delta.y());
                 d->zoomed = true;
+                setSpec(m_spec); // the points now in view
                 placeMarker();
             }
         }
