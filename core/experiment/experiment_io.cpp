@@ -307,6 +307,10 @@ public:
         out.type = info->type;
         const size_t before = issues.size();
         out.params = params(j, path, info->params, {"type"}, info->type);
+        std::vector<std::string> given;
+        for (const auto& item : j.items())
+            given.push_back(item.key());
+        applyDependentDefaults(out.type, out.params, given);
         if (issues.size() == before)
             for (const auto& [field, reason] : checkOptimizerParams(out.type, out.params))
                 error(join(path, field), reason);

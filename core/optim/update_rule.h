@@ -86,6 +86,15 @@ protected:
     long long m_step = 0;
 };
 
+/// A default that depends on another parameter: `param` defaults to `value` when `when` is set to
+/// `equals` (Adam's eps is 1e-7 under convention "keras", tf.keras's default).
+struct DependentDefault {
+    std::string param;
+    std::string when;
+    std::string equals;
+    ParamValue value;
+};
+
 /// What the catalog knows of an optimizer type.
 struct OptimizerInfo {
     std::string type;      ///< "adam" — the name in experiment files
@@ -94,12 +103,18 @@ struct OptimizerInfo {
     /// Which hyper-parameter cycle_momentum moves: "momentum", "betas" or "" (none).
     std::string momentumParam;
     ParamTable params;
+    std::vector<DependentDefault> dependentDefaults;
 };
 
 /// Every optimizer type, in the order the app lists them.
 const std::vector<OptimizerInfo>& optimizerCatalog();
 /// The catalog entry of `type`, or nullptr.
 const OptimizerInfo* findOptimizer(const std::string& type);
+
+/// Applies `type`'s dependent defaults to `params` for the parameters not in `given` (the names an
+/// experiment file sets explicitly).
+void applyDependentDefaults(const std::string& type, ParamSet& params,
+                            const std::vector<std::string>& given);
 
 /// Cross-field checks on top of the per-parameter ParamSpec checks (which this also runs on every
 /// value present): unknown parameters, and SGD's `nesterov` needing momentum > 0 and
