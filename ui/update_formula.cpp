@@ -70,8 +70,14 @@ struct Ctx {
         }
         return tensor("exp_avg_sq", c);
     }
-    double bc1() const { return 1 - std::pow(beta(o, 0), t); }
-    double bc2() const { return 1 - std::pow(beta(o, 1), t); }
+    bool corrected() const { return param(o, "bias_correction", 1) > 0.5; }
+    bool keras() const {
+        return o.params.has("convention") &&
+               std::get_if<std::string>(&o.params.get("convention")) &&
+               o.params.choice("convention") == "keras";
+    }
+    double bc1() const { return corrected() ? 1 - std::pow(beta(o, 0), t) : 1.0; }
+    double bc2() const { return corrected() ? 1 - std::pow(beta(o, 1), t) : 1.0; }
     double mhat(int c) const {
         const double direct = tensor("m_hat", c);
         return std::isnan(direct) ? m(c) / bc1() : direct;
@@ -160,6 +166,16 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
             "v<sub>t</sub>/(1−β<sub>2</sub><sup>t</sup>)<br>"
             "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√<b>v̂</b><sub>t</sub> + ε) · "
             "<b>m̂</b><sub>t</sub></b>");
+        if (o.type == "adam" && c.keras())
+            f.symbolic = QStringLiteral(
+                "tf.keras's Adam: m<sub>t</sub> = m<sub>t−1</sub> + (g<sub>t</sub> − "
+                "m<sub>t−1</sub>)(1−β<sub>1</sub>) &nbsp;&nbsp; v<sub>t</sub> = v<sub>t−1</sub> + "
+                "(g<sub>t</sub>² − v<sub>t−1</sub>)(1−β<sub>2</sub>)<br>"
+                "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·√(1−β<sub>2</sub><sup>t</sup>)"
+                "/(1−β<sub>1</sub><sup>t</sup>) · m<sub>t</sub>/(√v<sub>t</sub> + ε̂)</b><br>"
+                "= θ<sub>t−1</sub> − η<sub>t</sub>·√(1−β<sub>2</sub><sup>t</sup>)/(√v<sub>t</sub> "
+                "+ "
+                "ε̂) · <b>m̂</b><sub>t</sub> &nbsp; (ε̂ on the raw root)");
         if (o.type == "adamw")
             f.symbolic += QStringLiteral("<br>(AdamW first decays θ: θ ← θ·(1 − η<sub>t</sub>·λ))");
         if (o.type == "nadam")
@@ -172,7 +188,22 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
             f.symbolic += QStringLiteral(
                 "<br>RAdam: while ρ<sub>t</sub> ≤ 5 the step is η<sub>t</sub>·<b>m̂</b><sub>t</sub> "
                 "(no v); after, it is multiplied by the rectification r<sub>t</sub>");
+        if (!c.corrected())
+            f.symbolic += QStringLiteral(
+                "<br><b>bias_correction off</b>: 1−β<sub>1</sub><sup>t</sup> and "
+                "1−β<sub>2</sub><sup>t</sup> are taken as 1, so m̂ = m and v̂ = v (large early "
+                "steps)");
         for (int k = 0; k < 2; ++k) {
+            if (o.type == "adam" && c.keras()) {
+                lines << QStringLiteral("<b>%1:</b> <b>m̂</b> = %2 / %3 = %4; &nbsp; v = %5")
+                             .arg(axis[k], num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.v(k)));
+                lines << QStringLiteral(
+                             "&nbsp;&nbsp;&nbsp;eff. lr = %1 × √%2 / (√%3 + %4) = <b>%5</b><br>"
+                             "&nbsp;&nbsp;&nbsp;Δθ = −%5 × <b>m̂</b> ≈ %6 &nbsp;(actual %7)")
+                             .arg(num(lr), num(c.bc2()), num(c.v(k)), num(eps), num(c.eff(k)),
+                                  num(-c.eff(k) * c.mhat(k)), num(c.delta(k)));
+                continue;
+            }
             lines << QStringLiteral(
                          "<b>%1:</b> <b>m̂</b> = %2 / %3 = %4; &nbsp; <b>v̂</b> = %5 / %6 = %7")
                          .arg(axis[k], num(c.m(k)), num(c.bc1()), num(c.mhat(k)), num(c.v(k)),
@@ -182,6 +213,83 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
                          .arg(num(lr), num(c.vhat(k)), num(eps), num(c.eff(k)),
                               num(-c.eff(k) * c.mhat(k)), num(c.delta(k)));
         }
+    } else if (o.type == "adamax" && c.keras()) {
+        f.symbolic = QStringLiteral(
+            "tf.keras's Adamax: m<sub>t</sub> = m<sub>t−1</sub> + (g<sub>t</sub> − "
+            "m<sub>t−1</sub>)(1−β<sub>1</sub>) &nbsp;&nbsp; u<sub>t</sub> = "
+            "max(β<sub>2</sub>·u<sub>t−1</sub>, |g<sub>t</sub>|)<br>"
+            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(u<sub>t</sub> + ε̂) · "
+            "m<sub>t</sub>/(1−β<sub>1</sub><sup>t</sup>)</b> &nbsp; (ε̂ outside the max)");
+        for (int k = 0; k < 2; ++k)
+            lines << QStringLiteral("<b>%1:</b> eff. lr = %2 / (%3 + %4) = <b>%5</b>; &nbsp; "
+                                    "<b>m̂</b> = %6 / %7 = %8; &nbsp; Δθ = %9")
+                         .arg(axis[k], num(lr), num(c.tensor("exp_inf", k)), num(eps),
+                              num(c.eff(k)), num(c.m(k)), num(c.bc1()), num(c.mhat(k)),
+                              num(c.delta(k)));
+    } else if (o.type == "qhm") {
+        const double nu = param(o, "nu");
+        f.symbolic = QStringLiteral(
+            "b<sub>t</sub> = β·b<sub>t−1</sub> + (1−β)·g<sub>t</sub> &nbsp;&nbsp; (dampened "
+            "momentum)<br><b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·[(1−ν)·g<sub>t</sub> "
+            "+ ν·b<sub>t</sub>]</b>");
+        for (int k = 0; k < 2; ++k) {
+            const double g = c.tensor("g_eff", k), b = c.tensor("momentum_buffer", k);
+            lines << QStringLiteral("<b>%1:</b> b = %2; &nbsp; Δθ = −%3 × [(1−%4)×%5 + %4×%2] = "
+                                    "%6 &nbsp;(actual %7)")
+                         .arg(axis[k], num(b), num(lr), num(nu), num(g),
+                              num(-lr * ((1 - nu) * g + nu * b)), num(c.delta(k)));
+        }
+    } else if (o.type == "qhadam") {
+        f.symbolic = QStringLiteral(
+            "m<sub>t</sub>, v<sub>t</sub>: Adam's m̂, v̂ (bias correction folded into the decay)<br>"
+            "a<sub>t</sub> = ν<sub>1</sub>·m<sub>t</sub> + (1−ν<sub>1</sub>)·g<sub>t</sub> "
+            "&nbsp;&nbsp; r<sub>t</sub> = √(ν<sub>2</sub>·v<sub>t</sub> + "
+            "(1−ν<sub>2</sub>)·g<sub>t</sub>²) + ε<br>"
+            "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/r<sub>t</sub> · "
+            "a<sub>t</sub></b>");
+        if (!c.corrected())
+            f.symbolic += QStringLiteral("<br><b>bias_correction off</b>: plain EMAs from 0");
+        for (int k = 0; k < 2; ++k)
+            lines << QStringLiteral("<b>%1:</b> a = %2; &nbsp; r = %3; &nbsp; eff. lr = %4 / %3 = "
+                                    "<b>%5</b>; &nbsp; Δθ = −%5 × %2 = %6 &nbsp;(actual %7)")
+                         .arg(axis[k], num(c.tensor("avg_grad", k)),
+                              num(c.tensor("avg_grad_rms", k)), num(lr), num(c.eff(k)),
+                              num(-c.eff(k) * c.tensor("avg_grad", k)), num(c.delta(k)));
+    } else if (o.type == "adabelief" || o.type == "yogi") {
+        if (o.type == "adabelief")
+            f.symbolic =
+                QStringLiteral(
+                    "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + "
+                    "(1−β<sub>1</sub>)·g<sub>t</sub> "
+                    "&nbsp;&nbsp; s<sub>t</sub> = β<sub>2</sub>·s<sub>t−1</sub> + "
+                    "(1−β<sub>2</sub>)·(g<sub>t</sub> − m<sub>t</sub>)² + ε<br>"
+                    "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√ŝ<sub>t</sub> + ε) · "
+                    "<b>m̂</b><sub>t</sub></b>%1")
+                    .arg(param(o, "rectify", 0) > 0.5
+                             ? QStringLiteral(
+                                   "<br>rectify: while ρ<sub>t</sub> &lt; 5 an SGD step "
+                                   "η<sub>t</sub>·m̂<sub>t</sub>, then × r<sub>t</sub> with ε on "
+                                   "the raw root (RAdam's rule)")
+                             : QString());
+        else
+            f.symbolic = QStringLiteral(
+                "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + (1−β<sub>1</sub>)·g<sub>t</sub> "
+                "&nbsp;&nbsp; v<sub>t</sub> = v<sub>t−1</sub> − "
+                "(1−β<sub>2</sub>)·sign(v<sub>t−1</sub> "
+                "− g<sub>t</sub>²)·g<sub>t</sub>²<br>"
+                "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>/(√v̂<sub>t</sub> + ε) · "
+                "<b>m̂</b><sub>t</sub></b>");
+        if (!c.corrected())
+            f.symbolic += QStringLiteral("<br><b>bias_correction off</b>: m̂ = m, ŝ = s");
+        const char* second = o.type == "yogi" ? "exp_avg_sq" : "exp_avg_var";
+        for (int k = 0; k < 2; ++k)
+            lines << QStringLiteral("<b>%1:</b> m = %2; &nbsp; <b>m̂</b> = %3; &nbsp; %4 = %5; "
+                                    "&nbsp; eff. lr = <b>%6</b>; &nbsp; Δθ = −%6 × <b>m̂</b> ≈ %7 "
+                                    "&nbsp;(actual %8)")
+                         .arg(axis[k], num(c.m(k)), num(c.tensor("m_hat", k)),
+                              QString::fromLatin1(o.type == "yogi" ? "v" : "s"),
+                              num(c.tensor(second, k)), num(c.eff(k)),
+                              num(-c.eff(k) * c.tensor("m_hat", k)), num(c.delta(k)));
     } else if (o.type == "adamax") {
         f.symbolic = QStringLiteral(
             "m<sub>t</sub> = β<sub>1</sub>·m<sub>t−1</sub> + (1−β<sub>1</sub>)·g<sub>t</sub> "
@@ -259,7 +367,7 @@ QString averagingWindows(const OptimizerConfig& o) {
             .arg(name, num(b), num(1.0 / (1.0 - b)));
     };
     QStringList w;
-    if (isAdamFamily(o.type)) {
+    if (isAdamFamily(o.type) || o.type == "qhadam" || o.type == "adabelief" || o.type == "yogi") {
         w << window(QStringLiteral("β1"), beta(o, 0));
         if (o.type != "adamax")
             w << window(QStringLiteral("β2"), beta(o, 1));
@@ -267,7 +375,7 @@ QString averagingWindows(const OptimizerConfig& o) {
         w << window(QStringLiteral("α"), param(o, "alpha"));
     } else if (o.type == "adadelta") {
         w << window(QStringLiteral("ρ"), param(o, "rho"));
-    } else if (o.type == "sgd" && param(o, "momentum", 0) > 0) {
+    } else if ((o.type == "sgd" && param(o, "momentum", 0) > 0) || o.type == "qhm") {
         w << window(QStringLiteral("μ"), param(o, "momentum"));
     } else if (o.type == "adagrad") {
         w << QStringLiteral("Adagrad sums every g² since the start: its effective lr only falls.");

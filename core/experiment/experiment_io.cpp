@@ -187,7 +187,8 @@ public:
                 if (m.contains("init"))
                     if (auto v = string(m["init"], join(p, "init"), 64)) {
                         if (*v != "torch" && *v != "keras")
-                            error(join(p, "init"), "must be one of torch, keras, got \"" + *v + "\"");
+                            error(join(p, "init"),
+                                  "must be one of torch, keras, got \"" + *v + "\"");
                         else
                             out.model.init = *v;
                     }
