@@ -7,6 +7,7 @@
 // few ulp.
 #include "core/experiment/experiment_io.h"
 #include "core/optim/update_rule.h"
+#include "core/run/run_parts.h"
 
 #include <nlohmann/json.hpp>
 
@@ -184,6 +185,22 @@ private slots:
         c["optimizer"] = {{"type", "adam"}};
         read = readOptimizer(c, &error);
         QCOMPARE(read.second.real("eps"), 1e-8);
+
+        // In an editor: switching the convention moves an eps still at its default, both ways,
+        // and keeps one the user set.
+        const ParamSet torch = read.second;
+        ParamSet keras = torch;
+        keras.set("convention", std::string("keras"));
+        keras = followDependentDefaults("adam", torch, keras);
+        QCOMPARE(keras.real("eps"), 1e-7);
+        ParamSet back = keras;
+        back.set("convention", std::string("torch"));
+        QCOMPARE(followDependentDefaults("adam", keras, back).real("eps"), 1e-8);
+        ParamSet own = torch;
+        own.set("eps", 1e-6);
+        ParamSet ownKeras = own;
+        ownKeras.set("convention", std::string("keras"));
+        QCOMPARE(followDependentDefaults("adam", own, ownKeras).real("eps"), 1e-6);
     }
 };
 

@@ -24,8 +24,7 @@ std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
         RunTrack t;
         t.instance = inst;
         const RunConfig& cfg = experiment.runs[size_t(inst.configIndex)];
-        t.color = cfg.color.empty() ? runColor(inst.configIndex)
-                                    : QColor(QString::fromStdString(cfg.color));
+        t.color = runColorOf(experiment, inst.configIndex);
         t.visible = cfg.visible;
         t.layout = RunStateLayout::of(run.rule().state());
         t.samples.push_back(sampleOf(run, false));
@@ -33,7 +32,7 @@ std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
             const FunctionStep& cur = run.current();
             if (cur.step == 1) // the state's tensors exist once the rule has stepped
                 t.layout = RunStateLayout::of(run.rule().state());
-            if (cur.step % stride == 0 || run.finished() || cur.lrReduced)
+            if (keptRow(cur.step, stride, cur.lrReduced, run.finished()))
                 if (t.samples.back().step != cur.step)
                     t.samples.push_back(sampleOf(run, true));
         }

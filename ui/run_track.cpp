@@ -54,6 +54,12 @@ QString RunTrack::statusText() const {
         .arg(latest.loss, 0, 'g', 4);
 }
 
+QColor runColorOf(const Experiment& experiment, int configIndex) {
+    const QColor configured(
+        QString::fromStdString(experiment.runs.at(std::size_t(configIndex)).color));
+    return configured.isValid() ? configured : runColor(configIndex);
+}
+
 long long displayStride(long long budget, long long cap) {
     long long stride = 1;
     while (budget / stride > cap)

@@ -80,9 +80,18 @@ struct RunTrack {
 /// Rows kept for display: every `stride`-th step, with the stride a power of two chosen so that a
 /// run of `budget` steps keeps at most `cap` rows.
 long long displayStride(long long budget, long long cap = 8192);
+/// Whether the row of `step` is kept for display (the one rule every recorder applies): every
+/// `stride`-th step, a step where a plateau schedule cut the lr (its chart marker), and the last
+/// row of a run.
+inline bool keptRow(long long step, long long stride, bool lrReduced, bool last) {
+    return step % stride == 0 || lrReduced || last;
+}
 
 /// Colours of the runs, in order: 14 distinct ones, the first 8 colour-blind safe (Okabe–Ito).
 QColor runColor(int index);
+/// The colour of run `configIndex` of `experiment`: its `color` if it has a valid one, else
+/// runColor(configIndex). Twins share their run's colour (charts draw them in twinShade()).
+QColor runColorOf(const Experiment& experiment, int configIndex);
 /// The colour of a run's no-decay twin: a pale, greyed shade of the run's colour (its "ghost").
 QColor twinShade(const QColor& runColor);
 

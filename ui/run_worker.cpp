@@ -123,7 +123,7 @@ bool RunWorker::advance(Live& live, RunProgress& progress) {
     if (!moved)
         return false;
     const long long step = live.run->current().step;
-    const bool keep = step % m_stride == 0 || live.run->finished() || live.run->current().lrReduced;
+    const bool keep = keptRow(step, m_stride, live.run->current().lrReduced, live.run->finished());
     if (keep)
         record(live, progress, true);
     return true;

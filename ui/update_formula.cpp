@@ -345,6 +345,9 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
                 "Δ<sub>t</sub> = √(d<sub>t−1</sub>+ε)/√(s<sub>t</sub>+ε)·g<sub>t</sub><br>"
                 "d<sub>t</sub> = ρ·d<sub>t−1</sub> + (1−ρ)·Δ<sub>t</sub>² &nbsp;&nbsp; "
                 "<b>θ<sub>t</sub> = θ<sub>t−1</sub> − η<sub>t</sub>·Δ<sub>t</sub></b>");
+        else if (const OptimizerInfo* info = findOptimizer(o.type); info && !info->formula.empty())
+            // Any other optimizer: its catalog entry's update, as `list` prints it.
+            f.symbolic = QString::fromStdString(info->formula).toHtmlEscaped();
         else
             f.symbolic =
                 QStringLiteral("θ<sub>t</sub> = θ<sub>t−1</sub> − (effective lr)·(direction)");

@@ -215,7 +215,8 @@ int runCommand(const std::vector<std::string>& args) {
             if (!figures)
                 return;
             lastRow[i] = row;
-            if (row.step % stride == 0 || row.lrReduced)
+            // The last row is added after the run (lastRow), as the other recorders keep it.
+            if (keptRow(row.step, stride, row.lrReduced, false))
                 tracks[i].samples.push_back(RunSample::fromStep(row));
         },
         control);

@@ -65,7 +65,7 @@ void FunctionRunController::applyBudget() {
         for (auto& t : m_tracks) {
             std::vector<RunSample> kept;
             for (auto& s : t.samples)
-                if (s.step % m_stride == 0 || s.lrReduced || &s == &t.samples.back())
+                if (keptRow(s.step, m_stride, s.lrReduced, &s == &t.samples.back()))
                     kept.push_back(std::move(s));
             t.samples = std::move(kept);
         }
@@ -96,8 +96,7 @@ void FunctionRunController::rebuildTracks() {
         track.instance = inst;
         track.generation = gen;
         const RunConfig& cfg = e.runs[size_t(inst.configIndex)];
-        track.color = cfg.color.empty() ? runColor(inst.configIndex)
-                                        : QColor(QString::fromStdString(cfg.color));
+        track.color = runColorOf(e, inst.configIndex);
         track.visible = cfg.visible;
         m_tracks.push_back(std::move(track));
     }
