@@ -44,6 +44,26 @@ ParamTable momentumParams(double base, double max) {
     };
 }
 
+using Issues = std::vector<std::pair<std::string, std::string>>;
+
+bool hasReal(const ParamSet& p, const std::string& name) {
+    return p.has(name) && std::holds_alternative<double>(p.get(name));
+}
+
+bool hasList(const ParamSet& p, const std::string& name) {
+    return p.has(name) && std::holds_alternative<std::vector<double>>(p.get(name));
+}
+
+bool hasChoice(const ParamSet& p, const std::string& name) {
+    return p.has(name) && std::holds_alternative<std::string>(p.get(name));
+}
+
+/// `name` is set to something other than its default (a parameter that would then be ignored).
+bool differs(const ScheduleInfo& info, const ParamSet& p, const std::string& name) {
+    const ParamSpec* spec = findParam(info.params, name);
+    return p.has(name) && spec && spec->defaultValue && !(p.get(name) == *spec->defaultValue);
+}
+
 std::vector<ScheduleInfo> buildCatalog() {
     std::vector<ScheduleInfo> c;
     c.push_back({"constant", "Constant", "Keras/PyTorch", "lr = lr0", false, false, {}});
@@ -131,6 +151,11 @@ std::vector<ScheduleInfo> buildCatalog() {
             return std::make_unique<CosineDecay>(lr0, p.real("decay_steps"), p.real("alpha"),
                                                  target, p.real("warmup_steps"));
         };
+        c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                                 Issues& issues) {
+            if (!p.has("warmup_target") && hasReal(p, "warmup_steps") && p.real("warmup_steps") > 0)
+                issues.emplace_back("warmup_steps", "has no effect without warmup_target");
+        };
     }
     c.push_back({"cosine_decay_restarts",
                  "Cosine decay with restarts (SGDR)",
@@ -175,6 +200,25 @@ std::vector<ScheduleInfo> buildCatalog() {
     c.back().make = [](const ParamSet& p, double) -> std::unique_ptr<LrSchedule> {
         return std::make_unique<PiecewiseConstantDecay>(p.list("boundaries"), p.list("values"));
     };
+    c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                             Issues& issues) {
+        if (hasList(p, "boundaries")) {
+            const auto& b = p.list("boundaries");
+            if (b.empty())
+                issues.emplace_back("boundaries", "needs at least one boundary");
+            for (size_t i = 1; i < b.size(); ++i)
+                if (!(b[i] > b[i - 1])) {
+                    issues.emplace_back("boundaries", "must be strictly increasing, got " +
+                                                          formatDouble(b[i]) + " after " +
+                                                          formatDouble(b[i - 1]));
+                    break;
+                }
+            if (hasList(p, "values") && p.list("values").size() != b.size() + 1)
+                issues.emplace_back("values", "must hold one more value than boundaries (" +
+                                                  std::to_string(b.size() + 1) + "), got " +
+                                                  std::to_string(p.list("values").size()));
+        }
+    };
 
     c.push_back({"step",
                  "Step decay (StepLR)",
@@ -207,6 +251,11 @@ std::vector<ScheduleInfo> buildCatalog() {
          }});
     c.back().make = [](const ParamSet& p, double lr0) -> std::unique_ptr<LrSchedule> {
         return std::make_unique<MultiStepLr>(lr0, p.list("milestones"), p.real("gamma"));
+    };
+    c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                             Issues& issues) {
+        if (hasList(p, "milestones") && p.list("milestones").empty())
+            issues.emplace_back("milestones", "needs at least one milestone");
     };
     c.push_back(
         {"exponential",
@@ -358,6 +407,35 @@ std::vector<ScheduleInfo> buildCatalog() {
             o.threePhase = p.flag("three_phase");
             return std::make_unique<OneCycleLr>(o);
         };
+        c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                                 Issues& issues) {
+            const bool total = p.has("total_steps");
+            const bool epochs = p.has("epochs"), spe = p.has("steps_per_epoch");
+            if (!total && !(epochs && spe)) {
+                issues.emplace_back(epochs ? "steps_per_epoch"
+                                    : spe  ? "epochs"
+                                           : "total_steps",
+                                    "one_cycle needs total_steps, or epochs and steps_per_epoch");
+            } else if (total && (epochs || spe)) {
+                issues.emplace_back(
+                    epochs ? "epochs" : "steps_per_epoch",
+                    "give either total_steps or epochs and steps_per_epoch, not both");
+            }
+            // torch divides by each phase's length; the first phase has length
+            // pct_start·total − 1 and is used at step 0, so pct_start·total = 1 is a
+            // ZeroDivisionError in torch. Later phases of zero length are never entered.
+            if (issues.empty() && hasReal(p, "pct_start")) {
+                double n = 0.0;
+                if (total && hasReal(p, "total_steps"))
+                    n = p.real("total_steps");
+                else if (hasReal(p, "epochs") && hasReal(p, "steps_per_epoch"))
+                    n = p.real("epochs") * p.real("steps_per_epoch");
+                if (n > 0 && p.real("pct_start") * n - 1.0 == 0.0)
+                    issues.emplace_back(
+                        "pct_start", "gives a first phase of zero length (pct_start × total steps "
+                                     "= 1; PyTorch fails with a division by zero)");
+            }
+        };
     }
     {
         ParamTable p = {
@@ -398,6 +476,17 @@ std::vector<ScheduleInfo> buildCatalog() {
             o.baseMomentum = p.real("base_momentum");
             o.maxMomentum = p.real("max_momentum");
             return std::make_unique<CyclicLr>(o);
+        };
+        c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                                 Issues& issues) {
+            if (hasReal(p, "base_lr") && hasReal(p, "max_lr") &&
+                !(p.real("max_lr") > p.real("base_lr")))
+                issues.emplace_back("max_lr", "must be greater than base_lr (" +
+                                                  formatDouble(p.real("base_lr")) + "), got " +
+                                                  formatDouble(p.real("max_lr")));
+            if (hasChoice(p, "mode") && p.choice("mode") != "exp_range" &&
+                differs(info, p, "gamma"))
+                issues.emplace_back("gamma", "is only used with mode \"exp_range\"");
         };
     }
     c.push_back(
@@ -448,6 +537,21 @@ std::vector<ScheduleInfo> buildCatalog() {
         o.eps = p.real("eps");
         return std::make_unique<ReduceLrOnPlateau>(lr0, o);
     };
+    c.back().crossCheck = []([[maybe_unused]] const ScheduleInfo& info, const ParamSet& p,
+                             Issues& issues) {
+        const bool torch = hasChoice(p, "flavor") && p.choice("flavor") == "torch";
+        if (torch) {
+            if (differs(info, p, "min_delta"))
+                issues.emplace_back("min_delta",
+                                    "is a Keras parameter; with flavor \"torch\" use threshold "
+                                    "and threshold_mode");
+        } else {
+            for (const char* name : {"threshold", "threshold_mode", "eps"})
+                if (differs(info, p, name))
+                    issues.emplace_back(name, std::string("is a PyTorch parameter; set flavor "
+                                                          "to \"torch\" (Keras uses min_delta)"));
+        }
+    };
     return c;
 }
 
@@ -457,18 +561,6 @@ ParamSet effective(const ScheduleInfo& info, const ParamSet& params) {
     for (const auto& [name, value] : params.values())
         out.set(name, value);
     return out;
-}
-
-bool hasReal(const ParamSet& p, const std::string& name) {
-    return p.has(name) && std::holds_alternative<double>(p.get(name));
-}
-
-bool hasList(const ParamSet& p, const std::string& name) {
-    return p.has(name) && std::holds_alternative<std::vector<double>>(p.get(name));
-}
-
-bool hasChoice(const ParamSet& p, const std::string& name) {
-    return p.has(name) && std::holds_alternative<std::string>(p.get(name));
 }
 
 } // namespace
@@ -564,82 +656,9 @@ std::vector<std::pair<std::string, std::string>> checkScheduleParams(const std::
         return issues;
     }
     const ParamSet p = effective(*info, params);
-    auto differs = [&](const std::string& name) {
-        const ParamSpec* spec = findParam(info->params, name);
-        return p.has(name) && spec && spec->defaultValue && !(p.get(name) == *spec->defaultValue);
-    };
 
-    if (type == "cosine_decay") {
-        if (!p.has("warmup_target") && hasReal(p, "warmup_steps") && p.real("warmup_steps") > 0)
-            issues.emplace_back("warmup_steps", "has no effect without warmup_target");
-    } else if (type == "piecewise_constant") {
-        if (hasList(p, "boundaries")) {
-            const auto& b = p.list("boundaries");
-            if (b.empty())
-                issues.emplace_back("boundaries", "needs at least one boundary");
-            for (size_t i = 1; i < b.size(); ++i)
-                if (!(b[i] > b[i - 1])) {
-                    issues.emplace_back("boundaries", "must be strictly increasing, got " +
-                                                          formatDouble(b[i]) + " after " +
-                                                          formatDouble(b[i - 1]));
-                    break;
-                }
-            if (hasList(p, "values") && p.list("values").size() != b.size() + 1)
-                issues.emplace_back("values", "must hold one more value than boundaries (" +
-                                                  std::to_string(b.size() + 1) + "), got " +
-                                                  std::to_string(p.list("values").size()));
-        }
-    } else if (type == "multistep") {
-        if (hasList(p, "milestones") && p.list("milestones").empty())
-            issues.emplace_back("milestones", "needs at least one milestone");
-    } else if (type == "one_cycle") {
-        const bool total = p.has("total_steps");
-        const bool epochs = p.has("epochs"), spe = p.has("steps_per_epoch");
-        if (!total && !(epochs && spe)) {
-            issues.emplace_back(epochs ? "steps_per_epoch"
-                                : spe  ? "epochs"
-                                       : "total_steps",
-                                "one_cycle needs total_steps, or epochs and steps_per_epoch");
-        } else if (total && (epochs || spe)) {
-            issues.emplace_back(epochs ? "epochs" : "steps_per_epoch",
-                                "give either total_steps or epochs and steps_per_epoch, not both");
-        }
-        // torch divides by each phase's length; the first phase has length
-        // pct_start·total − 1 and is used at step 0, so pct_start·total = 1 is a
-        // ZeroDivisionError in torch. Later phases of zero length are never entered.
-        if (issues.empty() && hasReal(p, "pct_start")) {
-            double n = 0.0;
-            if (total && hasReal(p, "total_steps"))
-                n = p.real("total_steps");
-            else if (hasReal(p, "epochs") && hasReal(p, "steps_per_epoch"))
-                n = p.real("epochs") * p.real("steps_per_epoch");
-            if (n > 0 && p.real("pct_start") * n - 1.0 == 0.0)
-                issues.emplace_back("pct_start",
-                                    "gives a first phase of zero length (pct_start × total steps "
-                                    "= 1; PyTorch fails with a division by zero)");
-        }
-    } else if (type == "cyclic") {
-        if (hasReal(p, "base_lr") && hasReal(p, "max_lr") &&
-            !(p.real("max_lr") > p.real("base_lr")))
-            issues.emplace_back("max_lr", "must be greater than base_lr (" +
-                                              formatDouble(p.real("base_lr")) + "), got " +
-                                              formatDouble(p.real("max_lr")));
-        if (hasChoice(p, "mode") && p.choice("mode") != "exp_range" && differs("gamma"))
-            issues.emplace_back("gamma", "is only used with mode \"exp_range\"");
-    } else if (type == "reduce_on_plateau") {
-        const bool torch = hasChoice(p, "flavor") && p.choice("flavor") == "torch";
-        if (torch) {
-            if (differs("min_delta"))
-                issues.emplace_back("min_delta",
-                                    "is a Keras parameter; with flavor \"torch\" use threshold "
-                                    "and threshold_mode");
-        } else {
-            for (const char* name : {"threshold", "threshold_mode", "eps"})
-                if (differs(name))
-                    issues.emplace_back(name, std::string("is a PyTorch parameter; set flavor "
-                                                          "to \"torch\" (Keras uses min_delta)"));
-        }
-    }
+    if (info->crossCheck)
+        info->crossCheck(*info, p, issues);
     return issues;
 }
 

@@ -43,6 +43,11 @@ struct ScheduleInfo {
     /// The schedule from a valid parameter set (defaults filled in) and the optimizer's lr.
     std::function<std::unique_ptr<LrSchedule>(const ParamSet&, double lr0)> make = nullptr;
     std::string helpPage = {}; ///< its page in resources/help ("schedule-<type>.md" if empty)
+    /// Checks across parameters (a setting that would be ignored, one_cycle's lengths, ...) on
+    /// a set with the defaults filled in; appends {field, reason} pairs. Optional.
+    std::function<void(const ScheduleInfo&, const ParamSet&,
+                       std::vector<std::pair<std::string, std::string>>&)>
+        crossCheck = nullptr;
 };
 
 const std::vector<ScheduleInfo>& scheduleCatalog();
