@@ -317,6 +317,16 @@ void TestOptimizers::defaultsMatchTorch() {
     // torch-only switches that change no arithmetic here (or are not exposed).
     const std::set<std::string> torchOnly{"foreach", "maximize", "capturable", "differentiable",
                                           "fused"};
+    // OptiScope's own switches, whose defaults are torch's arithmetic.
+    int own = 0;
+    if (const ParamSpec* bc = findParam(info->params, "bias_correction")) {
+        QCOMPARE(std::get<bool>(*bc->defaultValue), true);
+        ++own;
+    }
+    if (const ParamSpec* conv = findParam(info->params, "convention")) {
+        QCOMPARE(std::get<std::string>(*conv->defaultValue), std::string("torch"));
+        ++own;
+    }
     int shared = 0;
     for (const auto& [key, value] : torch.items()) {
         if (torchOnly.count(key))
@@ -334,14 +344,15 @@ void TestOptimizers::defaultsMatchTorch() {
         ++shared;
     }
     QVERIFY(shared >= 3);
-    QCOMPARE(info->params.size(), size_t(shared + (torch["lr"].is_string() ? 1 : 0)));
+    QCOMPARE(info->params.size(), size_t(shared + own + (torch["lr"].is_string() ? 1 : 0)));
 }
 
 void TestOptimizers::catalogIsComplete() {
-    const std::vector<std::string> expected{"sgd",   "adagrad", "rmsprop", "adadelta", "adam",
-                                            "adamw", "adamax",  "nadam",   "radam"};
+    const std::vector<std::string> expected{"sgd",   "adagrad", "rmsprop",   "adadelta", "adam",
+                                            "adamw", "adamax",  "nadam",     "radam",    "lion",
+                                            "qhm",   "qhadam",  "adabelief", "yogi"};
     const auto& catalog = optimizerCatalog();
-    QVERIFY(catalog.size() >= expected.size());
+    QCOMPARE(catalog.size(), expected.size());
     for (size_t i = 0; i < expected.size(); ++i)
         QCOMPARE(catalog[i].type, expected[i]);
     for (const auto& info : catalog) {
@@ -417,6 +428,51 @@ void TestOptimizers::paramChecks_data() {
     QTest::newRow("nadam negative momentum_decay") << "nadam"
                                                    << R"({"momentum_decay": -0.004})"
                                                    << "momentum_decay";
+    QTest::newRow("qhm nu > 1") << "qhm"
+                                << R"({"nu": 1.5})"
+                                << "nu";
+    QTest::newRow("qhm negative momentum") << "qhm"
+                                           << R"({"momentum": -0.1})"
+                                           << "momentum";
+    QTest::newRow("qhm bad weight_decay_type") << "qhm"
+                                               << R"({"weight_decay_type": "both"})"
+                                               << "weight_decay_type";
+    QTest::newRow("qhadam nus > 1") << "qhadam"
+                                    << R"({"nus": [0.7, 1.2]})"
+                                    << "nus";
+    QTest::newRow("qhadam bias_correction not bool") << "qhadam"
+                                                     << R"({"bias_correction": 0})"
+                                                     << "bias_correction";
+    QTest::newRow("adabelief negative eps") << "adabelief"
+                                            << R"({"eps": -1e-16})"
+                                            << "eps";
+    QTest::newRow("adabelief rectify not bool") << "adabelief"
+                                                << R"({"rectify": "yes"})"
+                                                << "rectify";
+    QTest::newRow("yogi negative initial_accumulator") << "yogi"
+                                                       << R"({"initial_accumulator": -1e-6})"
+                                                       << "initial_accumulator";
+    QTest::newRow("yogi beta1 = 1") << "yogi"
+                                    << R"({"betas": [1.0, 0.999]})"
+                                    << "betas";
+    QTest::newRow("adam unknown convention") << "adam"
+                                             << R"({"convention": "tf"})"
+                                             << "convention";
+    QTest::newRow("adamw has no convention") << "adamw"
+                                             << R"({"convention": "keras"})"
+                                             << "convention";
+    QTest::newRow("nadam has no convention") << "nadam"
+                                             << R"({"convention": "torch"})"
+                                             << "convention";
+    QTest::newRow("sgd has no bias_correction") << "sgd"
+                                                << R"({"bias_correction": false})"
+                                                << "bias_correction";
+    QTest::newRow("adamax has no bias_correction") << "adamax"
+                                                   << R"({"bias_correction": false})"
+                                                   << "bias_correction";
+    QTest::newRow("yogi has no bias_correction") << "yogi"
+                                                 << R"({"bias_correction": false})"
+                                                 << "bias_correction";
     QTest::newRow("unknown type") << "adamx"
                                   << R"({})"
                                   << "type";
@@ -473,6 +529,24 @@ void TestOptimizers::resetClearsState_data() {
                            << R"({})";
     QTest::newRow("lion") << "lion"
                           << R"({"weight_decay": 0.1})";
+    QTest::newRow("qhm") << "qhm"
+                         << R"({"weight_decay": 0.1, "weight_decay_type": "direct"})";
+    QTest::newRow("qhadam") << "qhadam"
+                            << R"({"nus": [0.7, 0.9], "bias_correction": false})";
+    QTest::newRow("adabelief") << "adabelief"
+                               << R"({"amsgrad": true})";
+    QTest::newRow("adabelief no rectify") << "adabelief"
+                                          << R"({"rectify": false, "weight_decay": 0.1})";
+    QTest::newRow("yogi") << "yogi"
+                          << R"({})";
+    QTest::newRow("adam keras") << "adam"
+                                << R"({"convention": "keras", "amsgrad": true})";
+    QTest::newRow("adamax keras") << "adamax"
+                                  << R"({"convention": "keras"})";
+    QTest::newRow("nadam no bias correction") << "nadam"
+                                              << R"({"bias_correction": false})";
+    QTest::newRow("radam no bias correction") << "radam"
+                                              << R"({"bias_correction": false})";
 }
 
 void TestOptimizers::resetClearsState() {
@@ -525,6 +599,16 @@ void TestOptimizers::nonFiniteGradientPropagates_data() {
                          << R"({"momentum": 0.9})";
     QTest::newRow("lion") << "lion"
                           << R"({})";
+    QTest::newRow("adabelief amsgrad") << "adabelief"
+                                       << R"({"amsgrad": true, "rectify": false})";
+    QTest::newRow("yogi") << "yogi"
+                          << R"({})";
+    QTest::newRow("qhadam") << "qhadam"
+                            << R"({"nus": [0.7, 1.0]})";
+    QTest::newRow("qhm") << "qhm"
+                         << R"({})";
+    QTest::newRow("adam keras amsgrad") << "adam"
+                                        << R"({"convention": "keras", "amsgrad": true})";
 }
 
 void TestOptimizers::nonFiniteGradientPropagates() {
@@ -544,7 +628,7 @@ void TestOptimizers::nonFiniteGradientPropagates() {
     QVERIFY(std::isnan(p[0]));
     QVERIFY(std::isfinite(p[1]));
     const OptimizerState st = rule->state();
-    for (const char* name : {"max_exp_avg_sq", "exp_inf"})
+    for (const char* name : {"max_exp_avg_sq", "exp_inf", "max_exp_avg_var"})
         if (const StateTensor* t = st.tensor(name)) {
             QVERIFY2(std::isnan(t->values[0]), name);
             QVERIFY2(std::isfinite(t->values[1]), name);

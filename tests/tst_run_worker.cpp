@@ -7,6 +7,7 @@
 #include "ui/function/function_run_controller.h"
 #include "ui/run_recorder.h"
 #include "ui/run_worker.h"
+#include "ui/update_formula.h"
 
 #include <QPointer>
 #include <QSignalSpy>
@@ -91,6 +92,8 @@ private slots:
     void pausedWorkerHoldsStill();
     void everyOptimizerRuns_data();
     void everyOptimizerRuns();
+    void inspectorFormulaHasLiveNumbers_data();
+    void inspectorFormulaHasLiveNumbers();
     void staleGenerationDropped();
     void changingAHyperparameterRestartsOnlyThatRun();
     void budgetBoundsMemory();
@@ -193,6 +196,70 @@ void TestRunWorker::everyOptimizerRuns() {
     QCOMPARE(t.samples.size(), size_t(201));
     QVERIFY(!t.layout.tensors.empty() || !t.layout.scalars.empty());
     QVERIFY(std::isfinite(t.samples.back().effLrX));
+}
+
+void TestRunWorker::inspectorFormulaHasLiveNumbers_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("option"); // "name=value" set on top of the defaults, or empty
+    QTest::addColumn<QString>("mark");   // a piece of the formula that only this variant shows
+    QTest::newRow("qhm") << "qhm"
+                         << "" << QString::fromUtf8("(1−ν)");
+    QTest::newRow("qhadam") << "qhadam"
+                            << ""
+                            << "a<sub>t</sub>";
+    QTest::newRow("adabelief") << "adabelief"
+                               << ""
+                               << "rectify";
+    QTest::newRow("adabelief no rectify") << "adabelief"
+                                          << "rectify=false"
+                                          << "(g<sub>t</sub> −";
+    QTest::newRow("yogi") << "yogi"
+                          << ""
+                          << "sign(";
+    QTest::newRow("adam keras") << "adam"
+                                << "convention=keras"
+                                << "tf.keras's Adam";
+    QTest::newRow("adamax keras") << "adamax"
+                                  << "convention=keras"
+                                  << "tf.keras's Adamax";
+    QTest::newRow("adam no bias correction") << "adam"
+                                             << "bias_correction=false"
+                                             << "bias_correction off";
+    QTest::newRow("nadam no bias correction") << "nadam"
+                                              << "bias_correction=false"
+                                              << "bias_correction off";
+}
+
+// The inspector's formula of each new optimizer and option shows this step's numbers: the
+// effective lr the run recorded and the step it took, and no missing value.
+void TestRunWorker::inspectorFormulaHasLiveNumbers() {
+    QFETCH(QString, type);
+    QFETCH(QString, option);
+    QFETCH(QString, mark);
+    ExperimentDocument document;
+    FunctionRunController controller(&document);
+    Experiment e = smallExperiment(8);
+    e.runs = {runOf(type.toStdString(), 1e-3)};
+    if (!option.isEmpty()) {
+        const QStringList kv = option.split('=');
+        ParamValue v = kv[1] == "false" ? ParamValue(false) : ParamValue(kv[1].toStdString());
+        e.runs[0].optimizer.params.set(kv[0].toStdString(), v);
+    }
+    controller.setSpeed(0);
+    document.setExperiment(e);
+    controller.play();
+    QTRY_VERIFY_WITH_TIMEOUT(controller.allFinished(), 20000);
+    const RunTrack& t = controller.tracks().at(0);
+    QCOMPARE(t.samples.size(), size_t(9));
+    const RunSample& s = t.samples[7];
+    const FormulaText f = updateFormula(e.runs[0].optimizer, t.layout, s, &t.samples[6]);
+    QVERIFY2(f.symbolic.contains(mark), qPrintable(f.symbolic));
+    QVERIFY2(!f.numbers.contains(QString::fromUtf8("—")), qPrintable(f.numbers));
+    const QString eff = QString::number(s.effLrX, 'g', 4);
+    const QString step = QString::number(s.x - t.samples[6].x, 'g', 4);
+    QVERIFY2(f.numbers.contains(eff) || type == "qhm", qPrintable(f.numbers + " lacks " + eff));
+    QVERIFY2(f.numbers.contains(step), qPrintable(f.numbers + " lacks " + step));
+    QVERIFY(!f.windows.isEmpty());
 }
 
 void TestRunWorker::staleGenerationDropped() {

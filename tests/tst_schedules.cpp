@@ -199,8 +199,7 @@ void TestSchedules::torchReference() {
     }
 
     const double lr0 = s.at("initial_lr").get<double>();
-    const double momentum0 = s.at("optimizer_kwargs").value("momentum", 0.0);
-    auto sched = makeSchedule(type, params, lr0, momentum0);
+    auto sched = makeSchedule(type, params, lr0);
 
     const auto& lr = s.at("lr");
     const json* mom = s.contains("momentum") ? &s.at("momentum")
@@ -413,7 +412,7 @@ void TestSchedules::everyScheduleBuildsFromDefaults() {
     for (const auto& info : scheduleCatalog()) {
         const ParamSet p = sampleParams(info.type);
         QVERIFY2(checkScheduleParams(info.type, p).empty(), info.type.c_str());
-        auto sched = makeSchedule(info.type, p, 0.05, 0.9);
+        auto sched = makeSchedule(info.type, p, 0.05);
         QVERIFY(sched);
         for (int k = 0; k < 200; ++k) {
             QVERIFY2(std::isfinite(sched->lr()) && sched->lr() >= 0.0, info.type.c_str());
@@ -764,7 +763,7 @@ void TestSchedules::oneCycleHoldsAfterTheEnd() {
     ParamSet p;
     p.set("max_lr", 0.1);
     p.set("total_steps", 10.0);
-    auto s = makeSchedule("one_cycle", p, 123.0 /* ignored, as in torch */, 0.5);
+    auto s = makeSchedule("one_cycle", p, 123.0 /* ignored, as in torch */);
     // torch's first value is 0.1 + (0.004 - 0.1)/2·2, 0.004 up to rounding.
     QVERIFY(std::fabs(s->lr() - 0.004) < 1e-17);
     QCOMPARE(*s->momentum(), 0.95);
@@ -812,7 +811,7 @@ void TestSchedules::editorStartValuesAreSensible() {
     const ParamSet p = scheduleStartValues(*info, budget, lr0);
     const auto issues = checkScheduleParams(info->type, p);
     QVERIFY2(issues.empty(), issues.empty() ? "" : issues.front().second.c_str());
-    auto schedule = makeSchedule(info->type, p, lr0, 0.9);
+    auto schedule = makeSchedule(info->type, p, lr0);
     double lo = INFINITY, hi = 0;
     const int steps = std::min(budget, 200000);
     for (int k = 0; k < steps; ++k) {

@@ -2,12 +2,30 @@
 
 #include "ui/teaching_resources.h"
 
+#include "core/experiment/help_index.h"
+#include "core/optim/update_rule.h"
+#include "core/schedule/lr_schedule.h"
+
+#include <QFile>
 #include <QStyle>
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 namespace optiscope {
+
+namespace {
+/// Serves index.md with its catalog tables filled in; every other page as compiled in.
+class HelpBrowser : public QTextBrowser {
+public:
+    using QTextBrowser::QTextBrowser;
+    QVariant loadResource(int type, const QUrl& name) override {
+        if (name.fileName() == QLatin1String("index.md"))
+            return HelpDock::indexMarkdown();
+        return QTextBrowser::loadResource(type, name);
+    }
+};
+} // namespace
 
 HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
     ensureTeachingResources();
@@ -18,7 +36,7 @@ HelpDock::HelpDock(QWidget* parent) : QDockWidget(tr("Help"), parent) {
     layout->setSpacing(0);
     auto* bar = new QToolBar(box);
     bar->setIconSize(QSize(16, 16));
-    m_browser = new QTextBrowser(box);
+    m_browser = new HelpBrowser(box);
     m_browser->setObjectName(QStringLiteral("helpBrowser"));
     m_browser->setOpenExternalLinks(true);
     m_browser->setSearchPaths({QStringLiteral(":/help")});
@@ -44,11 +62,21 @@ QUrl HelpDock::pageUrl(const QString& page) {
 }
 
 QString HelpDock::optimizerPage(const std::string& type) {
-    return QStringLiteral("optimizer-%1.md").arg(QString::fromStdString(type));
+    const OptimizerInfo* info = findOptimizer(type);
+    return info ? QString::fromStdString(info->helpPage) : QStringLiteral("index.md");
 }
 
 QString HelpDock::schedulePage(const std::string& type) {
-    return QStringLiteral("schedule-%1.md").arg(QString::fromStdString(type));
+    const ScheduleInfo* info = findSchedule(type);
+    return info ? QString::fromStdString(info->helpPage) : QStringLiteral("index.md");
+}
+
+QString HelpDock::indexMarkdown() {
+    ensureTeachingResources();
+    QFile f(QStringLiteral(":/help/index.md"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromStdString(expandHelpIndex(f.readAll().toStdString()));
 }
 
 void HelpDock::showPage(const QString& page) {

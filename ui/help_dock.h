@@ -1,7 +1,8 @@
 // The help pane: a dock with the Markdown pages of resources/help (compiled in from
 // resources/resources.qrc), rendered by QTextBrowser. Links between pages work; external links
-// open in the browser. One page per optimizer (optimizer-<type>.md) and per schedule
-// (schedule-<type>.md).
+// open in the browser. One page per optimizer and per schedule, named by their catalog entries;
+// the index's optimizer and schedule tables are made from the catalogs
+// (core/experiment/help_index.h).
 #pragma once
 
 #include <QDockWidget>
@@ -22,8 +23,11 @@ public:
     void showPage(const QString& page);
     [[nodiscard]] QTextBrowser* browser() const { return m_browser; }
 
+    /// The help page of an optimizer / schedule type, from its catalog entry.
     static QString optimizerPage(const std::string& type);
     static QString schedulePage(const std::string& type);
+    /// index.md as shown: its catalog tables filled in from the catalogs.
+    static QString indexMarkdown();
     /// The resource URL of a page (qrc:/help/<page>).
     static QUrl pageUrl(const QString& page);
 

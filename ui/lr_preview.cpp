@@ -1,5 +1,6 @@
 #include "ui/lr_preview.h"
 
+#include "core/run/run_parts.h"
 #include "core/schedule/lr_schedule.h"
 
 #include <QPainter>
@@ -31,13 +32,7 @@ void LrPreview::setRun(const RunConfig& run, long long steps) {
                                           : QString::fromStdString(problems.front().first + ": " +
                                                                    problems.front().second);
             } else {
-                double momentum0 = 0.0;
-                if (run.optimizer.params.has("betas"))
-                    momentum0 = run.optimizer.params.list("betas").at(0);
-                else if (run.optimizer.params.has("momentum"))
-                    momentum0 = run.optimizer.params.real("momentum");
-                auto schedule =
-                    makeSchedule(run.schedule->type, run.schedule->params, m_lr0, momentum0);
+                auto schedule = makeRunSchedule(run, false);
                 for (long long k = 1; k <= n; ++k) {
                     if (k % every == 0 || k == 1 || k == n)
                         m_points.push_back(QPointF(double(k), schedule->lr()));

@@ -2,6 +2,7 @@
 
 #include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
+#include "core/run/run_parts.h"
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
@@ -183,7 +184,11 @@ RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* paren
         if (m_config < 0)
             return;
         RunConfig r = m_controller->experiment().runs[size_t(m_config)];
-        r.optimizer.params = values;
+        const ParamSet followed =
+            followDependentDefaults(r.optimizer.type, r.optimizer.params, values);
+        if (!(followed == values))
+            m_optimizerParams->setValues(followed); // e.g. eps 1e-8 -> 1e-7 for keras
+        r.optimizer.params = followed;
         applyRun(r);
     });
     connect(m_schedule, &QComboBox::activated, this, &RunEditorPanel::onScheduleChosen);

@@ -23,8 +23,7 @@ std::vector<RunTrack> recordExperiment(const Experiment& experiment) {
         RunTrack t;
         t.instance = inst;
         const RunConfig& cfg = experiment.runs[size_t(inst.configIndex)];
-        t.color = cfg.color.empty() ? runColor(inst.configIndex)
-                                    : QColor(QString::fromStdString(cfg.color));
+        t.color = runColorOf(experiment, inst.configIndex);
         t.visible = cfg.visible;
         t.layout = RunStateLayout::of(run.rule().state());
         t.samples.push_back(sampleOf(run, false));

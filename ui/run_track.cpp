@@ -59,6 +59,12 @@ QString RunTrack::statusText() const {
         .arg(latest.loss, 0, 'g', 4);
 }
 
+QColor runColorOf(const Experiment& experiment, int configIndex) {
+    const QColor configured(
+        QString::fromStdString(experiment.runs.at(std::size_t(configIndex)).color));
+    return configured.isValid() ? configured : runColor(configIndex);
+}
+
 namespace {
 constexpr long long kDenseSteps = 4096;   ///< every row below this step
 constexpr int kRowsPerOctaveLog2 = 10;    ///< 1,024 rows per doubling above it

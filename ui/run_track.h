@@ -111,6 +111,9 @@ double displayTolerance(const Experiment& experiment);
 
 /// Colours of the runs, in order: 14 distinct ones, the first 8 colour-blind safe (Okabe–Ito).
 QColor runColor(int index);
+/// The colour of run `configIndex` of `experiment`: its `color` if it has a valid one, else
+/// runColor(configIndex). Twins share their run's colour (charts draw them in twinShade()).
+QColor runColorOf(const Experiment& experiment, int configIndex);
 /// The colour of a run's no-decay twin: a pale, greyed shade of the run's colour (its "ghost").
 QColor twinShade(const QColor& runColor);
 

@@ -63,9 +63,12 @@ std::string catalogText() {
         out << "  " << f.name << "  " << f.formula << "\n";
         paramLines(out, f.params);
     }
-    out << "\nOptimizers (runs[].optimizer.type; PyTorch 1.13 names and defaults):\n";
+    out << "\nOptimizers (runs[].optimizer.type; PyTorch 1.13's names and defaults, beyond it the "
+           "authors' reference code's):\n";
     for (const auto& o : optimizerCatalog()) {
         out << "  " << o.type << "  (" << o.title << "; " << o.reference << ")\n";
+        if (!o.formula.empty())
+            out << "    update: " << o.formula << "\n";
         paramLines(out, o.params);
     }
     out << "\nSchedules (runs[].schedule.type):\n";
@@ -90,6 +93,7 @@ std::string catalogJson() {
         optimizers.push_back({{"type", o.type},
                               {"title", o.title},
                               {"reference", o.reference},
+                              {"update", o.formula},
                               {"params", paramsJson(o.params)}});
     auto schedules = nlohmann::ordered_json::array();
     for (const auto& s : scheduleCatalog())

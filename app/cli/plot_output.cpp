@@ -90,9 +90,7 @@ bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i, Fig
 RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance) {
     RunTrack t;
     t.instance = instance;
-    const RunConfig& cfg = experiment.runs[size_t(instance.configIndex)];
-    t.color = cfg.color.empty() ? runColor(instance.configIndex)
-                                : QColor(QString::fromStdString(cfg.color));
+    t.color = runColorOf(experiment, instance.configIndex);
     t.visible = true; // the command line ignores `visible`
     return t;
 }

@@ -19,9 +19,9 @@ std::string formatDouble(double value) {
 namespace {
 
 std::string bound(double v) {
-    if (v >= 1e300)
+    if (v >= kUnbounded)
         return "inf";
-    if (v <= -1e300)
+    if (v <= -kUnbounded)
         return "-inf";
     return formatDouble(v);
 }
@@ -46,6 +46,86 @@ bool isWhole(double v) {
 
 } // namespace
 
+namespace {
+ParamSpec named(std::string name, ParamKind kind) {
+    ParamSpec s;
+    s.name = std::move(name);
+    s.kind = kind;
+    return s;
+}
+} // namespace
+
+ParamSpec ParamSpec::real(std::string name, std::optional<double> def) {
+    ParamSpec s = named(std::move(name), ParamKind::Real);
+    if (def)
+        s.defaultValue = *def;
+    return s;
+}
+
+ParamSpec ParamSpec::integer(std::string name, std::optional<double> def) {
+    ParamSpec s = real(std::move(name), def);
+    s.kind = ParamKind::Integer;
+    return s;
+}
+
+ParamSpec ParamSpec::flag(std::string name, bool def) {
+    ParamSpec s = named(std::move(name), ParamKind::Bool);
+    s.defaultValue = def;
+    return s;
+}
+
+ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::string> choices) {
+    ParamSpec s = named(std::move(name), ParamKind::Choice);
+    s.defaultValue = std::move(def);
+    s.choices = std::move(choices);
+    return s;
+}
+
+ParamSpec ParamSpec::pair(std::string name, std::vector<double> def) {
+    ParamSpec s = named(std::move(name), ParamKind::RealPair);
+    s.defaultValue = std::move(def);
+    return s;
+}
+
+ParamSpec ParamSpec::list(std::string name, ParamKind kind) {
+    return named(std::move(name), kind);
+}
+
+ParamSpec& ParamSpec::atLeast(double bound) {
+    min = bound;
+    minOpen = false;
+    return *this;
+}
+
+ParamSpec& ParamSpec::above(double bound) {
+    min = bound;
+    minOpen = true;
+    return *this;
+}
+
+ParamSpec& ParamSpec::atMost(double bound) {
+    max = bound;
+    maxOpen = false;
+    return *this;
+}
+
+ParamSpec& ParamSpec::below(double bound) {
+    max = bound;
+    maxOpen = true;
+    return *this;
+}
+
+ParamSpec& ParamSpec::about(std::string text) {
+    help = std::move(text);
+    return *this;
+}
+
+ParamSpec& ParamSpec::orNone() {
+    defaultValue.reset();
+    optional = true;
+    return *this;
+}
+
 std::string ParamSpec::rangeText() const {
     if (kind == ParamKind::Bool)
         return "true or false";
@@ -55,7 +135,7 @@ std::string ParamSpec::rangeText() const {
             out += (i ? ", " : "") + choices[i];
         return out;
     }
-    const bool lo = min > -1e300, hi = max < 1e300;
+    const bool lo = min > -kUnbounded, hi = max < kUnbounded;
     if (lo && hi)
         return std::string(minOpen ? "(" : "[") + bound(min) + ", " + bound(max) +
                (maxOpen ? ")" : "]");
@@ -82,9 +162,9 @@ std::optional<std::string> ParamSpec::check(const ParamValue& value) const {
         const bool above = maxOpen ? !(v < max) : !(v <= max);
         if (below || above) {
             std::string r = rangeText();
-            // A bound rangeText() leaves out as "unbounded" (|bound| >= 1e300) is the one the
+            // A bound rangeText() leaves out as unbounded (|bound| >= kUnbounded) is the one the
             // value broke: state the full range, not "must be >= 0, got 1e+301".
-            if ((above && max >= 1e300) || (below && min <= -1e300))
+            if ((above && max >= kUnbounded) || (below && min <= -kUnbounded))
                 r = std::string(minOpen ? "(" : "[") + formatDouble(min) + ", " +
                     formatDouble(max) + (maxOpen ? ")" : "]");
             const bool interval = r.front() == '[' || r.front() == '(';

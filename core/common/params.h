@@ -24,6 +24,9 @@ enum class ParamKind {
     RealList, ///< a list of reals, each within [min, max]
 };
 
+/// A bound that means "no limit" (ParamSpec's default min and max; rangeText() leaves it out).
+inline constexpr double kUnbounded = 1e300;
+
 /// A parameter value. Integers are stored as doubles holding whole numbers.
 using ParamValue = std::variant<bool, double, std::string, std::vector<double>>;
 
@@ -33,14 +36,31 @@ struct ParamSpec {
     /// Default value; std::nullopt means the parameter is required (or "None" in PyTorch terms,
     /// when `optional` is set).
     std::optional<ParamValue> defaultValue;
-    double min = -1e300;
-    double max = 1e300;
+    double min = -kUnbounded;
+    double max = kUnbounded;
     bool minOpen = false; ///< true: value must be > min
     bool maxOpen = false; ///< true: value must be < max
     std::vector<std::string> choices;
     std::string help;
     /// true: the parameter may be absent without a default (PyTorch's `None`).
     bool optional = false;
+
+    // One fluent way to declare a parameter, e.g.
+    //   ParamSpec::real("lr", 0.001).atLeast(0).about("learning rate: ...")
+    //   ParamSpec::real("decay_rate").above(0).about("...")       (no default: required)
+    //   ParamSpec::pair("betas", {0.9, 0.999}).atLeast(0).below(1).about("...")
+    static ParamSpec real(std::string name, std::optional<double> def = std::nullopt);
+    static ParamSpec integer(std::string name, std::optional<double> def = std::nullopt);
+    static ParamSpec flag(std::string name, bool def);
+    static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices);
+    static ParamSpec pair(std::string name, std::vector<double> def);
+    static ParamSpec list(std::string name, ParamKind kind);
+    ParamSpec& atLeast(double bound);   ///< value >= bound
+    ParamSpec& above(double bound);     ///< value > bound
+    ParamSpec& atMost(double bound);    ///< value <= bound
+    ParamSpec& below(double bound);     ///< value < bound
+    ParamSpec& about(std::string text); ///< the one-line help
+    ParamSpec& orNone();                ///< may be absent without a default (PyTorch's None)
 
     /// "[0, 1)", "> 0", "one of min, max" — the valid range as a user reads it.
     [[nodiscard]] std::string rangeText() const;

@@ -105,7 +105,8 @@ public:
                 else if (auto v = number(n["std"], join(p, "std"), 0.0, 1e12, false))
                     noise.stddev = *v;
                 if (n.contains("seed")) {
-                    if (auto v = number(n["seed"], join(p, "seed"), 0.0, 9007199254740991.0, true))
+                    if (auto v = number(n["seed"], join(p, "seed"), 0.0, ExperimentLimits::maxSeed,
+                                        true))
                         noise.seed = static_cast<std::uint64_t>(*v);
                 }
                 out.noise = noise;
@@ -141,10 +142,12 @@ public:
                                         double(ExperimentLimits::maxSamples), true))
                         out.dataset.samples = static_cast<long long>(*v);
                 if (d.contains("noise"))
-                    if (auto v = number(d["noise"], join(p, "noise"), 0, 100, false))
+                    if (auto v = number(d["noise"], join(p, "noise"), 0,
+                                        ExperimentLimits::maxDatasetNoise, false))
                         out.dataset.noise = *v;
                 if (d.contains("seed"))
-                    if (auto v = number(d["seed"], join(p, "seed"), 0, 9007199254740991.0, true))
+                    if (auto v =
+                            number(d["seed"], join(p, "seed"), 0, ExperimentLimits::maxSeed, true))
                         out.dataset.seed = static_cast<std::uint64_t>(*v);
                 if (d.contains("path"))
                     if (auto v = string(d["path"], join(p, "path")))
@@ -163,19 +166,20 @@ public:
             }
         }
         if (j.contains("validation_split"))
-            if (auto v =
-                    number(j["validation_split"], join(path, "validation_split"), 0, 0.9, false))
+            if (auto v = number(j["validation_split"], join(path, "validation_split"), 0,
+                                ExperimentLimits::maxSplit, false))
                 out.validationSplit = *v;
         if (j.contains("test_split")) {
             const std::string tp = join(path, "test_split");
-            if (auto v = number(j["test_split"], tp, 0, 0.9, false)) {
+            if (auto v = number(j["test_split"], tp, 0, ExperimentLimits::maxSplit, false)) {
                 const std::string& n = out.dataset.name;
                 if (*v > 0 && (n == "mnist" || n == "cifar10"))
                     error(tp, "must be 0 for " + n + ", which has its own test set (" +
                                   (n == "mnist" ? "the t10k-* files" : "test_batch.bin") + ")");
-                else if (*v + out.validationSplit > 0.9)
+                else if (*v + out.validationSplit > ExperimentLimits::maxSplit)
                     error(tp, "plus validation_split (" + formatDouble(out.validationSplit) +
-                                  ") must be at most 0.9, got " + formatDouble(*v));
+                                  ") must be at most " + formatDouble(ExperimentLimits::maxSplit) +
+                                  ", got " + formatDouble(*v));
                 else
                     out.testSplit = *v;
             }
@@ -187,7 +191,8 @@ public:
                 if (m.contains("init"))
                     if (auto v = string(m["init"], join(p, "init"), 64)) {
                         if (*v != "torch" && *v != "keras")
-                            error(join(p, "init"), "must be one of torch, keras, got \"" + *v + "\"");
+                            error(join(p, "init"),
+                                  "must be one of torch, keras, got \"" + *v + "\"");
                         else
                             out.model.init = *v;
                     }
@@ -258,14 +263,15 @@ public:
         if (out.dataset.name == "sine" && !j.contains("loss"))
             out.loss = "mse";
         if (j.contains("batch_size"))
-            if (auto v = number(j["batch_size"], join(path, "batch_size"), 1, 65536, true))
+            if (auto v = number(j["batch_size"], join(path, "batch_size"), 1,
+                                double(ExperimentLimits::maxBatchSize), true))
                 out.batchSize = static_cast<long long>(*v);
         if (j.contains("epochs"))
             if (auto v = number(j["epochs"], join(path, "epochs"), 1,
                                 double(ExperimentLimits::maxEpochs), true))
                 out.epochs = static_cast<long long>(*v);
         if (j.contains("seed"))
-            if (auto v = number(j["seed"], join(path, "seed"), 0, 9007199254740991.0, true))
+            if (auto v = number(j["seed"], join(path, "seed"), 0, ExperimentLimits::maxSeed, true))
                 out.seed = static_cast<std::uint64_t>(*v);
         if (out.model.architecture == "lenet5" && out.dataset.name != "mnist" &&
             out.dataset.name != "cifar10" && out.dataset.name != "digits")
@@ -307,6 +313,10 @@ public:
         out.type = info->type;
         const size_t before = issues.size();
         out.params = params(j, path, info->params, {"type"}, info->type);
+        std::vector<std::string> given;
+        for (const auto& item : j.items())
+            given.push_back(item.key());
+        applyDependentDefaults(out.type, out.params, given);
         if (issues.size() == before)
             for (const auto& [field, reason] : checkOptimizerParams(out.type, out.params))
                 error(join(path, field), reason);
@@ -561,8 +571,8 @@ ScheduleRequestParseResult parseScheduleRequest(std::string_view text) {
                 r.error("metrics", "has too many values");
             } else {
                 for (size_t i = 0; i < m.size(); ++i)
-                    if (auto v =
-                            r.number(m[i], JsonChecker::index("metrics", i), -1e300, 1e300, false))
+                    if (auto v = r.number(m[i], JsonChecker::index("metrics", i), -kUnbounded,
+                                          kUnbounded, false))
                         req.metrics.push_back(*v);
             }
         }

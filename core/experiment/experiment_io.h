@@ -43,6 +43,11 @@ struct ExperimentLimits {
     static constexpr long long maxSamples = 10'000'000;
     static constexpr long long maxHiddenUnits = 4096;
     static constexpr int maxHiddenLayers = 16;
+    static constexpr long long maxBatchSize = 65536;
+    static constexpr double maxDatasetNoise = 100.0; ///< toy sets' noise
+    static constexpr double maxSplit = 0.9;          ///< validation_split, test_split
+    /// Seeds are whole numbers a double holds exactly: 0 .. 2^53 − 1.
+    static constexpr double maxSeed = 9007199254740991.0;
 };
 
 /// Parse and validate an experiment from JSON text.

@@ -441,7 +441,7 @@ void readStudySection(JsonChecker& c, const Json& j, Experiment& e) {
                         if (v.is_boolean()) {
                             axis.values.emplace_back(v.get<bool>());
                         } else if (v.is_number()) {
-                            if (auto x = c.number(v, vp, -1e300, 1e300, false))
+                            if (auto x = c.number(v, vp, -kUnbounded, kUnbounded, false))
                                 axis.values.emplace_back(*x);
                         } else if (v.is_string()) {
                             if (auto s = c.string(v, vp, 256))
@@ -452,8 +452,8 @@ void readStudySection(JsonChecker& c, const Json& j, Experiment& e) {
                             if (!ok)
                                 c.error(vp, "has more than 64 numbers");
                             for (std::size_t m = 0; ok && m < v.size(); ++m) {
-                                auto x =
-                                    c.number(v[m], JsonChecker::index(vp, m), -1e300, 1e300, false);
+                                auto x = c.number(v[m], JsonChecker::index(vp, m), -kUnbounded,
+                                                  kUnbounded, false);
                                 ok = x.has_value();
                                 if (ok)
                                     list.push_back(*x);
@@ -478,8 +478,9 @@ void readStudySection(JsonChecker& c, const Json& j, Experiment& e) {
                         }
                     if (!ok)
                         continue;
-                    auto from = c.number(value["from"], kp + ".from", -1e300, 1e300, false);
-                    auto to = c.number(value["to"], kp + ".to", -1e300, 1e300, false);
+                    auto from =
+                        c.number(value["from"], kp + ".from", -kUnbounded, kUnbounded, false);
+                    auto to = c.number(value["to"], kp + ".to", -kUnbounded, kUnbounded, false);
                     auto num =
                         c.number(value["num"], kp + ".num", 1, double(StudyLimits::maxJobs), true);
                     std::string scale = "linear";

@@ -2,6 +2,7 @@
 
 #include "core/nn/memory_budget.h"
 #include "core/optim/update_rule.h"
+#include "core/run/run_parts.h"
 #include "core/schedule/lr_schedule.h"
 
 #include <filesystem>
@@ -62,17 +63,17 @@ NetworkData loadNetworkData(const NetworkProblem& problem, const DataLocations& 
     else if (cfg.name == "cifar10")
         out.test = loadCifar10(resolve(cfg.path, where), true, where.maxFileSamples);
     if (out.test.size() > 0 && out.test.features() != out.data.features())
-        throw DataError(resolve(cfg.path, where),
-                        "the test images have " + std::to_string(out.test.features()) +
-                            " values each, the training images " +
-                            std::to_string(out.data.features()));
+        throw DataError(resolve(cfg.path, where), "the test images have " +
+                                                      std::to_string(out.test.features()) +
+                                                      " values each, the training images " +
+                                                      std::to_string(out.data.features()));
     return out;
 }
 
 std::shared_ptr<const DataSplit> splitNetworkData(const NetworkData& loaded,
                                                   const NetworkProblem& problem) {
-    auto split = std::make_shared<DataSplit>(splitDataset(
-        loaded.data, problem.validationSplit, problem.seed, true, problem.testSplit));
+    auto split = std::make_shared<DataSplit>(
+        splitDataset(loaded.data, problem.validationSplit, problem.seed, true, problem.testSplit));
     if (loaded.test.size() > 0) {
         split->test = loaded.test;
         split->standardizer.apply(split->test.inputs);
@@ -121,16 +122,7 @@ std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
                                                    bool recordInitialEpoch) {
     const NetworkProblem& problem = experiment.network;
     const RunConfig& run = experiment.runs.at(static_cast<std::size_t>(instance.configIndex));
-    const OptimizerInfo* info = findOptimizer(run.optimizer.type);
-    if (!info)
-        throw std::invalid_argument("unknown optimizer '" + run.optimizer.type + "'");
-    const ParamSet& op = run.optimizer.params;
-    const double lr0 = op.has("lr") ? op.real("lr") : ParamSet::defaults(info->params).real("lr");
-    double momentum0 = 0.0;
-    if (info->momentumParam == "momentum" && op.has("momentum"))
-        momentum0 = op.real("momentum");
-    else if (info->momentumParam == "betas" && op.has("betas"))
-        momentum0 = op.list("betas").at(0);
+    const double lr0 = initialLr(run.optimizer);
 
     TrainerOptions options;
     if (!parseLoss(problem.loss, &options.loss))
@@ -140,16 +132,13 @@ std::unique_ptr<NetworkTrainer> makeNetworkTrainer(const Experiment& experiment,
     options.seed = problem.seed;
     options.recordInitialEpoch = recordInitialEpoch;
 
-    std::unique_ptr<LrSchedule> schedule;
-    if (run.schedule && !instance.twin && run.schedule->type != "constant") {
-        const ScheduleInfo* sinfo = findSchedule(run.schedule->type);
-        if (!sinfo)
-            throw std::invalid_argument("unknown schedule '" + run.schedule->type + "'");
-        schedule = makeSchedule(run.schedule->type, run.schedule->params, lr0, momentum0);
-        options.scheduleWatchesMetric = sinfo->watchesMetric;
-        options.schedulePerEpoch = sinfo->watchesMetric || run.schedule->per == "epoch";
+    std::unique_ptr<LrSchedule> schedule = makeRunSchedule(run, instance.twin);
+    if (schedule) {
+        const bool watches = findSchedule(run.schedule->type)->watchesMetric;
+        options.scheduleWatchesMetric = watches;
+        options.schedulePerEpoch = watches || run.schedule->per == "epoch";
     }
-    auto rule = makeUpdateRule<float>(run.optimizer.type, op);
+    auto rule = makeRunRule<float>(run);
     auto net = buildNetworkModel(problem, data->train);
     return std::make_unique<NetworkTrainer>(std::move(net), std::move(data), std::move(rule),
                                             std::move(schedule), lr0, options);

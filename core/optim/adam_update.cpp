@@ -42,8 +42,18 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     }
 
     const double t = static_cast<double>(this->m_step);
-    m_bc1 = m_biasCorrection1(m_hyper.beta1, t); // 1 - beta1^t
-    m_bc2 = m_biasCorrection2(m_hyper.beta2, t);
+    if (m_hyper.biasCorrection) {
+        m_bc1 = m_biasCorrection1(m_hyper.beta1, t); // 1 - beta1^t
+        m_bc2 = m_biasCorrection2(m_hyper.beta2, t);
+    } else {
+        m_bc1 = m_bc2 = 1.0; // the same operations with 1: x / 1 and sqrt(1) are exact
+    }
+    if (m_hyper.keras) {
+        if (gradIsGEff)
+            m_gEff = grad;
+        kerasStep(params, lr);
+        return;
+    }
     m_stepSize = lr / m_bc1;
     const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
     const Scalar b2 = static_cast<Scalar>(m_hyper.beta2);
@@ -88,6 +98,37 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     simd::kernels().template of<Scalar>().adamUpdate(a);
     m_lr = lr;
     this->m_derivedStale = !a.derived;
+}
+
+template <typename Scalar>
+void AdamUpdate<Scalar>::kerasStep(Eigen::Ref<Vector> params, double lr) {
+    // Keras 3 Adam.update_step, element-wise in Scalar, scalars in double.
+    const double alpha = lr * std::sqrt(m_bc2) / m_bc1;
+    m_stepSize = alpha;
+    m_lr = lr;
+    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
+    const Scalar alphaS = static_cast<Scalar>(alpha);
+    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
+    const Scalar bc1 = static_cast<Scalar>(m_bc1);
+    const Scalar bc2 = static_cast<Scalar>(m_bc2);
+    const Scalar effNum = static_cast<Scalar>(lr * std::sqrt(m_bc2));
+    for (Eigen::Index i = 0; i < params.size(); ++i) {
+        const Scalar g = m_gEff[i];
+        m_expAvg[i] = m_expAvg[i] + (g - m_expAvg[i]) * oneMinusB1;
+        m_expAvgSq[i] = m_expAvgSq[i] + (g * g - m_expAvgSq[i]) * oneMinusB2;
+        Scalar v = m_expAvgSq[i];
+        if (m_hyper.amsgrad) {
+            m_maxExpAvgSq[i] = detail::maxNan(m_maxExpAvgSq[i], v);
+            v = m_maxExpAvgSq[i];
+        }
+        m_denom[i] = std::sqrt(v) + eps;
+        params[i] = params[i] - (m_expAvg[i] * alphaS) / m_denom[i];
+        m_mHat[i] = m_expAvg[i] / bc1;
+        m_vHat[i] = v / bc2;
+        this->m_effLr[i] = effNum / m_denom[i];
+    }
+    this->m_derivedStale = false;
 }
 
 template <typename Scalar> void AdamUpdate<Scalar>::computeDerived() const {

@@ -16,6 +16,17 @@
 //
 // eps is added to the bias-corrected root (Keras adds it to the raw root). The effective
 // learning rate is lr / (sqrt(v̂) + eps), v̂ = v / (1 - β2^t): the factor on m̂ = m / (1 - β1^t).
+//
+// bias_correction = false (Adam, AdamW): both corrections are 1, as apex's
+// FusedAdam(bias_correction=False): p = p - lr · m / (sqrt(v) + eps); the first steps are
+// huge (m is ~(1-β1)g and v ~(1-β2)g², so the step is ~lr (1-β1)/sqrt(1-β2) ≈ 3.2 lr per unit g).
+//
+// convention "keras" (Adam only): tf.keras's update (Keras 3 optimizers/adam.py):
+//   m   = m + (g - m)(1 - β1);  v = v + (g² - v)(1 - β2)   (no fused multiply-add)
+//   lr_t = lr · sqrt(1 - β2^t) / (1 - β1^t)
+//   p   = p - m · lr_t / (sqrt(v) + ε̂)                   (ε̂ on the raw root, default 1e-7)
+// Its effective learning rate is the factor on m̂: lr · sqrt(1 - β2^t) / (sqrt(v) + ε̂)
+// = lr / (sqrt(v̂) + ε̂/sqrt(1 - β2^t)). The scalars (lr_t) are computed in double.
 #pragma once
 
 #include "core/optim/update_detail.h"
@@ -41,6 +52,10 @@ public:
         bool amsgrad = false;
         /// true: AdamW's decoupled decay p *= 1 - lr·λ; false: Adam's L2 gradient term.
         bool decoupledWeightDecay = false;
+        /// false: no bias correction (both corrections 1), default true.
+        bool biasCorrection = true;
+        /// true: tf.keras's formula (Adam only).
+        bool keras = false;
     };
 
     explicit AdamUpdate(const Hyper& hyper) : m_hyper(hyper) {}
@@ -67,6 +82,7 @@ private:
     mutable Vector m_vHat;  ///< v / bc2 of the last step (the max with amsgrad; when read)
     mutable Vector m_denom; ///< sqrt(v)/sqrt(bc2) + eps of the last step (when read)
     Vector m_gEff;
+    void kerasStep(Eigen::Ref<Vector> params, double lr);
     double m_bc1 = 0.0, m_bc2 = 0.0, m_stepSize = 0.0, m_lr = 0.0;
     detail::BiasCorrection m_biasCorrection1, m_biasCorrection2;
 };

@@ -31,6 +31,18 @@ void AdamaxUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     const Scalar negClr = static_cast<Scalar>(-m_clr);
     const Scalar bc1 = static_cast<Scalar>(m_bc1);
     const Scalar lrS = static_cast<Scalar>(lr);
+    if (m_hyper.keras) {
+        // Keras 3 Adamax.update_step (no fused multiply-add); effective lr lr / (u + eps).
+        for (Eigen::Index i = 0; i < params.size(); ++i) {
+            const Scalar g = m_gEff[i];
+            m_expAvg[i] = m_expAvg[i] + (g - m_expAvg[i]) * oneMinusB1;
+            m_expInf[i] = detail::maxNan(m_expInf[i] * b2, std::abs(g));
+            params[i] = params[i] - (m_expAvg[i] * lrS) / ((m_expInf[i] + eps) * bc1);
+            m_mHat[i] = m_expAvg[i] / bc1;
+            this->m_effLr[i] = lrS / (m_expInf[i] + eps);
+        }
+        return;
+    }
     for (Eigen::Index i = 0; i < params.size(); ++i) {
         const Scalar g = m_gEff[i];
         m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);

@@ -29,6 +29,9 @@ public:
         double eps = 1e-8;
         /// L2 penalty λ added to the gradient, default 0, >= 0.
         double weightDecay = 0.0;
+        /// true: tf.keras's formula (Keras 3 optimizers/adamax.py): m = m + (g - m)(1 - β1),
+        /// u = max(β2 u, |g|), p = p - lr m / ((1 - β1^t)(u + ε̂)) — eps outside the max.
+        bool keras = false;
     };
 
     explicit AdamaxUpdate(const Hyper& hyper) : m_hyper(hyper) {}

@@ -29,17 +29,20 @@ void NadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const
     // Scalar coefficients in double, in the order of torch 1.13's _multi_tensor_nadam.
     const double t = static_cast<double>(this->m_step);
     const double b1 = m_hyper.beta1, psi = m_hyper.momentumDecay;
-    m_bc2 = 1.0 - std::pow(m_hyper.beta2, t);
+    const bool bc = m_hyper.biasCorrection;
+    m_bc2 = bc ? 1.0 - std::pow(m_hyper.beta2, t) : 1.0;
     m_mu = b1 * (1.0 - 0.5 * std::pow(0.96, t * psi));
     m_muNext = b1 * (1.0 - 0.5 * std::pow(0.96, (t + 1.0) * psi));
     m_muProduct = m_muProduct * m_mu;
     m_muProductNext = m_muProduct * m_muNext;
-    m_coefGrad = lr * (1.0 - m_mu) / (1.0 - m_muProduct);
-    m_coefExpAvg = lr * m_muNext / (1.0 - m_muProductNext);
+    const double corr1 = bc ? 1.0 - m_muProduct : 1.0;
+    const double corrNext = bc ? 1.0 - m_muProductNext : 1.0;
+    m_coefGrad = lr * (1.0 - m_mu) / corr1;
+    m_coefExpAvg = lr * m_muNext / corrNext;
     const Scalar c1 = static_cast<Scalar>(m_coefGrad * -1.0);
     const Scalar c2 = static_cast<Scalar>(m_coefExpAvg * -1.0);
-    const Scalar wGrad = static_cast<Scalar>((1.0 - m_mu) / (1.0 - m_muProduct));
-    const Scalar wExpAvg = static_cast<Scalar>(m_muNext / (1.0 - m_muProductNext));
+    const Scalar wGrad = static_cast<Scalar>((1.0 - m_mu) / corr1);
+    const Scalar wExpAvg = static_cast<Scalar>(m_muNext / corrNext);
 
     const Scalar b1S = static_cast<Scalar>(b1);
     const Scalar b2S = static_cast<Scalar>(m_hyper.beta2);

@@ -36,6 +36,8 @@ public:
         double weightDecay = 0.0;
         /// ψ of the momentum schedule μ_t, default 0.004, >= 0.
         double momentumDecay = 0.004;
+        /// false: 1 - β2^t, 1 - Π_t and 1 - Π_t μ_{t+1} are replaced by 1, default true.
+        bool biasCorrection = true;
     };
 
     explicit NadamUpdate(const Hyper& hyper) : m_hyper(hyper) {}

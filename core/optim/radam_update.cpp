@@ -29,10 +29,12 @@ void RadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const
     // Python-float arithmetic of torch 1.13's _single_tensor_radam, in its order.
     const double t = static_cast<double>(this->m_step);
     const double b2 = m_hyper.beta2;
-    m_bc1 = 1.0 - std::pow(m_hyper.beta1, t);
-    m_bc2 = 1.0 - std::pow(b2, t);
+    const bool bc = m_hyper.biasCorrection;
+    const double trueBc2 = 1.0 - std::pow(b2, t);
+    m_bc1 = bc ? 1.0 - std::pow(m_hyper.beta1, t) : 1.0;
+    m_bc2 = bc ? trueBc2 : 1.0;
     m_rhoInf = 2.0 / (1.0 - b2) - 1.0;
-    m_rhoT = m_rhoInf - 2.0 * t * std::pow(b2, t) / m_bc2;
+    m_rhoT = m_rhoInf - 2.0 * t * std::pow(b2, t) / trueBc2;
     m_rectified = m_rhoT > 5.0;
     m_rect = m_rectified ? std::sqrt((m_rhoT - 4.0) * (m_rhoT - 2.0) * m_rhoInf /
                                      ((m_rhoInf - 4.0) * (m_rhoInf - 2.0) * m_rhoT))

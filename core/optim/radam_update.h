@@ -32,6 +32,9 @@ public:
         double eps = 1e-8;
         /// L2 penalty λ added to the gradient, default 0, >= 0.
         double weightDecay = 0.0;
+        /// false: m̂ = m and the adaptive lr 1/(sqrt(v) + eps) (no 1 - β^t); ρt keeps
+        /// 1 - β2^t, default true.
+        bool biasCorrection = true;
     };
 
     explicit RadamUpdate(const Hyper& hyper) : m_hyper(hyper) {}

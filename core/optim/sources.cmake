@@ -20,6 +20,14 @@ target_sources(optiscope_core PRIVATE
   optim/radam_update.cpp
   optim/lion_update.h
   optim/lion_update.cpp
+  optim/qhm_update.h
+  optim/qhm_update.cpp
+  optim/qhadam_update.h
+  optim/qhadam_update.cpp
+  optim/adabelief_update.h
+  optim/adabelief_update.cpp
+  optim/yogi_update.h
+  optim/yogi_update.cpp
 )
 # Adam's element-wise update loop needs GCC's vectoriser with its dynamic cost model (-O2's
 # "very cheap" model refuses it), -fno-math-errno (otherwise std::sqrt must be able to set errno,

@@ -1,16 +1,22 @@
 #include "core/optim/update_rule.h"
 
+#include "core/optim/adabelief_update.h"
 #include "core/optim/adadelta_update.h"
 #include "core/optim/adagrad_update.h"
 #include "core/optim/adam_update.h"
 #include "core/optim/adamax_update.h"
 #include "core/optim/lion_update.h"
 #include "core/optim/nadam_update.h"
+#include "core/optim/qhadam_update.h"
+#include "core/optim/qhm_update.h"
 #include "core/optim/radam_update.h"
 #include "core/optim/rmsprop_update.h"
 #include "core/optim/sgd_update.h"
+#include "core/optim/yogi_update.h"
 
+#include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 namespace optiscope {
 
@@ -33,197 +39,459 @@ namespace {
 // Ranges are those torch.optim validates in its constructors (lr >= 0, eps >= 0, each beta in
 // [0, 1), momentum >= 0, rho in [0, 1], alpha >= 0, weight_decay >= 0, ...).
 
-ParamSpec real(std::string name, double def, double min, std::string help, double max = 1e300,
-               bool maxOpen = false) {
-    ParamSpec s;
-    s.name = std::move(name);
-    s.kind = ParamKind::Real;
-    s.defaultValue = def;
-    s.min = min;
-    s.max = max;
-    s.maxOpen = maxOpen;
-    s.help = std::move(help);
-    return s;
-}
-
-ParamSpec unbounded(std::string name, double def, std::string help) {
-    ParamSpec s;
-    s.name = std::move(name);
-    s.kind = ParamKind::Real;
-    s.defaultValue = def;
-    s.help = std::move(help);
-    return s;
-}
-
-ParamSpec flag(std::string name, bool def, std::string help) {
-    ParamSpec s;
-    s.name = std::move(name);
-    s.kind = ParamKind::Bool;
-    s.defaultValue = def;
-    s.help = std::move(help);
-    return s;
-}
-
 ParamSpec lr(double def) {
-    return real("lr", def, 0.0,
-                "learning rate: the step size that scales every update (a schedule may change it)");
+    return ParamSpec::real("lr", def).atLeast(0.0).about(
+        "learning rate: the step size that scales every update (a schedule may change it)");
 }
 
 ParamSpec betas() {
-    ParamSpec s;
-    s.name = "betas";
-    s.kind = ParamKind::RealPair;
-    s.defaultValue = std::vector<double>{0.9, 0.999};
-    s.min = 0.0;
-    s.max = 1.0;
-    s.maxOpen = true;
-    s.help = "decay rates [beta1, beta2] of the running means of the gradient and of its square; "
-             "closer to 1 means a longer memory";
-    return s;
+    return ParamSpec::pair("betas", {0.9, 0.999})
+        .atLeast(0.0)
+        .below(1.0)
+        .about("decay rates [beta1, beta2] of the running means of the gradient and of its square; "
+               "closer to 1 means a longer memory");
 }
 
 ParamSpec eps(double def, std::string help) {
-    return real("eps", def, 0.0, std::move(help));
+    return ParamSpec::real("eps", def).atLeast(0.0).about(std::move(help));
+}
+
+ParamSpec biasCorrection() {
+    return ParamSpec::flag("bias_correction", true)
+        .about("divide the moving averages by 1 - beta^t; false uses them raw, as apex's "
+               "FusedAdam(bias_correction=False): huge early steps");
+}
+
+ParamSpec convention(const std::string& what) {
+    return ParamSpec::choice("convention", "torch", {"torch", "keras"})
+        .about("\"torch\": torch.optim's update; \"keras\": " + what +
+               " update (eps on the raw root, default eps 1e-7)");
 }
 
 ParamSpec l2(double def = 0.0) {
-    return real("weight_decay", def, 0.0,
-                "L2 penalty: adds weight_decay * parameter to the gradient, pulling weights to 0");
+    return ParamSpec::real("weight_decay", def)
+        .atLeast(0.0)
+        .about("L2 penalty: adds weight_decay * parameter to the gradient, pulling weights to 0");
+}
+
+/// One catalog entry (a function, so the entries need not spell out every member); its help
+/// page is optimizer-<type>.md.
+OptimizerInfo entry(std::string type, std::string title, std::string reference,
+                    std::string momentumParam, ParamTable params) {
+    OptimizerInfo info;
+    info.helpPage = "optimizer-" + type + ".md";
+    info.type = std::move(type);
+    info.title = std::move(title);
+    info.reference = std::move(reference);
+    info.momentumParam = std::move(momentumParam);
+    info.params = std::move(params);
+    return info;
+}
+
+void describe(OptimizerInfo& info, std::string summary, std::string formula) {
+    info.summary = std::move(summary);
+    info.formula = std::move(formula);
+}
+
+double beta(const ParamSet& p, std::size_t i) {
+    return p.list("betas").at(i);
+}
+
+/// The float and double factories of `Rule`: `fill(params, hyper)` copies the validated values
+/// (defaults filled in) into a Rule<Scalar>::Hyper.
+template <template <typename> class Rule, typename Fill>
+void setRule(OptimizerInfo& info, Fill fill) {
+    info.makeFloat = [fill](const ParamSet& p) -> std::unique_ptr<UpdateRule<float>> {
+        typename Rule<float>::Hyper h;
+        fill(p, h);
+        return std::make_unique<Rule<float>>(h);
+    };
+    info.makeDouble = [fill](const ParamSet& p) -> std::unique_ptr<UpdateRule<double>> {
+        typename Rule<double>::Hyper h;
+        fill(p, h);
+        return std::make_unique<Rule<double>>(h);
+    };
 }
 
 std::vector<OptimizerInfo> buildCatalog() {
     std::vector<OptimizerInfo> c;
-    c.push_back(
-        {"sgd",
-         "SGD (momentum, Nesterov)",
-         "Robbins & Monro, 1951, Ann. Math. Statist. 22(3); momentum: Polyak, 1964; Nesterov "
-         "form: Sutskever et al., 2013, ICML",
-         "momentum",
-         {lr(0.01),
-          real("momentum", 0.0, 0.0,
-               "fraction of the previous step kept in the velocity (0 = plain SGD, 0.9 typical)"),
-          unbounded("dampening", 0.0,
-                    "scales down the new gradient added to the velocity: buf = momentum*buf + "
+    c.push_back(entry(
+        "sgd", "SGD (momentum, Nesterov)",
+        "Robbins & Monro, 1951, Ann. Math. Statist. 22(3); momentum: Polyak, 1964; Nesterov "
+        "form: Sutskever et al., 2013, ICML",
+        "momentum",
+        {lr(0.01),
+         ParamSpec::real("momentum", 0.0)
+             .atLeast(0.0)
+             .about(
+                 "fraction of the previous step kept in the velocity (0 = plain SGD, 0.9 typical)"),
+         ParamSpec::real("dampening", 0.0)
+             .about("scales down the new gradient added to the velocity: buf = momentum*buf + "
                     "(1-dampening)*g (not applied on the first step)"),
-          l2(),
-          flag("nesterov", false,
-               "Nesterov momentum: step along g + momentum*buf, a look-ahead; needs momentum > 0 "
-               "and dampening = 0")}});
+         l2(),
+         ParamSpec::flag("nesterov", false)
+             .about(
+                 "Nesterov momentum: step along g + momentum*buf, a look-ahead; needs momentum > 0 "
+                 "and dampening = 0")}));
+    describe(c.back(), "one step size for all parameters; momentum accumulates a velocity",
+             "buf = momentum*buf + (1-dampening)*g;  theta -= lr*buf  (Nesterov: lr*(g + "
+             "momentum*buf))");
+    c.back().crossCheck = [](const ParamSet& p, Problems& problems) {
+        // torch.optim.SGD: Nesterov momentum needs momentum > 0 and no dampening.
+        if (!p.flag("nesterov"))
+            return;
+        if (!(p.real("momentum") > 0.0))
+            problems.emplace_back("nesterov", "Nesterov momentum requires momentum > 0");
+        if (p.real("dampening") != 0.0)
+            problems.emplace_back("nesterov", "Nesterov momentum requires dampening = 0");
+    };
+    setRule<SgdUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {p.real("momentum"), p.real("dampening"), p.real("weight_decay"), p.flag("nesterov")};
+    });
+    c.push_back(entry(
+        "adagrad", "Adagrad",
+        "Duchi, Hazan & Singer, 2011, JMLR 12, \"Adaptive Subgradient Methods\"", "",
+        {lr(0.01),
+         ParamSpec::real("lr_decay", 0.0)
+             .atLeast(0.0)
+             .about("shrinks the lr over steps: lr / (1 + (step-1)*lr_decay)"),
+         l2(),
+         ParamSpec::real("initial_accumulator_value", 0.0)
+             .atLeast(0.0)
+             .about("start value of the running sum of squared gradients"),
+         eps(1e-10, "small number added to sqrt(sum) so the division never divides by zero")}));
+    describe(c.back(), "divides by the root of the sum of all past squared gradients",
+             "sum += g^2;  theta -= lr/(1+(t-1)*lr_decay) * g/(sqrt(sum)+eps)");
+    setRule<AdagradUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {p.real("lr_decay"), p.real("weight_decay"), p.real("initial_accumulator_value"),
+             p.real("eps")};
+    });
+    c.push_back(entry(
+        "rmsprop", "RMSprop",
+        "Hinton, Srivastava & Swersky, 2012, Coursera lecture 6e; centered: Graves, 2013, "
+        "arXiv:1308.0850",
+        "momentum",
+        {lr(0.01),
+         ParamSpec::real("alpha", 0.99)
+             .atLeast(0.0)
+             .about(
+                 "decay of the running mean of squared gradients (Keras calls it rho); closer to 1 "
+                 "averages over more steps"),
+         eps(1e-8, "small number added to sqrt(square_avg) so the division never divides by zero"),
+         l2(),
+         ParamSpec::real("momentum", 0.0)
+             .atLeast(0.0)
+             .about("fraction of the previous scaled step kept in a velocity buffer (0 = none)"),
+         ParamSpec::flag("centered", false)
+             .about(
+                 "divide by an estimate of the gradient's standard deviation instead of its root "
+                 "mean square")}));
+    describe(c.back(), "divides by the root of a moving average of squared gradients",
+             "s = alpha*s + (1-alpha)*g^2;  theta -= lr * g/(sqrt(s)+eps)");
+    setRule<RmspropUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {p.real("alpha"), p.real("eps"), p.real("weight_decay"), p.real("momentum"),
+             p.flag("centered")};
+    });
+    c.push_back(entry(
+        "adadelta", "Adadelta", "Zeiler, 2012, arXiv:1212.5701", "",
+        {lr(1.0),
+         ParamSpec::real("rho", 0.9)
+             .atLeast(0.0)
+             .atMost(1.0)
+             .about("decay of the running means of squared gradients and squared updates"),
+         eps(1e-6, "small number added inside both square roots; also sets the first steps' size"),
+         l2()}));
+    describe(c.back(), "RMSprop times the RMS of past updates",
+             "s = rho*s + (1-rho)*g^2;  d = sqrt(acc+eps)/sqrt(s+eps)*g;  acc = rho*acc + "
+             "(1-rho)*d^2;  theta -= lr*d");
+    setRule<AdadeltaUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {p.real("rho"), p.real("eps"), p.real("weight_decay")};
+    });
+    c.push_back(entry(
+        "adam", "Adam",
+        "Kingma & Ba, 2015, ICLR, arXiv:1412.6980; AMSGrad: Reddi et al., 2018, ICLR", "betas",
+        {lr(0.001), betas(),
+         eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"), l2(),
+         ParamSpec::flag("amsgrad", false)
+             .about(
+                 "AMSGrad: divide by the largest v seen so far, so the step size never grows back"),
+         biasCorrection(), convention("tf.keras's Adam")}));
+    c.back().dependentDefaults.push_back({"eps", "convention", "keras", 1e-7});
+    describe(c.back(), "moving averages of g and g², bias-corrected — **start here**",
+             "m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;  theta -= lr * m_hat/(sqrt(v_hat)+eps)");
+    setRule<AdamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0),
+             beta(p, 1),
+             p.real("eps"),
+             p.real("weight_decay"),
+             p.flag("amsgrad"),
+             false,
+             p.flag("bias_correction"),
+             p.choice("convention") == "keras"};
+    });
+    c.push_back(entry(
+        "adamw", "AdamW", "Loshchilov & Hutter, 2019, ICLR, arXiv:1711.05101", "betas",
+        {lr(0.001), betas(),
+         eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
+         ParamSpec::real("weight_decay", 0.01)
+             .atLeast(0.0)
+             .about(
+                 "decoupled weight decay: each step multiplies the weights by 1 - lr*weight_decay"),
+         ParamSpec::flag("amsgrad", false)
+             .about(
+                 "AMSGrad: divide by the largest v seen so far, so the step size never grows back"),
+         biasCorrection()}));
+    describe(c.back(), "Adam with decoupled weight decay",
+             "theta *= 1 - lr*weight_decay;  then Adam");
+    setRule<AdamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0),
+             beta(p, 1),
+             p.real("eps"),
+             p.real("weight_decay"),
+             p.flag("amsgrad"),
+             true,
+             p.flag("bias_correction"),
+             false};
+    });
     c.push_back(
-        {"adagrad",
-         "Adagrad",
-         "Duchi, Hazan & Singer, 2011, JMLR 12, \"Adaptive Subgradient Methods\"",
-         "",
-         {lr(0.01),
-          real("lr_decay", 0.0, 0.0, "shrinks the lr over steps: lr / (1 + (step-1)*lr_decay)"),
-          l2(),
-          real("initial_accumulator_value", 0.0, 0.0,
-               "start value of the running sum of squared gradients"),
-          eps(1e-10, "small number added to sqrt(sum) so the division never divides by zero")}});
+        entry("adamax", "Adamax", "Kingma & Ba, 2015, ICLR, arXiv:1412.6980 (section 7.1)", "betas",
+              {lr(0.002), betas(),
+               eps(1e-8, "small number added to |g| before the running maximum is taken (keras "
+                         "convention: to the maximum, default 1e-7)"),
+               l2(), convention("tf.keras's Adamax")}));
+    c.back().dependentDefaults.push_back({"eps", "convention", "keras", 1e-7});
+    describe(c.back(), "Adam with a running maximum instead of an RMS",
+             "m = b1*m + (1-b1)*g;  u = max(b2*u, |g|+eps);  theta -= lr/(1-b1^t) * m/u");
+    setRule<AdamaxUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0), beta(p, 1), p.real("eps"), p.real("weight_decay"),
+             p.choice("convention") == "keras"};
+    });
+    c.push_back(entry(
+        "nadam", "NAdam",
+        "Dozat, 2016, ICLR workshop, \"Incorporating Nesterov Momentum into Adam\"", "betas",
+        {lr(0.002), betas(),
+         eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"), l2(),
+         ParamSpec::real("momentum_decay", 0.004)
+             .atLeast(0.0)
+             .about("how fast the momentum schedule mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay)) "
+                    "warms up"),
+         biasCorrection()}));
+    describe(c.back(), "Adam with Nesterov momentum",
+             "Adam with m_hat = mu_(t+1)*m/(1-prod mu_1..t+1) + (1-mu_t)*g/(1-prod mu_1..t)");
+    setRule<NadamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0),
+             beta(p, 1),
+             p.real("eps"),
+             p.real("weight_decay"),
+             p.real("momentum_decay"),
+             p.flag("bias_correction")};
+    });
     c.push_back(
-        {"rmsprop",
-         "RMSprop",
-         "Hinton, Srivastava & Swersky, 2012, Coursera lecture 6e; centered: Graves, 2013, "
-         "arXiv:1308.0850",
-         "momentum",
-         {lr(0.01),
-          real("alpha", 0.99, 0.0,
-               "decay of the running mean of squared gradients (Keras calls it rho); closer to 1 "
-               "averages over more steps"),
-          eps(1e-8, "small number added to sqrt(square_avg) so the division never divides by zero"),
-          l2(),
-          real("momentum", 0.0, 0.0,
-               "fraction of the previous scaled step kept in a velocity buffer (0 = none)"),
-          flag("centered", false,
-               "divide by an estimate of the gradient's standard deviation instead of its root "
-               "mean square")}});
-    c.push_back(
-        {"adadelta",
-         "Adadelta",
-         "Zeiler, 2012, arXiv:1212.5701",
-         "",
-         {lr(1.0),
-          real("rho", 0.9, 0.0,
-               "decay of the running means of squared gradients and squared updates", 1.0),
-          eps(1e-6, "small number added inside both square roots; also sets the first steps' size"),
-          l2()}});
-    c.push_back(
-        {"adam",
-         "Adam",
-         "Kingma & Ba, 2015, ICLR, arXiv:1412.6980; AMSGrad: Reddi et al., 2018, ICLR",
-         "betas",
-         {lr(0.001), betas(),
-          eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
-          l2(),
-          flag(
-              "amsgrad", false,
-              "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
-    c.push_back(
-        {"adamw",
-         "AdamW",
-         "Loshchilov & Hutter, 2019, ICLR, arXiv:1711.05101",
-         "betas",
-         {lr(0.001), betas(),
-          eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
-          real("weight_decay", 0.01, 0.0,
-               "decoupled weight decay: each step multiplies the weights by 1 - lr*weight_decay"),
-          flag(
-              "amsgrad", false,
-              "AMSGrad: divide by the largest v seen so far, so the step size never grows back")}});
-    c.push_back(
-        {"adamax",
-         "Adamax",
-         "Kingma & Ba, 2015, ICLR, arXiv:1412.6980 (section 7.1)",
-         "betas",
-         {lr(0.002), betas(),
-          eps(1e-8, "small number added to |g| before the running maximum is taken"), l2()}});
-    c.push_back(
-        {"nadam",
-         "NAdam",
-         "Dozat, 2016, ICLR workshop, \"Incorporating Nesterov Momentum into Adam\"",
-         "betas",
-         {lr(0.002), betas(),
-          eps(1e-8, "small number added to sqrt(v_hat) so the division never divides by zero"),
-          l2(),
-          real("momentum_decay", 0.004, 0.0,
-               "how fast the momentum schedule mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay)) "
-               "warms up")}});
-    c.push_back(
-        {"radam",
-         "RAdam",
-         "Liu et al., 2020, ICLR, arXiv:1908.03265",
-         "betas",
-         {lr(0.001), betas(),
-          eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"), l2()}});
+        entry("radam", "RAdam", "Liu et al., 2020, ICLR, arXiv:1908.03265", "betas",
+              {lr(0.001), betas(),
+               eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"),
+               l2(), biasCorrection()}));
+    describe(
+        c.back(), "Adam with a rectified adaptive rate for the first steps",
+        "rho_t <= 5: theta -= lr*m_hat;  else theta -= lr*r_t*m_hat*sqrt(1-b2^t)/(sqrt(v)+eps)");
+    setRule<RadamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0), beta(p, 1), p.real("eps"), p.real("weight_decay"),
+             p.flag("bias_correction")};
+    });
     // Beyond torch.optim 1.13 (names and defaults of the authors' reference code).
     ParamSpec lionBetas = betas();
     lionBetas.defaultValue = std::vector<double>{0.9, 0.99};
     lionBetas.help = "[beta1, beta2]: beta1 weighs the old momentum in this step's direction, "
                      "beta2 is the decay of the momentum carried to the next step";
-    c.push_back({"lion",
-                 "Lion",
-                 "Chen et al., 2023, NeurIPS, \"Symbolic Discovery of Optimization Algorithms\", "
-                 "arXiv:2302.06675",
-                 "betas",
-                 {lr(1e-4), lionBetas,
-                  real("weight_decay", 0.0, 0.0,
-                       "decoupled weight decay: each step multiplies the weights by "
-                       "1 - lr*weight_decay")}});
+    c.push_back(
+        entry("lion", "Lion",
+              "Chen et al., 2023, NeurIPS, \"Symbolic Discovery of Optimization Algorithms\", "
+              "arXiv:2302.06675",
+              "betas",
+              {lr(1e-4), lionBetas,
+               ParamSpec::real("weight_decay", 0.0)
+                   .atLeast(0.0)
+                   .about("decoupled weight decay: each step multiplies the weights by "
+                          "1 - lr*weight_decay")}));
+    describe(c.back(), "one momentum, steps along its sign: every coordinate moves by exactly lr",
+             "theta -= lr*sign(b1*m + (1-b1)*g);  m = b2*m + (1-b2)*g");
+    setRule<LionUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0), beta(p, 1), p.real("weight_decay")};
+    });
+    // QHM and QHAdam: facebookresearch/qhoptim's names; QHM's lr, momentum and nu are required
+    // there, the defaults here are its documented recommendation (see qhm_update.h).
+    c.push_back(entry(
+        "qhm", "QHM (quasi-hyperbolic momentum)",
+        "Ma & Yarats, 2019, ICLR, \"Quasi-hyperbolic momentum and Adam for deep learning\", "
+        "arXiv:1810.06801",
+        "momentum",
+        {lr(0.1),
+         ParamSpec::real("momentum", 0.999)
+             .atLeast(0.0)
+             .about("beta: decay of the dampened momentum buffer buf = beta*buf + (1-beta)*g"),
+         ParamSpec::real("nu", 0.7).atLeast(0.0).atMost(1.0).about(
+             "immediate discount: the step is lr*((1-nu)*g + nu*buf); 0 = plain SGD, 1 = "
+             "momentum only"),
+         l2(),
+         ParamSpec::choice("weight_decay_type", "grad", {"grad", "direct"})
+             .about(
+                 "\"grad\": add weight_decay*p to the gradient (as SGD); \"direct\": multiply the "
+                 "weights by 1 - lr*weight_decay")}));
+    describe(c.back(),
+             "a ν-weighted average of the gradient and a momentum buffer: between SGD and momentum",
+             "buf = momentum*buf + (1-momentum)*g;  theta -= lr*((1-nu)*g + nu*buf)");
+    setRule<QhmUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {p.real("momentum"), p.real("nu"), p.real("weight_decay"),
+             p.choice("weight_decay_type") == "direct"};
+    });
+    const ParamSpec nus =
+        ParamSpec::pair("nus", {1.0, 1.0})
+            .atLeast(0.0)
+            .atMost(1.0)
+            .about("immediate discounts [nu1, nu2]: the step uses nu*average + (1-nu)*current for "
+                   "the gradient and its square; [1, 1] is Adam");
+    c.push_back(
+        entry("qhadam", "QHAdam (quasi-hyperbolic Adam)",
+              "Ma & Yarats, 2019, ICLR, \"Quasi-hyperbolic momentum and Adam for deep learning\", "
+              "arXiv:1810.06801",
+              "betas",
+              {lr(0.001), betas(), nus,
+               ParamSpec::real("weight_decay", 0.0)
+                   .atLeast(0.0)
+                   .about("weight decay: added to the gradient as weight_decay*p, or with "
+                          "decouple_weight_decay a shrink of the weights by 1 - lr*weight_decay"),
+               ParamSpec::flag("decouple_weight_decay", false)
+                   .about("apply weight_decay as AdamW does (shrink the weights) instead of as L2"),
+               eps(1e-8, "small number added to the root of the squared-gradient average"),
+               biasCorrection()}));
+    describe(c.back(), "QHM's averaging applied to both of Adam's moving averages",
+             "theta -= lr * (nu1*m_hat + (1-nu1)*g) / (sqrt(nu2*v_hat + (1-nu2)*g^2) + eps)");
+    setRule<QhadamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0),
+             beta(p, 1),
+             p.list("nus").at(0),
+             p.list("nus").at(1),
+             p.real("weight_decay"),
+             p.flag("decouple_weight_decay"),
+             p.real("eps"),
+             p.flag("bias_correction")};
+    });
+    c.push_back(entry(
+        "adabelief", "AdaBelief",
+        "Zhuang et al., 2020, NeurIPS, \"AdaBelief Optimizer: Adapting Stepsizes by the Belief "
+        "in Observed Gradients\", arXiv:2010.07468",
+        "betas",
+        {lr(0.001), betas(),
+         eps(1e-16, "added to the belief s each step and to its root; AdaBelief's eps is about "
+                    "Adam's squared (1e-16 here is like Adam's 1e-8)"),
+         ParamSpec::real("weight_decay", 0.0)
+             .atLeast(0.0)
+             .about("weight decay: with weight_decouple the weights shrink by 1 - lr*weight_decay "
+                    "each step, else weight_decay*p is added to the gradient"),
+         ParamSpec::flag("amsgrad", false).about("divide by the largest belief s seen so far"),
+         ParamSpec::flag("weight_decouple", true)
+             .about("decoupled weight decay as AdamW (the authors' default since 0.1.0)"),
+         ParamSpec::flag("fixed_decay", false)
+             .about("with weight_decouple: shrink by 1 - weight_decay, independent of lr"),
+         ParamSpec::flag("rectify", true)
+             .about("RAdam's rectification: SGD-like first steps, then a variance-corrected step"),
+         ParamSpec::flag("degenerated_to_sgd", true)
+             .about("with rectify: take SGD steps while the variance estimate is unreliable (else "
+                    "no step at all)"),
+         biasCorrection()}));
+    describe(c.back(),
+             "Adam dividing by the spread of g around m (the \"belief\") instead of by g²",
+             "s = b2*s + (1-b2)*(g-m)^2 + eps;  theta -= lr * m_hat/(sqrt(s_hat)+eps)  (rectified "
+             "like RAdam)");
+    setRule<AdabeliefUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0),
+             beta(p, 1),
+             p.real("eps"),
+             p.real("weight_decay"),
+             p.flag("amsgrad"),
+             p.flag("weight_decouple"),
+             p.flag("fixed_decay"),
+             p.flag("rectify"),
+             p.flag("degenerated_to_sgd"),
+             p.flag("bias_correction")};
+    });
+    c.push_back(entry(
+        "yogi", "Yogi",
+        "Zaheer, Reddi, Sachan, Kale & Kumar, 2018, NeurIPS, \"Adaptive Methods for Nonconvex "
+        "Optimization\"",
+        "betas",
+        {lr(0.01), betas(),
+         eps(1e-3, "added to sqrt(v_hat); Yogi's default is large (1e-3), which caps the step"),
+         ParamSpec::real("initial_accumulator", 1e-6)
+             .atLeast(0.0)
+             .about(
+                 "start value of both moving averages m and v (pytorch-optimizer's default 1e-6)"),
+         l2()}));
+    describe(c.back(), "Adam whose v changes additively, by at most (1 − β2)·g² per step",
+             "v -= (1-b2)*sign(v - g^2)*g^2;  theta -= lr * m_hat/(sqrt(v_hat)+eps)");
+    setRule<YogiUpdate>(c.back(), [](const ParamSet& p, auto& h) {
+        h = {beta(p, 0), beta(p, 1), p.real("eps"), p.real("initial_accumulator"),
+             p.real("weight_decay")};
+    });
     return c;
 }
 
 } // namespace
 
-const std::vector<OptimizerInfo>& optimizerCatalog() {
-    static const std::vector<OptimizerInfo> catalog = buildCatalog();
+namespace {
+std::vector<OptimizerInfo>& registry() {
+    static std::vector<OptimizerInfo> catalog = buildCatalog();
     return catalog;
+}
+} // namespace
+
+const std::vector<OptimizerInfo>& optimizerCatalog() {
+    return registry();
 }
 
 const OptimizerInfo* findOptimizer(const std::string& type) {
-    for (const auto& info : optimizerCatalog())
+    for (const auto& info : registry())
         if (info.type == type)
             return &info;
     return nullptr;
+}
+
+void registerOptimizer(OptimizerInfo info) {
+    if (info.type.empty() || !info.makeFloat || !info.makeDouble)
+        throw std::invalid_argument("registerOptimizer: an optimizer needs a type and its rules");
+    if (info.helpPage.empty())
+        info.helpPage = "optimizer-" + info.type + ".md";
+    auto& c = registry();
+    for (auto& existing : c)
+        if (existing.type == info.type) {
+            existing = std::move(info);
+            return;
+        }
+    c.push_back(std::move(info));
+}
+
+bool unregisterOptimizer(const std::string& type) {
+    auto& c = registry();
+    const auto it = std::find_if(c.begin(), c.end(),
+                                 [&type](const OptimizerInfo& i) { return i.type == type; });
+    if (it == c.end())
+        return false;
+    c.erase(it);
+    return true;
+}
+
+void applyDependentDefaults(const std::string& type, ParamSet& params,
+                            const std::vector<std::string>& given) {
+    const OptimizerInfo* info = findOptimizer(type);
+    if (!info)
+        return;
+    for (const auto& d : info->dependentDefaults) {
+        if (std::find(given.begin(), given.end(), d.param) != given.end() || !params.has(d.when))
+            continue;
+        const auto* value = std::get_if<std::string>(&params.get(d.when));
+        if (value && *value == d.equals)
+            params.set(d.param, d.value);
+    }
 }
 
 std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std::string& type,
@@ -241,43 +509,15 @@ std::vector<std::pair<std::string, std::string>> checkOptimizerParams(const std:
         else if (auto why = spec->check(value))
             problems.emplace_back(name, *why);
     }
-    const auto* nesterov =
-        params.has("nesterov") ? std::get_if<bool>(&params.get("nesterov")) : nullptr;
-    if (type == "sgd" && nesterov && *nesterov) {
-        // Defaults (momentum 0, dampening 0) apply to absent values; ill-typed ones were
-        // reported above.
-        const auto realOr = [&params](const char* name) {
-            const auto* d = params.has(name) ? std::get_if<double>(&params.get(name)) : nullptr;
-            return d ? *d : 0.0;
-        };
-        if (!(realOr("momentum") > 0.0))
-            problems.emplace_back("nesterov", "Nesterov momentum requires momentum > 0");
-        if (realOr("dampening") != 0.0)
-            problems.emplace_back("nesterov", "Nesterov momentum requires dampening = 0");
+    if (info->crossCheck && problems.empty()) {
+        // Cross-field checks see the defaults of absent values.
+        ParamSet full = ParamSet::defaults(info->params);
+        for (const auto& [name, value] : params.values())
+            full.set(name, value);
+        info->crossCheck(full, problems);
     }
     return problems;
 }
-
-namespace {
-
-/// The value of `name`, or the table default of `type`.
-struct Values {
-    const ParamSet& set;
-    const ParamTable& table;
-    const ParamValue& get(const std::string& name) const {
-        if (set.has(name))
-            return set.get(name);
-        const ParamSpec* spec = findParam(table, name);
-        if (!spec || !spec->defaultValue)
-            throw std::invalid_argument("optimizer parameter '" + name + "' has no value");
-        return *spec->defaultValue;
-    }
-    double real(const std::string& name) const { return std::get<double>(get(name)); }
-    bool flag(const std::string& name) const { return std::get<bool>(get(name)); }
-    double beta(int i) const { return std::get<std::vector<double>>(get("betas")).at(i); }
-};
-
-} // namespace
 
 template <typename Scalar>
 std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type,
@@ -285,38 +525,17 @@ std::unique_ptr<UpdateRule<Scalar>> makeUpdateRule(const std::string& type,
     const OptimizerInfo* info = findOptimizer(type);
     if (!info)
         throw std::invalid_argument("unknown optimizer type \"" + type + "\"");
-    const Values v{params, info->params};
-    if (type == "sgd")
-        return std::make_unique<SgdUpdate<Scalar>>(typename SgdUpdate<Scalar>::Hyper{
-            v.real("momentum"), v.real("dampening"), v.real("weight_decay"), v.flag("nesterov")});
-    if (type == "adagrad")
-        return std::make_unique<AdagradUpdate<Scalar>>(typename AdagradUpdate<Scalar>::Hyper{
-            v.real("lr_decay"), v.real("weight_decay"), v.real("initial_accumulator_value"),
-            v.real("eps")});
-    if (type == "rmsprop")
-        return std::make_unique<RmspropUpdate<Scalar>>(typename RmspropUpdate<Scalar>::Hyper{
-            v.real("alpha"), v.real("eps"), v.real("weight_decay"), v.real("momentum"),
-            v.flag("centered")});
-    if (type == "adadelta")
-        return std::make_unique<AdadeltaUpdate<Scalar>>(typename AdadeltaUpdate<Scalar>::Hyper{
-            v.real("rho"), v.real("eps"), v.real("weight_decay")});
-    if (type == "adam" || type == "adamw")
-        return std::make_unique<AdamUpdate<Scalar>>(typename AdamUpdate<Scalar>::Hyper{
-            v.beta(0), v.beta(1), v.real("eps"), v.real("weight_decay"), v.flag("amsgrad"),
-            type == "adamw"});
-    if (type == "adamax")
-        return std::make_unique<AdamaxUpdate<Scalar>>(typename AdamaxUpdate<Scalar>::Hyper{
-            v.beta(0), v.beta(1), v.real("eps"), v.real("weight_decay")});
-    if (type == "nadam")
-        return std::make_unique<NadamUpdate<Scalar>>(typename NadamUpdate<Scalar>::Hyper{
-            v.beta(0), v.beta(1), v.real("eps"), v.real("weight_decay"), v.real("momentum_decay")});
-    if (type == "radam")
-        return std::make_unique<RadamUpdate<Scalar>>(typename RadamUpdate<Scalar>::Hyper{
-            v.beta(0), v.beta(1), v.real("eps"), v.real("weight_decay")});
-    if (type == "lion")
-        return std::make_unique<LionUpdate<Scalar>>(
-            typename LionUpdate<Scalar>::Hyper{v.beta(0), v.beta(1), v.real("weight_decay")});
-    throw std::invalid_argument("optimizer type \"" + type + "\" has no update rule");
+    // Missing values take the table's defaults.
+    ParamSet full = ParamSet::defaults(info->params);
+    for (const auto& [name, value] : params.values())
+        full.set(name, value);
+    for (const auto& spec : info->params)
+        if (!full.has(spec.name) && !spec.optional)
+            throw std::invalid_argument("optimizer parameter '" + spec.name + "' has no value");
+    if constexpr (std::is_same_v<Scalar, float>)
+        return info->makeFloat(full);
+    else
+        return info->makeDouble(full);
 }
 
 template std::unique_ptr<UpdateRule<float>> makeUpdateRule<float>(const std::string&,

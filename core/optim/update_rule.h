@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -86,7 +87,21 @@ protected:
     long long m_step = 0;
 };
 
-/// What the catalog knows of an optimizer type.
+/// A default that depends on another parameter: `param` defaults to `value` when `when` is set to
+/// `equals` (Adam's eps is 1e-7 under convention "keras", tf.keras's default).
+struct DependentDefault {
+    std::string param;
+    std::string when;
+    std::string equals;
+    ParamValue value;
+};
+
+/// {field, reason} pairs of a parameter check.
+using Problems = std::vector<std::pair<std::string, std::string>>;
+
+/// What the catalog knows of an optimizer type — everything the reader, `list`, the GUI's
+/// editors, the inspector and the help index need. Adding an optimizer means its own rule files
+/// plus one entry in buildCatalog() (core/optim/update_rule.cpp), or registerOptimizer().
 struct OptimizerInfo {
     std::string type;      ///< "adam" — the name in experiment files
     std::string title;     ///< "Adam"
@@ -94,12 +109,33 @@ struct OptimizerInfo {
     /// Which hyper-parameter cycle_momentum moves: "momentum", "betas" or "" (none).
     std::string momentumParam;
     ParamTable params;
+    std::vector<DependentDefault> dependentDefaults;
+    std::string summary;  ///< one line for the help index ("Adam with decoupled weight decay")
+    std::string formula;  ///< the update in one line of plain text (`list`, tooltips, inspector)
+    std::string helpPage; ///< its page in resources/help, "optimizer-adam.md"
+    /// The rule, from a parameter set with every default filled in.
+    std::function<std::unique_ptr<UpdateRule<float>>(const ParamSet&)> makeFloat;
+    std::function<std::unique_ptr<UpdateRule<double>>(const ParamSet&)> makeDouble;
+    /// Checks across parameters (SGD: nesterov needs momentum > 0), on a valid set with the
+    /// defaults filled in; appends {field, reason} pairs. Optional.
+    std::function<void(const ParamSet&, Problems&)> crossCheck;
 };
 
 /// Every optimizer type, in the order the app lists them.
 const std::vector<OptimizerInfo>& optimizerCatalog();
 /// The catalog entry of `type`, or nullptr.
 const OptimizerInfo* findOptimizer(const std::string& type);
+/// Adds an optimizer to the catalog (or replaces the one of the same type). Call it before
+/// anything reads the catalog (it may move the entries); tests use it to show that everything
+/// follows the catalog. Throws std::invalid_argument without a type or rules.
+void registerOptimizer(OptimizerInfo info);
+/// Removes `type` from the catalog; false if it was not there.
+bool unregisterOptimizer(const std::string& type);
+
+/// Applies `type`'s dependent defaults to `params` for the parameters not in `given` (the names an
+/// experiment file sets explicitly).
+void applyDependentDefaults(const std::string& type, ParamSet& params,
+                            const std::vector<std::string>& given);
 
 /// Cross-field checks on top of the per-parameter ParamSpec checks (which this also runs on every
 /// value present): unknown parameters, and SGD's `nesterov` needing momentum > 0 and

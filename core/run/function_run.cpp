@@ -1,5 +1,7 @@
 #include "core/run/function_run.h"
 
+#include "core/run/run_parts.h"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -9,18 +11,6 @@ namespace {
 
 bool finite(const Eigen::Vector2d& v) {
     return std::isfinite(v.x()) && std::isfinite(v.y());
-}
-
-/// The momentum-like coefficient a cycling schedule starts from.
-double initialMomentum(const OptimizerConfig& config) {
-    const OptimizerInfo* info = findOptimizer(config.type);
-    if (!info)
-        return 0.0;
-    if (info->momentumParam == "momentum" && config.params.has("momentum"))
-        return config.params.real("momentum");
-    if (info->momentumParam == "betas" && config.params.has("betas"))
-        return config.params.list("betas").at(0);
-    return 0.0;
 }
 
 } // namespace
@@ -36,12 +26,10 @@ FunctionRun::FunctionRun(const Experiment& experiment, const RunInstance& instan
     m_function = std::make_unique<TestFunction>(*info, problem.params);
 
     const RunConfig& config = experiment.runs.at(static_cast<size_t>(instance.configIndex));
-    m_rule = makeUpdateRule<double>(config.optimizer.type, config.optimizer.params);
+    m_rule = makeRunRule<double>(config);
     m_rule->reset(2);
-    m_lr0 = config.optimizer.params.real("lr");
-    if (config.schedule && !instance.twin && config.schedule->type != "constant")
-        m_schedule = makeSchedule(config.schedule->type, config.schedule->params, m_lr0,
-                                  initialMomentum(config.optimizer));
+    m_lr0 = initialLr(config.optimizer);
+    m_schedule = makeRunSchedule(config, instance.twin);
     if (problem.noise && problem.noise->stddev > 0.0)
         m_noise = std::make_unique<GradientNoise>(problem.noise->stddev, problem.noise->seed);
 

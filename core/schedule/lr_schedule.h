@@ -5,6 +5,7 @@
 
 #include "core/common/params.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,10 +40,22 @@ struct ScheduleInfo {
     bool watchesMetric = false;  ///< reduce_on_plateau
     bool cyclesMomentum = false; ///< has a cycle_momentum parameter
     ParamTable params;
+    /// The schedule from a valid parameter set (defaults filled in) and the optimizer's lr.
+    std::function<std::unique_ptr<LrSchedule>(const ParamSet&, double lr0)> make = nullptr;
+    std::string helpPage = {}; ///< its page in resources/help ("schedule-<type>.md" if empty)
+    /// Checks across parameters (a setting that would be ignored, one_cycle's lengths, ...) on
+    /// a set with the defaults filled in; appends {field, reason} pairs. Optional.
+    std::function<void(const ScheduleInfo&, const ParamSet&,
+                       std::vector<std::pair<std::string, std::string>>&)>
+        crossCheck = nullptr;
 };
 
 const std::vector<ScheduleInfo>& scheduleCatalog();
 const ScheduleInfo* findSchedule(const std::string& type);
+/// Adds a schedule to the catalog (or replaces the one of the same type); see registerOptimizer.
+void registerSchedule(ScheduleInfo info);
+/// Removes `type` from the catalog; false if it was not there.
+bool unregisterSchedule(const std::string& type);
 
 /// Cross-parameter checks a table cannot express (e.g. OneCycleLR needs total_steps or
 /// epochs × steps_per_epoch). Returns {field, reason} pairs; empty when the set is valid.
@@ -60,6 +73,6 @@ ParamSet scheduleStartValues(const ScheduleInfo& info, long long budget, double 
 /// coefficient is `momentum0` (used by schedules that cycle momentum, ignored otherwise).
 /// Throws std::invalid_argument on an unknown type.
 std::unique_ptr<LrSchedule> makeSchedule(const std::string& type, const ParamSet& params,
-                                         double lr0, double momentum0 = 0.0);
+                                         double lr0);
 
 } // namespace optiscope

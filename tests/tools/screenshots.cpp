@@ -95,9 +95,20 @@ int main(int argc, char** argv) {
         wait(1000);
         return true;
     };
+    // A function preset run to the end, the inspector showing the last update's formula.
+    auto functionPreset = [&](MainWindow& w, const QString& preset) {
+        if (!openPresetFile(w, preset))
+            return false;
+        wait(6000, [&] { return w.controller()->allFinished(); });
+        w.showInspector();
+        wait(1000);
+        return w.controller()->allFinished();
+    };
     const std::map<QString, std::function<bool(MainWindow&)>> all = {
         {"explorer", [&](MainWindow& w) { return explorer(w, false); }},
         {"moments", [&](MainWindow& w) { return explorer(w, true); }},
+        {"bias-correction",
+         [&](MainWindow& w) { return functionPreset(w, "adam-bias-correction.json"); }},
         {"study-table",
          [&](MainWindow& w) {
              return study(w, "study-adam-plateau-digits.json", 0, work.filePath("digits"));

@@ -84,8 +84,7 @@ void FunctionRunController::rebuildTracks() {
         track.instance = inst;
         track.generation = gen;
         const RunConfig& cfg = e.runs[size_t(inst.configIndex)];
-        track.color = cfg.color.empty() ? runColor(inst.configIndex)
-                                        : QColor(QString::fromStdString(cfg.color));
+        track.color = runColorOf(e, inst.configIndex);
         track.visible = cfg.visible;
         m_tracks.push_back(std::move(track));
     }
@@ -115,7 +114,6 @@ void FunctionRunController::acceptBatch(const RunBatch& batch) {
         for (const RunSample& s : p.samples) {
             if (!t.samples.empty() && s.step <= t.samples.back().step)
                 continue; // duplicate row
-            // The worker may still use a finer stride for a moment after the budget shrank.
             t.samples.push_back(s);
         }
         t.latest = p.latest;

@@ -27,9 +27,7 @@ std::vector<NetworkTrack> makeNetworkTracks(const Experiment& experiment) {
     for (const RunInstance& instance : expandRuns(experiment)) {
         NetworkTrack t;
         t.instance = instance;
-        const RunConfig& run = experiment.runs[size_t(instance.configIndex)];
-        QColor c(QString::fromStdString(run.color));
-        t.color = c.isValid() ? c : runColor(instance.configIndex);
+        t.color = runColorOf(experiment, instance.configIndex);
         if (instance.twin)
             t.color = t.color.lighter(125);
         tracks.push_back(std::move(t));

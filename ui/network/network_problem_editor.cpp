@@ -2,6 +2,7 @@
 
 #include "ui/app/recent_folders.h"
 
+#include "core/experiment/experiment_io.h"
 #include "core/nn/datasets.h"
 
 #include <QCheckBox>
@@ -51,14 +52,16 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Data set"), m_dataset);
 
     m_samples = new QSpinBox;
-    m_samples->setRange(2, 1000000);
+    // The file reader's limits (ExperimentLimits), so the editor accepts what a file may hold.
+    m_samples->setRange(2, int(ExperimentLimits::maxSamples));
     m_samples->setToolTip(tr("Toy sets: number of points generated"));
     m_noise = new QDoubleSpinBox;
-    m_noise->setRange(0, 10);
+    m_noise->setRange(0, ExperimentLimits::maxDatasetNoise);
     m_noise->setDecimals(3);
     m_noise->setSingleStep(0.05);
-    m_dataSeed = new QSpinBox;
-    m_dataSeed->setRange(0, 1 << 30);
+    m_dataSeed = new QDoubleSpinBox;
+    m_dataSeed->setDecimals(0);
+    m_dataSeed->setRange(0, ExperimentLimits::maxSeed);
     auto* toyRow = new QHBoxLayout;
     toyRow->addWidget(m_samples);
     toyRow->addWidget(new QLabel(tr("noise")));
@@ -80,7 +83,7 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Target column"), m_target);
 
     m_split = new QDoubleSpinBox;
-    m_split->setRange(0, 0.9);
+    m_split->setRange(0, ExperimentLimits::maxSplit);
     m_split->setSingleStep(0.05);
     form->addRow(tr("Validation split"), m_split);
 
@@ -112,11 +115,12 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
     m_loss->addItems({QStringLiteral("cross_entropy"), QStringLiteral("mse")});
     form->addRow(tr("Loss"), m_loss);
     m_batch = new QSpinBox;
-    m_batch->setRange(1, 100000);
+    m_batch->setRange(1, int(ExperimentLimits::maxBatchSize));
     m_epochs = new QSpinBox;
-    m_epochs->setRange(1, 100000);
-    m_seed = new QSpinBox;
-    m_seed->setRange(0, 1 << 30);
+    m_epochs->setRange(1, int(ExperimentLimits::maxEpochs));
+    m_seed = new QDoubleSpinBox;
+    m_seed->setDecimals(0);
+    m_seed->setRange(0, ExperimentLimits::maxSeed);
     auto* trainRow = new QHBoxLayout;
     trainRow->addWidget(m_batch);
     trainRow->addWidget(new QLabel(tr("epochs")));
@@ -154,9 +158,9 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
     });
     for (QComboBox* c : {m_dataset, m_architecture, m_activation, m_loss})
         connect(c, &QComboBox::currentIndexChanged, this, &NetworkProblemEditor::changed);
-    for (QSpinBox* s : {m_samples, m_dataSeed, m_batch, m_epochs, m_seed})
+    for (QSpinBox* s : {m_samples, m_batch, m_epochs})
         connect(s, &QSpinBox::editingFinished, this, &NetworkProblemEditor::changed);
-    for (QDoubleSpinBox* s : {m_noise, m_split})
+    for (QDoubleSpinBox* s : {m_noise, m_split, m_dataSeed, m_seed})
         connect(s, &QDoubleSpinBox::editingFinished, this, &NetworkProblemEditor::changed);
     for (QLineEdit* l : {m_path, m_target, m_hidden})
         connect(l, &QLineEdit::editingFinished, this, &NetworkProblemEditor::changed);
@@ -172,7 +176,7 @@ void NetworkProblemEditor::setProblem(const NetworkProblem& p, const QString& pe
     m_dataset->setCurrentText(QString::fromStdString(p.dataset.name));
     m_samples->setValue(int(p.dataset.samples));
     m_noise->setValue(p.dataset.noise);
-    m_dataSeed->setValue(int(p.dataset.seed));
+    m_dataSeed->setValue(double(p.dataset.seed));
     m_path->setText(QString::fromStdString(p.dataset.path));
     m_target->setText(QString::fromStdString(p.dataset.targetColumn));
     m_split->setValue(p.validationSplit);
@@ -185,7 +189,7 @@ void NetworkProblemEditor::setProblem(const NetworkProblem& p, const QString& pe
     m_loss->setCurrentText(QString::fromStdString(p.loss));
     m_batch->setValue(int(p.batchSize));
     m_epochs->setValue(int(p.epochs));
-    m_seed->setValue(int(p.seed));
+    m_seed->setValue(double(p.seed));
     const int at = m_per->findData(per);
     m_per->setCurrentIndex(at < 0 ? 0 : at);
     m_per->setEnabled(!per.isEmpty());

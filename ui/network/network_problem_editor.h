@@ -43,7 +43,7 @@ private:
     QComboBox* m_dataset;
     QSpinBox* m_samples;
     QDoubleSpinBox* m_noise;
-    QSpinBox* m_dataSeed;
+    QDoubleSpinBox* m_dataSeed; ///< up to 2^53 − 1: a QSpinBox stops at 2^31 − 1
     QLineEdit* m_path;
     QLineEdit* m_target;
     QDoubleSpinBox* m_split;
@@ -54,7 +54,7 @@ private:
     QComboBox* m_loss;
     QSpinBox* m_batch;
     QSpinBox* m_epochs;
-    QSpinBox* m_seed;
+    QDoubleSpinBox* m_seed;
     QComboBox* m_per;
     QLabel* m_error;
 };
