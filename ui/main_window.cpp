@@ -55,6 +55,17 @@ namespace optiscope {
 
 namespace {
 
+// What the map's home view depends on: the function, and a typed function's bounds.
+std::string shownFunctionKey(const Experiment& e) {
+    std::string key = e.function.function;
+    if (e.function.custom) {
+        const PlotBounds& b = e.function.custom->info().bounds;
+        for (double v : {b.xMin, b.xMax, b.yMin, b.yMax})
+            key += " " + formatDouble(v);
+    }
+    return key;
+}
+
 QScrollArea* scrolling(QWidget* w) {
     auto* area = new QScrollArea;
     area->setWidget(w);
@@ -529,7 +540,7 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
     const bool study = experiment.study.has_value();
     showStudy(study);
     m_map->setHome(defaultMapView(experiment), true);
-    m_functionShown = experiment.function.function;
+    m_functionShown = shownFunctionKey(experiment);
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);
     refreshTitle();
     refreshMap();
@@ -717,8 +728,8 @@ void MainWindow::refreshTitle() {
 
 void MainWindow::refreshMap() {
     const Experiment& e = m_controller->experiment();
-    if (e.function.function != m_functionShown) {
-        m_functionShown = e.function.function;
+    if (shownFunctionKey(e) != m_functionShown) {
+        m_functionShown = shownFunctionKey(e);
         m_map->setHome(defaultMapView(e), true);
     }
     MapScene scene = buildMapScene(e, m_controller->tracks(), m_map->view());

@@ -54,7 +54,8 @@ std::string experimentToJson(const Experiment& e) {
     if (e.problemType == Experiment::ProblemType::Function) {
         problem["type"] = "function";
         problem["function"] = e.function.function;
-        const CustomFunctionRef& custom = e.function.custom;
+        const CustomFunctionRef custom =
+            e.function.function == "custom" ? e.function.custom : CustomFunctionRef{};
         if (custom)
             problem["expression"] = custom->expression().text();
         if (const FunctionInfo* info = functionInfo(e.function); info && !info->params.empty())
