@@ -23,6 +23,7 @@
 #include "ui/run_editor_panel.h"
 #include "ui/run_list_panel.h"
 #include "ui/study/study_controller.h"
+#include "ui/surface_view.h"
 #include "ui/study/study_view.h"
 #include "ui/teaching_exports.h"
 
@@ -95,7 +96,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_charts->setMinimumSize(340, 460);
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("mapChartsSplitter"));
-    splitter->addWidget(m_map);
+    // The map and, beside it, the same function as a 3D surface (made when first shown).
+    m_surface = new SurfaceView;
+    auto* mapTabs = new QTabWidget;
+    mapTabs->setObjectName(QStringLiteral("mapTabs"));
+    mapTabs->setDocumentMode(true);
+    mapTabs->addTab(m_map, tr("Map"));
+    mapTabs->addTab(m_surface, tr("3D surface"));
+    connect(mapTabs, &QTabWidget::currentChanged, this, [this]() { refreshMap(); });
+    splitter->addWidget(mapTabs);
     splitter->addWidget(chartsScroll);
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 6);
@@ -737,6 +746,7 @@ void MainWindow::refreshMap() {
     if (m_inspected)
         scene.inspected = *m_inspected;
     m_map->setScene(scene);
+    m_surface->setScene(scene);
     // Repaint at most ~30 times a second, and never more than a third of the GUI thread's time.
     m_mapThrottle->setInterval(int(std::clamp<qint64>(m_map->lastPaintMs() * 3, 30, 400)));
 }

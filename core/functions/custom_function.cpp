@@ -88,8 +88,7 @@ CustomFunction::make(const std::string& expression,
     f->m_minima = std::move(minima);
     FunctionInfo& info = f->m_info;
     info.name = "custom";
-    // The map's title: the formula itself while it is short.
-    info.title = expression.size() <= 48 ? "f = " + expression : "Custom function";
+    info.title = "Custom"; // the map shows the formula beside it
     info.formula = expression;
     for (const auto& [name, value] : params) {
         ParamSpec s;
