@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QtEndian>
 #include <QtTest>
 
 #include <cmath>
@@ -112,8 +113,14 @@ struct CliResult {
     QString err;
 };
 
-CliResult runCli(const QStringList& args) {
+CliResult runCli(const QStringList& args, bool display = true) {
     QProcess p;
+    if (!display) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        p.setProcessEnvironment(env);
+    }
     p.start(QStringLiteral(OPTISCOPE_CLI), args);
     p.closeWriteChannel();
     if (!p.waitForFinished(300000))
@@ -579,6 +586,30 @@ void TestCustomFunction::cliRunsAndRefuses() {
                                   "'sinn'"),
              qPrintable(refused.err));
     QVERIFY(!QDir(dir.filePath("out2")).exists());
+
+    // --plots surface without a display: said on stderr, the other plots written, exit 0.
+    const CliResult noGl =
+        runCli({"run", file, "--out", dir.filePath("plots"), "--plots", "png,surface"}, false);
+    QVERIFY2(noGl.exitCode == 0, qPrintable(noGl.err));
+    QVERIFY2(noGl.err.contains("--plots surface: not written"), qPrintable(noGl.err));
+    QVERIFY(QFile::exists(dir.filePath("plots/trajectories.png")));
+    QVERIFY(!QFile::exists(dir.filePath("plots/surface.png")));
+    // With a display (DISPLAY set, e.g. Xvfb with Mesa): the 3D view as a PNG of the size asked.
+    if (qEnvironmentVariableIsSet("DISPLAY")) {
+        const CliResult gl = runCli({"run", file, "--out", dir.filePath("surface"), "--plots",
+                                     "surface", "--size", "800x600"});
+        QVERIFY2(gl.exitCode == 0, qPrintable(gl.err));
+        QFile png(dir.filePath("surface/surface.png"));
+        if (png.open(QIODevice::ReadOnly)) {
+            const QByteArray head = png.read(24);
+            QVERIFY(head.startsWith("\x89PNG"));
+            QCOMPARE(qFromBigEndian<quint32>(head.constData() + 16), 800u);
+            QCOMPARE(qFromBigEndian<quint32>(head.constData() + 20), 600u);
+            QVERIFY(png.size() > 20000);
+        } else {
+            QVERIFY2(gl.err.contains("--plots surface: not written"), qPrintable(gl.err));
+        }
+    }
 
     // A study over a typed function's constant.
     const std::string study =

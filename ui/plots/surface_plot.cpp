@@ -11,6 +11,8 @@
 #include <QtDataVisualization/QSurfaceDataProxy>
 #include <QtDataVisualization/QValue3DAxis>
 
+#include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLinearGradient>
@@ -67,6 +69,16 @@ SurfacePlot::SurfacePlot(QWidget* parent) : QWidget(parent) {
 SurfacePlot::~SurfacePlot() = default;
 
 bool SurfacePlot::openGlAvailable(QString* why) {
+    // Qt Data Visualization draws into a window; Qt's offscreen platform can make a GL context
+    // (with a display) but Q3DSurface crashes on it, so it counts as no OpenGL.
+    const QString platform = QGuiApplication::platformName();
+    if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal")) {
+        if (why)
+            *why = tr("The 3D view needs OpenGL in a window, which Qt's \"%1\" platform does not "
+                      "offer (run with a display, e.g. Xvfb). The 2D map shows the same function.")
+                       .arg(platform);
+        return false;
+    }
     QOpenGLContext context;
     if (!context.create()) {
         if (why)
@@ -133,6 +145,7 @@ void SurfacePlot::ensureGraph() {
     m_surface->setColorStyle(Q3DTheme::ColorStyleRangeGradient);
     m_graph->addSeries(m_surface);
 
+    m_graph->installEventFilter(this);
     m_container = QWidget::createWindowContainer(m_graph, this);
     m_container->setObjectName(QStringLiteral("surfaceGraph"));
     m_container->setMinimumSize(200, 200);
@@ -146,7 +159,7 @@ void SurfacePlot::resetView() {
         return;
     Q3DCamera* camera = m_graph->scene()->activeCamera();
     // From the front, high enough to see into valleys.
-    camera->setCameraPosition(-20.0f, 50.0f, 125.0f);
+    camera->setCameraPosition(-20.0f, 50.0f, 120.0f);
 }
 
 double SurfacePlot::heightOf(double f) const {
@@ -264,8 +277,14 @@ void SurfacePlot::updatePaths(const MapScene& scene) {
         m_paths[i]->setVisible(false);
 }
 
+bool SurfacePlot::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_graph && event->type() == QEvent::Expose && m_graph->isExposed())
+        m_exposed = true;
+    return QWidget::eventFilter(watched, event);
+}
+
 QImage SurfacePlot::renderImage(const QSize& size) {
-    if (!m_graph)
+    if (!m_graph || !m_exposed)
         return {};
     return m_graph->renderToImage(4, size);
 }
@@ -278,9 +297,19 @@ bool SurfacePlot::renderToFile(const MapScene& scene, const QSize& size, const Q
             *error = why;
         return false;
     }
+    // Shown (on the CLI's offscreen platform: nowhere) so that the graph gets its renderer.
     SurfacePlot plot;
+    plot.setWindowFlags(Qt::Tool | Qt::FramelessWindowHint | Qt::WindowDoesNotAcceptFocus);
+    plot.setAttribute(Qt::WA_ShowWithoutActivating);
     plot.resize(size);
     plot.setScene(scene);
+    plot.show();
+    QElapsedTimer waited;
+    waited.start();
+    while (!plot.m_exposed && waited.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    plot.m_graph->scene()->activeCamera()->setZoomLevel(100.0f); // the whole surface in 4:3
+    QCoreApplication::processEvents();
     const QImage image = plot.renderImage(size);
     if (image.isNull()) {
         if (error)

@@ -30,7 +30,8 @@ public:
     void setScene(const MapScene& scene);
     /// Back to the first camera angle and zoom.
     void resetView();
-    /// The view as an image (the graph rendered offscreen at `size`); null without OpenGL.
+    /// The view as an image (the graph rendered offscreen at `size`); null without OpenGL or
+    /// before the graph was first shown.
     QImage renderImage(const QSize& size);
     [[nodiscard]] bool available() const { return m_graph != nullptr; }
     [[nodiscard]] QString message() const;
@@ -38,6 +39,9 @@ public:
     /// Renders `scene` offscreen to a PNG of `size` (the CLI's `--plots surface`).
     static bool renderToFile(const MapScene& scene, const QSize& size, const QString& path,
                              QString* error);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void ensureGraph();
@@ -49,6 +53,8 @@ private:
     QWidget* m_container = nullptr;
     QLabel* m_message = nullptr;
     QSurface3DSeries* m_surface = nullptr;
+    /// Q3DSurface sets up its renderer on its first expose; renderToImage() before that crashes.
+    bool m_exposed = false;
     std::vector<QSurface3DSeries*> m_paths;
     QString m_fieldKey;
     MapScene m_pending;
