@@ -562,7 +562,12 @@ void TestCustomFunction::speed() {
     qInfo("parse + 400x400 map: %.2f ms; a run step: built-in %.1f ns, typed %.1f ns (x%.2f)",
           mapMs, builtinNs, customNs, customNs / builtinNs);
     QVERIFY2(mapMs < 50.0, "a 400x400 map must take well under 100 ms");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Sanitizers slow the interpreter's memory traffic far more than the built-in's arithmetic.
+    qInfo("sanitizer build: the run-cost ratio is not checked");
+#else
     QVERIFY2(customNs < 4.0 * builtinNs, "a typed function must cost at most a few built-ins");
+#endif
 }
 
 void TestCustomFunction::cliRunsAndRefuses() {
