@@ -412,8 +412,8 @@ void TestCustomFunction::badParamsAndBounds() {
     CustomFunction::Error why;
     QVERIFY(!CustomFunction::make("x", {{"2a", 1.0}}, {-1, 1, -1, 1}, {}, &why));
     QCOMPARE(why.field, std::string("params.2a"));
-    for (const PlotBounds& b :
-         {PlotBounds{1, -1, -1, 1}, PlotBounds{-1, 1, 2, 2}, PlotBounds{-1, NAN, -1, 1}}) {
+    for (const PlotBounds& b : {PlotBounds{1, -1, -1, 1}, PlotBounds{-1, 1, 2, 2},
+                                PlotBounds{-1, NAN, -1, 1}, PlotBounds{-1, 1, -1, 1e13}}) {
         QVERIFY(!CustomFunction::make("x", {}, b, {}, &why));
         QCOMPARE(why.field, std::string("bounds"));
     }

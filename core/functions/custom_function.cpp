@@ -66,12 +66,13 @@ CustomFunction::make(const std::string& expression,
             return fail("params." + name, 0, "must be a finite number");
         names.push_back(name);
     }
-    const bool finite = std::isfinite(bounds.xMin) && std::isfinite(bounds.xMax) &&
-                        std::isfinite(bounds.yMin) && std::isfinite(bounds.yMax);
-    if (!finite || !(bounds.xMin < bounds.xMax) || !(bounds.yMin < bounds.yMax))
+    bool inRange = true;
+    for (double v : {bounds.xMin, bounds.xMax, bounds.yMin, bounds.yMax})
+        inRange = inRange && std::isfinite(v) && std::abs(v) <= 1e12;
+    if (!inRange || !(bounds.xMin < bounds.xMax) || !(bounds.yMin < bounds.yMax))
         return fail("bounds", 0,
-                    "must be two increasing pairs [[x_min, x_max], [y_min, y_max]] of finite "
-                    "numbers");
+                    "must be two increasing pairs [[x_min, x_max], [y_min, y_max]] of numbers "
+                    "within ±1e12");
     if (minima.size() > static_cast<std::size_t>(kMaxMinima))
         return fail("minima", 0, "has more than " + std::to_string(kMaxMinima) + " points");
     for (const auto& m : minima)
