@@ -23,6 +23,7 @@
 #include "ui/run_editor_panel.h"
 #include "ui/run_list_panel.h"
 #include "ui/study/study_controller.h"
+#include "ui/surface_view.h"
 #include "ui/study/study_view.h"
 #include "ui/teaching_exports.h"
 
@@ -55,6 +56,17 @@ namespace optiscope {
 
 namespace {
 
+// What the map's home view depends on: the function, and a typed function's bounds.
+std::string shownFunctionKey(const Experiment& e) {
+    std::string key = e.function.function;
+    if (e.function.custom) {
+        const PlotBounds& b = e.function.custom->info().bounds;
+        for (double v : {b.xMin, b.xMax, b.yMin, b.yMax})
+            key += " " + formatDouble(v);
+    }
+    return key;
+}
+
 QScrollArea* scrolling(QWidget* w) {
     auto* area = new QScrollArea;
     area->setWidget(w);
@@ -84,7 +96,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_charts->setMinimumSize(340, 460);
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->setObjectName(QStringLiteral("mapChartsSplitter"));
-    splitter->addWidget(m_map);
+    // The map and, beside it, the same function as a 3D surface (made when first shown).
+    m_surface = new SurfaceView;
+    auto* mapTabs = new QTabWidget;
+    mapTabs->setObjectName(QStringLiteral("mapTabs"));
+    mapTabs->setDocumentMode(true);
+    mapTabs->addTab(m_map, tr("Map"));
+    mapTabs->addTab(m_surface, tr("3D surface"));
+    connect(mapTabs, &QTabWidget::currentChanged, this, [this]() { refreshMap(); });
+    splitter->addWidget(mapTabs);
     splitter->addWidget(chartsScroll);
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 6);
@@ -529,7 +549,7 @@ void MainWindow::setExperiment(const Experiment& experiment, const QString& file
     const bool study = experiment.study.has_value();
     showStudy(study);
     m_map->setHome(defaultMapView(experiment), true);
-    m_functionShown = experiment.function.function;
+    m_functionShown = shownFunctionKey(experiment);
     m_runList->select(experiment.runs.empty() ? -1 : 0, false);
     refreshTitle();
     refreshMap();
@@ -717,8 +737,8 @@ void MainWindow::refreshTitle() {
 
 void MainWindow::refreshMap() {
     const Experiment& e = m_controller->experiment();
-    if (e.function.function != m_functionShown) {
-        m_functionShown = e.function.function;
+    if (shownFunctionKey(e) != m_functionShown) {
+        m_functionShown = shownFunctionKey(e);
         m_map->setHome(defaultMapView(e), true);
     }
     MapScene scene = buildMapScene(e, m_controller->tracks(), m_map->view());
@@ -726,6 +746,7 @@ void MainWindow::refreshMap() {
     if (m_inspected)
         scene.inspected = *m_inspected;
     m_map->setScene(scene);
+    m_surface->setScene(scene);
     // Repaint at most ~30 times a second, and never more than a third of the GUI thread's time.
     m_mapThrottle->setInterval(int(std::clamp<qint64>(m_map->lastPaintMs() * 3, 30, 400)));
 }

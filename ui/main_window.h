@@ -24,6 +24,7 @@ struct Figure;
 class ChartsPanel;
 class ExportController;
 class FunctionView;
+class SurfaceView;
 class HelpDock;
 class PresentationMode;
 class PresetsMenu;
@@ -76,6 +77,7 @@ public:
     MainWindow* openInNewWindow(const Experiment& experiment);
     [[nodiscard]] ExportController* exporter() const { return m_exporter; }
     [[nodiscard]] FunctionView* functionView() const { return m_map; }
+    [[nodiscard]] SurfaceView* surfaceView() const { return m_surface; }
     /// The view shown in place of the map and charts for network problems.
     [[nodiscard]] NetworkView* networkView() const { return m_network; }
 
@@ -138,6 +140,7 @@ private:
     QAction* m_studyAction = nullptr;
     bool m_autoRunStudy = false; ///< a preset's study: run it once its estimate says it is short
     FunctionView* m_map;
+    SurfaceView* m_surface;
     NetworkView* m_network;
     QStackedWidget* m_central;
     ChartsPanel* m_charts;

@@ -91,7 +91,7 @@ const std::vector<PlotKind>& allPlotKinds() {
 }
 
 QRectF defaultMapView(const Experiment& e) {
-    if (const FunctionInfo* info = findFunction(e.function.function)) {
+    if (const FunctionInfo* info = functionInfo(e.function)) {
         const PlotBounds& b = info->bounds;
         return QRectF(b.xMin, b.yMin, b.xMax - b.xMin, b.yMax - b.yMin);
     }

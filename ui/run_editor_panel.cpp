@@ -5,6 +5,7 @@
 #include "core/run/run_parts.h"
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
+#include "ui/function/custom_function_editor.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/help_dock.h"
 #include "ui/lr_preview.h"
@@ -77,10 +78,16 @@ RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* paren
     auto* pf = new QFormLayout(problemBox);
     pf->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_function = new QComboBox(problemBox);
+    m_function->setObjectName(QStringLiteral("functionChooser"));
     for (const FunctionInfo& info : functionCatalog())
         m_function->addItem(QString::fromStdString(info.title), QString::fromStdString(info.name));
+    m_function->addItem(tr("Custom…"), QStringLiteral("custom"));
     m_function->setToolTip(tr("The 2D function every run minimises; all runs restart"));
     pf->addRow(tr("function"), m_function);
+    m_customEditor = new CustomFunctionEditor(problemBox);
+    m_customEditor->setObjectName(QStringLiteral("customFunctionEditor"));
+    m_customEditor->hide();
+    pf->addRow(m_customEditor);
     m_constants = new ParamForm(problemBox);
     pf->addRow(m_constants);
     m_noiseStd = new QLineEdit(problemBox);
@@ -165,6 +172,8 @@ RunEditorPanel::RunEditorPanel(FunctionRunController* controller, QWidget* paren
 
     connect(m_function, &QComboBox::activated, this, &RunEditorPanel::onFunctionChosen);
     connect(m_constants, &ParamForm::valuesChanged, this, [this]() { applyProblem(); });
+    connect(m_customEditor, &CustomFunctionEditor::functionEdited, this,
+            &RunEditorPanel::onCustomEdited);
     connect(m_noiseStd, &QLineEdit::editingFinished, this, &RunEditorPanel::applyProblem);
     connect(m_noiseSeed, &QSpinBox::editingFinished, this, &RunEditorPanel::applyProblem);
     connect(m_startX, &QLineEdit::editingFinished, this, &RunEditorPanel::applyProblem);
@@ -235,10 +244,16 @@ void RunEditorPanel::loadProblem() {
                                            Experiment::ProblemType::Function);
     const FunctionProblem& p = m_controller->experiment().function;
     const int fi = m_function->findData(QString::fromStdString(p.function));
-    const bool functionChanged =
-        fi != m_function->currentIndex() || m_constants->values().values().empty();
+    const CustomFunction* custom = p.custom ? p.custom.function.get() : nullptr;
+    const bool functionChanged = fi != m_function->currentIndex() ||
+                                 m_constants->values().values().empty() ||
+                                 (custom && custom != m_shownCustom);
     m_function->setCurrentIndex(fi);
-    if (const FunctionInfo* info = findFunction(p.function)) {
+    m_customEditor->setVisible(custom != nullptr);
+    if (custom && custom != m_shownCustom)
+        m_customEditor->setFunction(p.custom.function);
+    m_shownCustom = custom;
+    if (const FunctionInfo* info = functionInfo(p)) {
         m_function->setToolTip(QString::fromStdString(info->formula));
         if (functionChanged)
             m_constants->setTable(info->params, p.params);
@@ -330,14 +345,53 @@ void RunEditorPanel::applyProblem() {
 
 void RunEditorPanel::onFunctionChosen() {
     const std::string name = m_function->currentData().toString().toStdString();
+    if (name == "custom") {
+        // The function typed last (this session), else the example.
+        if (m_controller->experiment().function.function != "custom") {
+            const auto f = m_lastCustom ? m_lastCustom : CustomFunction::example();
+            m_customEditor->setFunction(f);
+            onCustomEdited(f);
+        }
+        return;
+    }
     const FunctionInfo* info = findFunction(name);
     if (!info || name == m_controller->experiment().function.function)
         return;
     FunctionProblem p = m_controller->experiment().function;
+    if (p.custom)
+        m_lastCustom = p.custom.function;
     p.function = name;
+    p.custom = {};
     p.params = ParamSet::defaults(info->params);
     p.start = info->defaultStart;
     m_constants->setTable(info->params, p.params);
+    m_controller->document()->setProblem(p);
+}
+
+// A new valid typed function: its constants keep the values they had when their declared value
+// did not change, and the start stays when it is still inside the bounds.
+void RunEditorPanel::onCustomEdited(const std::shared_ptr<const CustomFunction>& function) {
+    if (!function)
+        return;
+    const FunctionProblem& old = m_controller->experiment().function;
+    FunctionProblem p = old;
+    p.function = "custom";
+    p.custom.function = function;
+    const FunctionInfo& info = function->info();
+    p.params = ParamSet::defaults(info.params);
+    const FunctionInfo* before = functionInfo(old);
+    if (old.function == "custom" && before)
+        for (const auto& spec : info.params)
+            if (const ParamSpec* was = findParam(before->params, spec.name);
+                was && was->defaultValue == spec.defaultValue && old.params.has(spec.name))
+                p.params.set(spec.name, old.params.get(spec.name));
+    const PlotBounds& b = info.bounds;
+    if (old.function != "custom" || !(p.start.x() >= b.xMin && p.start.x() <= b.xMax &&
+                                      p.start.y() >= b.yMin && p.start.y() <= b.yMax))
+        p.start = info.defaultStart;
+    m_shownCustom = function.get();
+    m_customEditor->setVisible(true);
+    m_constants->setTable(info.params, p.params);
     m_controller->document()->setProblem(p);
 }
 

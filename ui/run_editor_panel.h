@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <memory>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -21,6 +23,8 @@ struct ScheduleInfo;
 class LrPreview;
 class ParamForm;
 class FunctionRunController;
+class CustomFunctionEditor;
+class CustomFunction;
 
 class RunEditorPanel : public QWidget {
     Q_OBJECT
@@ -40,6 +44,7 @@ private:
     void applyProblem();
     void applyRun(const RunConfig& run);
     void onFunctionChosen();
+    void onCustomEdited(const std::shared_ptr<const CustomFunction>& function);
     void onOptimizerChosen();
     void onScheduleChosen();
 
@@ -48,6 +53,9 @@ private:
 
     QComboBox* m_function;
     ParamForm* m_constants;
+    CustomFunctionEditor* m_customEditor;
+    const CustomFunction* m_shownCustom = nullptr;      ///< the typed function the editor shows
+    std::shared_ptr<const CustomFunction> m_lastCustom; ///< kept while a built-in is chosen
     QLineEdit* m_noiseStd;
     QSpinBox* m_noiseSeed;
     QLineEdit* m_startX;

@@ -104,7 +104,7 @@ bool DisplayRows::keep(long long step, const Eigen::Vector2d& point, bool force)
 }
 
 double displayTolerance(const Experiment& experiment) {
-    const FunctionInfo* f = findFunction(experiment.function.function);
+    const FunctionInfo* f = functionInfo(experiment.function); // typed functions too
     if (!f)
         return 1e-3;
     const PlotBounds& b = f->bounds;

@@ -63,6 +63,9 @@ std::string catalogText() {
         out << "  " << f.name << "  " << f.formula << "\n";
         paramLines(out, f.params);
     }
+    out << "  custom  typed: problem.expression (x, y, + - * / ^, sin cos tan asin acos atan sinh "
+           "cosh tanh exp log log10 sqrt abs sign min max, pi, e), problem.params (named "
+           "constants), problem.bounds [[x_min, x_max], [y_min, y_max]], problem.minima\n";
     out << "\nOptimizers (runs[].optimizer.type; PyTorch 1.13's names and defaults, beyond it the "
            "authors' reference code's):\n";
     for (const auto& o : optimizerCatalog()) {

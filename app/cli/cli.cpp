@@ -16,7 +16,7 @@ namespace optiscope::cli {
 namespace {
 
 const char* kUsage = R"(usage:
-  optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf] [--size WxH] [--dpi N]
+  optiscope-cli run FILE.json --out DIR [--plots png,svg,pdf,surface] [--size WxH] [--dpi N]
                 [--animate gif [--fps N] [--seconds S | --frames N]] [--quiet]
   optiscope-cli study FILE.json --out DIR [--jobs N] [--shard K/N] [--traces thin|full|none]
                 [--plots png,svg,pdf] [--size WxH] [--dpi N] [--quiet]
@@ -29,7 +29,9 @@ run       runs an experiment headless and writes one CSV trace per run and summa
           loss, lr, accuracy, eff_lr and, for 2-D sets, decision_boundary), drawn offscreen as
           in the app (--size in pixels, default 1200x800; --dpi scales text and lines in PNGs,
           96 = 1:1); --animate gif writes DIR/trajectories.gif, the runs growing on the function
-          map (default 15 fps, 6 s); Ctrl-C or SIGTERM stops with status 130/143, writing nothing
+          map (default 15 fps, 6 s); --plots surface adds DIR/surface.png, the 3D view of a
+          function with the runs' paths (needs OpenGL: with none, the CLI says so and writes the
+          other plots); Ctrl-C or SIGTERM stops with status 130/143, writing nothing
 study     runs an experiment's study (repeats x grid, "study" in FILE.json): every job's files
           into DIR/jobs/, then study.csv, summary.csv (mean, std, 95% CI per configuration),
           comparisons.csv (run minus its no-decay twin, paired t-test) and summary.md; a killed

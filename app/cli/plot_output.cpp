@@ -2,6 +2,8 @@
 
 #include "app/cli/cli.h"
 #include "ui/offscreen_plots.h"
+#include "ui/plot_builders.h"
+#include "ui/plots/surface_plot.h"
 #include "ui/study/study_figures.h"
 #include "ui/trajectory_animation.h"
 
@@ -57,14 +59,18 @@ bool parseFigureOption(const std::vector<std::string>& args, std::size_t& i, Fig
         std::stringstream ss(*v);
         std::string item;
         while (std::getline(ss, item, ',')) {
+            if (item == "surface") {
+                request.surface = true;
+                continue;
+            }
             if (item != "png" && item != "svg" && item != "pdf") {
-                *error = "--plots: unknown format '" + item + "'; use png, svg or pdf";
+                *error = "--plots: unknown format '" + item + "'; use png, svg, pdf or surface";
                 return true;
             }
             request.formats.push_back(item);
         }
-        if (request.formats.empty())
-            *error = "--plots needs at least one of png, svg, pdf";
+        if (request.formats.empty() && !request.surface)
+            *error = "--plots needs at least one of png, svg, pdf, surface";
     } else if (a == "--size") {
         int w = 0, h = 0;
         char x = 0, extra = 0;
@@ -97,12 +103,34 @@ RunTrack emptyTrack(const Experiment& experiment, const RunInstance& instance) {
 
 int writeFunctionFigures(const Experiment& experiment, const std::vector<RunTrack>& tracks,
                          const std::string& dir, const FigureRequest& request, bool quiet) {
+    // The 3D view needs a windowing platform with OpenGL: with a display (Xvfb will do) the
+    // figures are drawn on xcb, falling back to offscreen (where surface.png is explained away).
+    std::unique_ptr<QApplication> windowed;
+    if (request.surface && !QCoreApplication::instance() && qEnvironmentVariableIsSet("DISPLAY")) {
+        qputenv("QT_QPA_PLATFORM", "xcb;offscreen");
+        static int argc = 1;
+        static char name[] = "optiscope-cli";
+        static char* argv[] = {name, nullptr};
+        windowed = std::make_unique<QApplication>(argc, argv);
+    }
     auto app = ensureOffscreenApplication();
     QStringList written;
     QString error;
     const QString folder = QString::fromStdString(dir);
     bool ok =
         writeFunctionPlots(experiment, tracks, folder, filesOptions(request), &written, &error);
+    if (ok && request.surface) {
+        // The 3D view needs OpenGL, which a headless machine may not have: then say so and keep
+        // the other plots (not an error).
+        const QString path = QDir(folder).filePath(QStringLiteral("surface.png"));
+        const MapScene scene = buildMapScene(experiment, tracks, defaultMapView(experiment));
+        QString why;
+        if (SurfacePlot::renderToFile(scene, QSize(request.width, request.height), path, &why))
+            written.push_back(path);
+        else
+            std::cerr << "optiscope-cli: --plots surface: not written: " << why.toStdString()
+                      << "\n";
+    }
     if (ok && request.gif) {
         AnimationOptions a;
         a.size = request.sizeGiven ? QSize(request.width, request.height) : a.size;
@@ -122,6 +150,8 @@ int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkT
                         const std::string& dir, const FigureRequest& request, bool quiet,
                         const BoundarySource& boundary) {
     auto app = ensureOffscreenApplication();
+    if (request.surface)
+        std::cerr << "optiscope-cli: --plots surface is for function problems; not written\n";
     QStringList written;
     QString error;
     bool ok = writeNetworkPlots(experiment, tracks, QString::fromStdString(dir),
@@ -136,6 +166,8 @@ int writeNetworkFigures(const Experiment& experiment, const std::vector<NetworkT
 int writeStudyFigures(const StudyPlan& plan, const std::vector<std::optional<JobRecord>>& records,
                       const std::string& dir, const FigureRequest& request, bool quiet) {
     auto app = ensureOffscreenApplication();
+    if (request.surface)
+        std::cerr << "optiscope-cli: --plots surface is drawn by run, not study; not written\n";
     const PlotFilesOptions o = filesOptions(request);
     QStringList written;
     QString error;

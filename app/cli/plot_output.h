@@ -17,6 +17,7 @@ namespace optiscope::cli {
 
 struct FigureRequest {
     std::vector<std::string> formats; ///< png, svg, pdf
+    bool surface = false;             ///< "surface" in --plots: DIR/surface.png (functions)
     int width = 1200;
     int height = 800;
     bool sizeGiven = false;
@@ -26,7 +27,7 @@ struct FigureRequest {
     int frames = 0;       ///< 0: from seconds
     double seconds = 6.0; ///< length of the animation when frames is 0
 
-    [[nodiscard]] bool any() const { return !formats.empty() || gif; }
+    [[nodiscard]] bool any() const { return !formats.empty() || gif || surface; }
 };
 
 /// If args[i] is --plots, --size or --dpi, reads it and its value (advancing i) into `request`

@@ -9,6 +9,12 @@
 
 namespace optiscope {
 
+const FunctionInfo* functionInfo(const FunctionProblem& problem) {
+    if (problem.function == "custom")
+        return problem.custom ? &problem.custom->info() : nullptr;
+    return findFunction(problem.function);
+}
+
 Experiment Experiment::defaultExperiment() {
     Experiment e;
     e.title = "Adam with and without learning-rate decay on noisy Rosenbrock";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/params.h"
+#include "core/functions/custom_function.h"
 
 #include <Eigen/Core>
 
@@ -23,8 +24,13 @@ struct FunctionProblem {
     ParamSet params; ///< the function's constants, defaults filled in
     Eigen::Vector2d start{-1.5, 2.0};
     std::optional<NoiseConfig> noise;
+    /// function == "custom": the typed function (expression, constants, bounds, minima).
+    CustomFunctionRef custom;
     bool operator==(const FunctionProblem&) const = default;
 };
+
+/// The function's description: the custom function's own, or the catalog entry (null if unknown).
+const FunctionInfo* functionInfo(const FunctionProblem& problem);
 
 struct DatasetConfig {
     std::string name =

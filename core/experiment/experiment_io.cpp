@@ -53,22 +53,30 @@ namespace {
 class ExperimentReader : public JsonChecker {
 public:
     void functionProblem(const Json& j, const std::string& path, FunctionProblem& out) {
-        if (!object(j, path, {"type", "function", "params", "start", "noise"}))
+        if (!object(
+                j, path,
+                {"type", "function", "params", "start", "noise", "expression", "bounds", "minima"}))
             return;
         const FunctionInfo* info = nullptr;
+        out.custom = {};
         if (!j.contains("function")) {
             error(join(path, "function"), "is required (the name of a 2D function)");
         } else if (auto name = string(j["function"], join(path, "function"), 64)) {
-            info = findFunction(*name);
-            if (!info) {
+            info = *name == "custom" ? customFunction(j, path, out) : findFunction(*name);
+            if (!info && *name != "custom") {
                 std::vector<std::string> names;
                 for (const auto& f : functionCatalog())
                     names.push_back(f.name);
+                names.push_back("custom");
                 error(join(path, "function"),
                       "unknown function \"" + *name + "\"; expected one of " + joinNames(names));
-            } else {
+            } else if (info) {
                 out.function = *name;
             }
+            if (*name != "custom")
+                for (const char* key : {"expression", "bounds", "minima"})
+                    if (j.contains(key))
+                        error(join(path, key), "is only for \"function\": \"custom\"");
         }
         if (info) {
             out.params = ParamSet::defaults(info->params);
@@ -112,6 +120,89 @@ public:
                 out.noise = noise;
             }
         }
+    }
+
+    // "function": "custom": the expression, its constants, bounds and minima. Returns the
+    // function's info (owned by out.custom) or null after reporting what is wrong.
+    const FunctionInfo* customFunction(const Json& j, const std::string& path,
+                                       FunctionProblem& out) {
+        bool ok = true;
+        std::string expression;
+        if (!j.contains("expression")) {
+            error(join(path, "expression"), "is required for a custom function, e.g. "
+                                            "\"(a - x)^2 + b*(y - x^2)^2\"");
+            ok = false;
+        } else if (auto text = string(j["expression"], join(path, "expression"), 1 << 20)) {
+            expression = *text;
+        } else {
+            ok = false;
+        }
+        std::vector<std::pair<std::string, double>> constants;
+        if (j.contains("params")) {
+            const std::string p = join(path, "params");
+            if (!j["params"].is_object()) {
+                error(p, "must be an object of constants, got " + describeJson(j["params"]));
+                ok = false;
+            } else {
+                for (const auto& [key, value] : j["params"].items()) {
+                    if (auto v = number(value, join(p, key), -1e12, 1e12, false))
+                        constants.emplace_back(key, *v);
+                    else
+                        ok = false;
+                }
+            }
+        }
+        PlotBounds bounds{-5.0, 5.0, -5.0, 5.0};
+        if (j.contains("bounds")) {
+            const std::string p = join(path, "bounds");
+            const Json& b = j["bounds"];
+            auto pair = [](const Json& v) {
+                return v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number();
+            };
+            if (!b.is_array() || b.size() != 2 || !pair(b[0]) || !pair(b[1])) {
+                error(p, "must be two increasing pairs [[x_min, x_max], [y_min, y_max]], got " +
+                             describeJson(b));
+                ok = false;
+            } else {
+                bounds = {b[0][0].get<double>(), b[0][1].get<double>(), b[1][0].get<double>(),
+                          b[1][1].get<double>()};
+            }
+        }
+        std::vector<Eigen::Vector2d> minima;
+        if (j.contains("minima")) {
+            const std::string p = join(path, "minima");
+            const Json& m = j["minima"];
+            if (!m.is_array() || m.size() > CustomFunction::kMaxMinima) {
+                error(p, "must be a list of at most " + std::to_string(CustomFunction::kMaxMinima) +
+                             " points [x, y], got " + describeJson(m));
+                ok = false;
+            } else {
+                for (std::size_t i = 0; i < m.size(); ++i) {
+                    const std::string pi = index(p, i);
+                    if (!m[i].is_array() || m[i].size() != 2) {
+                        error(pi, "must be a point [x, y], got " + describeJson(m[i]));
+                        ok = false;
+                        continue;
+                    }
+                    auto x = number(m[i][0], index(pi, 0), -1e12, 1e12, false);
+                    auto y = number(m[i][1], index(pi, 1), -1e12, 1e12, false);
+                    if (x && y)
+                        minima.emplace_back(*x, *y);
+                    else
+                        ok = false;
+                }
+            }
+        }
+        if (!ok)
+            return nullptr;
+        CustomFunction::Error why;
+        auto f = CustomFunction::make(expression, constants, bounds, std::move(minima), &why);
+        if (!f) {
+            error(join(path, why.field), why.text());
+            return nullptr;
+        }
+        out.custom.function = f;
+        return &f->info();
     }
 
     void networkProblem(const Json& j, const std::string& path, NetworkProblem& out) {

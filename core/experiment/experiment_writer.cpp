@@ -54,9 +54,20 @@ std::string experimentToJson(const Experiment& e) {
     if (e.problemType == Experiment::ProblemType::Function) {
         problem["type"] = "function";
         problem["function"] = e.function.function;
-        if (const FunctionInfo* info = findFunction(e.function.function);
-            info && !info->params.empty())
+        const CustomFunctionRef custom =
+            e.function.function == "custom" ? e.function.custom : CustomFunctionRef{};
+        if (custom)
+            problem["expression"] = custom->expression().text();
+        if (const FunctionInfo* info = functionInfo(e.function); info && !info->params.empty())
             problem["params"] = paramsToJson(e.function.params, info->params);
+        if (custom) {
+            const PlotBounds& b = custom->info().bounds;
+            problem["bounds"] = {{b.xMin, b.xMax}, {b.yMin, b.yMax}};
+            OrderedJson minima = OrderedJson::array();
+            for (const auto& m : custom->minima())
+                minima.push_back({m.x(), m.y()});
+            problem["minima"] = minima;
+        }
         problem["start"] = {e.function.start.x(), e.function.start.y()};
         if (e.function.noise)
             problem["noise"] = {{"std", e.function.noise->stddev},

@@ -1,5 +1,7 @@
 #include "core/functions/test_function.h"
 
+#include "core/functions/custom_function.h"
+
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -29,6 +31,7 @@ enum FunctionId {
     McCormick,
     Levi,
     Easom,
+    Custom = 1000,
 };
 
 ParamSpec real(std::string name, double def, double min, double max, std::string help,
@@ -147,6 +150,15 @@ const FunctionInfo* findFunction(const std::string& name) {
 }
 
 TestFunction::TestFunction(const FunctionInfo& info, const ParamSet& params) {
+    if (info.custom) {
+        m_custom = info.custom->shared_from_this();
+        m_info = &m_custom->info();
+        m_id = Custom;
+        for (const auto& spec : m_info->params)
+            m_customParams.push_back(params.has(spec.name) ? params.real(spec.name)
+                                                           : std::get<double>(*spec.defaultValue));
+        return;
+    }
     const auto& catalog = functionCatalog();
     m_id = -1;
     for (size_t i = 0; i < catalog.size(); ++i)
@@ -167,11 +179,13 @@ double TestFunction::constant(const std::string& name) const {
     const ParamTable& table = m_info->params;
     for (size_t i = 0; i < table.size(); ++i)
         if (table[i].name == name)
-            return m_c[i];
+            return m_custom ? m_customParams[i] : m_c[i];
     throw std::out_of_range("function '" + m_info->name + "' has no constant '" + name + "'");
 }
 
 double TestFunction::value(const Eigen::Vector2d& p) const {
+    if (m_custom)
+        return m_custom->expression().value(p.x(), p.y(), m_customParams.data());
     Eigen::Vector2d g;
     return evaluate(p, g);
 }
@@ -189,6 +203,8 @@ Eigen::Vector2d TestFunction::gradient(const Eigen::Vector2d& p) const {
 double TestFunction::evaluate(const Eigen::Vector2d& p, Eigen::Vector2d& grad) const {
     const double x = p.x(), y = p.y();
     switch (m_id) {
+    case Custom:
+        return m_custom->expression().evaluate(x, y, m_customParams.data(), grad.x(), grad.y());
     case Rosenbrock: {
         const double a = m_c[0], b = m_c[1];
         const double u = a - x, v = y - x * x;
@@ -344,6 +360,8 @@ double TestFunction::evaluate(const Eigen::Vector2d& p, Eigen::Vector2d& grad) c
 
 std::vector<Eigen::Vector2d> TestFunction::minima() const {
     switch (m_id) {
+    case Custom:
+        return m_custom->minima();
     case Rosenbrock:
         return {{m_c[0], m_c[0] * m_c[0]}};
     case Beale:

@@ -15,11 +15,14 @@
 #include <Eigen/Core>
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 namespace optiscope {
+
+class CustomFunction;
 
 struct PlotBounds {
     double xMin, xMax, yMin, yMax;
@@ -33,11 +36,14 @@ struct FunctionInfo {
     PlotBounds bounds;   ///< a view that shows the valley/minima and a usual start
     Eigen::Vector2d defaultStart;
     bool bounded = true; ///< false for the saddle (no minimum)
+    /// Set on the info of a typed function (core/functions/custom_function.h), null otherwise.
+    const CustomFunction* custom = nullptr;
 };
 
 class TestFunction {
 public:
-    /// `params` must be validated against info.params (missing constants take defaults).
+    /// `params` must be validated against info.params (missing constants take defaults). `info`
+    /// is a catalog entry or a CustomFunction's info (which the TestFunction then shares).
     TestFunction(const FunctionInfo& info, const ParamSet& params);
 
     [[nodiscard]] const FunctionInfo& info() const { return *m_info; }
@@ -53,6 +59,8 @@ private:
     const FunctionInfo* m_info;
     int m_id;
     double m_c[4] = {0, 0, 0, 0};
+    std::shared_ptr<const CustomFunction> m_custom; ///< set for a typed function
+    std::vector<double> m_customParams;             ///< its constants, in paramNames() order
 };
 
 const std::vector<FunctionInfo>& functionCatalog();

@@ -20,7 +20,7 @@ FunctionRun::FunctionRun(const Experiment& experiment, const RunInstance& instan
     if (experiment.problemType != Experiment::ProblemType::Function)
         throw std::invalid_argument("FunctionRun needs a function problem");
     const FunctionProblem& problem = experiment.function;
-    const FunctionInfo* info = findFunction(problem.function);
+    const FunctionInfo* info = functionInfo(problem);
     if (!info)
         throw std::invalid_argument("unknown function " + problem.function);
     m_function = std::make_unique<TestFunction>(*info, problem.params);

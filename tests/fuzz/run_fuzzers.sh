@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_experiment fuzz_schedule_request fuzz_csv fuzz_idx fuzz_cifar10)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_experiment fuzz_schedule_request fuzz_csv fuzz_idx fuzz_cifar10 fuzz_expression)
 
 build=${OPTISCOPE_FUZZ_BUILD:-build-fuzz}
 # -O1 with line tables: quick to build, fast enough to fuzz, readable stack traces.

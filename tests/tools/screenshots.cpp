@@ -5,17 +5,21 @@
 //   build/tests/optiscope-screenshots OUT_DIR [--size 1366x768] [--presentation] [--scene NAME]...
 //
 // Scenes: explorer, moments, study-table, study-curves, study-strip, study-heatmap, study-basin,
-// study-digits.
+// study-digits, function-lab (a typed ravine and its editor), surface (the same in 3D; needs
+// OpenGL, e.g. Xvfb with Mesa).
 #include "core/experiment/experiment_io.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/main_window.h"
+#include "ui/plots/surface_plot.h"
 #include "ui/presentation_mode.h"
 #include "ui/study/study_controller.h"
 #include "ui/study/study_view.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QPainter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -57,6 +61,54 @@ bool study(MainWindow& w, const QString& preset, int tab, const QString& folder)
     w.studyView()->tabs()->setCurrentIndex(tab);
     wait(800);
     return w.studyController()->allFinished();
+}
+
+// A ravine typed as a teacher would, with three optimizers (Adam with a pale no-decay twin).
+const char* kRavine = R"({
+  "title": "A ravine typed on the board",
+  "problem": {"type": "function", "function": "custom",
+              "expression": "(1 - x)^2 + b*(y - x^2)^2", "params": {"b": 20},
+              "bounds": [[-2, 2], [-1, 3]], "minima": [[1, 1]], "start": [-1.6, 2.6]},
+  "steps": 800,
+  "runs": [
+    {"name": "Adam", "optimizer": {"type": "adam", "lr": 0.05},
+     "schedule": {"type": "exponential_decay", "decay_steps": 200, "decay_rate": 0.5},
+     "compare_without_schedule": true},
+    {"name": "SGD momentum", "optimizer": {"type": "sgd", "lr": 0.002, "momentum": 0.9}},
+    {"name": "RMSprop", "optimizer": {"type": "rmsprop", "lr": 0.01}}
+  ]
+})";
+
+bool functionLab(MainWindow& w, bool surface) {
+    const auto parsed = parseExperiment(kRavine);
+    if (!parsed.experiment) {
+        std::fprintf(stderr, "%s", parsed.messages("ravine").c_str());
+        return false;
+    }
+    w.setExperiment(*parsed.experiment, QString());
+    wait(8000, [&] { return w.controller()->allFinished(); });
+    if (surface)
+        if (auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("mapTabs")))
+            tabs->setCurrentIndex(1);
+    wait(1500);
+    return w.controller()->allFinished();
+}
+
+/// The window as an image; an OpenGL view inside it (which grab() leaves black) rendered in.
+QImage grabWindow(QWidget& w) {
+    QImage shot = w.grab().toImage();
+    for (auto* plot : w.findChildren<SurfacePlot*>()) {
+        if (!plot->isVisible() || !plot->available())
+            continue;
+        QWidget* graph = plot->findChild<QWidget*>(QStringLiteral("surfaceGraph"));
+        if (!graph)
+            continue;
+        const qreal dpr = shot.devicePixelRatio();
+        const QImage view = plot->renderImage(graph->size() * dpr);
+        QPainter p(&shot);
+        p.drawImage(QRectF(graph->mapTo(&w, QPoint(0, 0)), QSizeF(graph->size())), view);
+    }
+    return shot;
 }
 
 } // namespace
@@ -109,6 +161,8 @@ int main(int argc, char** argv) {
         {"moments", [&](MainWindow& w) { return explorer(w, true); }},
         {"bias-correction",
          [&](MainWindow& w) { return functionPreset(w, "adam-bias-correction.json"); }},
+        {"function-lab", [&](MainWindow& w) { return functionLab(w, false); }},
+        {"surface", [&](MainWindow& w) { return functionLab(w, true); }},
         {"study-table",
          [&](MainWindow& w) {
              return study(w, "study-adam-plateau-digits.json", 0, work.filePath("digits"));
@@ -154,7 +208,7 @@ int main(int argc, char** argv) {
         const QString file = QDir(out).filePath(
             scene + (presentation ? QStringLiteral("-presentation") : QString()) +
             QStringLiteral(".png"));
-        w.grab().save(file);
+        grabWindow(w).save(file);
         std::printf("wrote %s\n", qPrintable(file));
     }
     return status;

@@ -11,7 +11,7 @@ namespace {
 
 /// Every constant of the function shown, as a file read back would have them.
 void fillFunctionDefaults(Experiment& e) {
-    if (const FunctionInfo* info = findFunction(e.function.function)) {
+    if (const FunctionInfo* info = functionInfo(e.function)) {
         const ParamSet defaults = ParamSet::defaults(info->params);
         for (const auto& [name, value] : defaults.values())
             if (!e.function.params.has(name))

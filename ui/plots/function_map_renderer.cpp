@@ -88,7 +88,11 @@ QVector<double> FunctionMapRenderer::ticks(double lo, double hi, int count) {
 }
 
 void FunctionMapRenderer::ensureField(const MapScene& scene, const QSize& pixels) {
+    // A typed function is known by its text (the name is always "custom").
     QString key = QString::fromStdString(scene.problem.function) + "|" +
+                  (scene.problem.custom ? QString::fromStdString(
+                                              scene.problem.custom->expression().text()) + "|"
+                                        : QString()) +
                   QString::fromStdString(paramsText(scene.problem).toStdString()) +
                   QStringLiteral("|%1,%2,%3,%4|%5x%6")
                       .arg(scene.view.left(), 0, 'g', 17)
@@ -101,7 +105,7 @@ void FunctionMapRenderer::ensureField(const MapScene& scene, const QSize& pixels
         return;
     m_field = Field();
     m_field.key = key;
-    const FunctionInfo* info = findFunction(scene.problem.function);
+    const FunctionInfo* info = functionInfo(scene.problem);
     if (!info) {
         m_field.error = QStringLiteral("unknown function \"%1\"")
                             .arg(QString::fromStdString(scene.problem.function));
@@ -299,7 +303,7 @@ void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const La
     p.fillRect(target, pal.color(QPalette::Window));
     const QFont font = p.font();
     // Title: the function, its formula and constants.
-    const FunctionInfo* info = findFunction(scene.problem.function);
+    const FunctionInfo* info = functionInfo(scene.problem);
     QString title =
         info ? QString::fromStdString(info->title) : QString::fromStdString(scene.problem.function);
     QString sub = info ? QString::fromStdString(info->formula) : QString();

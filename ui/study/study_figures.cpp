@@ -288,7 +288,7 @@ std::optional<HeatmapSpec> studyHeatmapSpec(const StudyPlan& plan, const StudyRe
     double tolerance = 0;
     if (spec.basin) {
         spec.function = plan.experiment().function;
-        if (const FunctionInfo* info = findFunction(spec.function.function)) {
+        if (const FunctionInfo* info = functionInfo(spec.function)) {
             minima = TestFunction(*info, spec.function.params).minima();
             const PlotBounds& b = info->bounds;
             tolerance = 0.03 * std::hypot(b.xMax - b.xMin, b.yMax - b.yMin);
@@ -299,7 +299,7 @@ std::optional<HeatmapSpec> studyHeatmapSpec(const StudyPlan& plan, const StudyRe
                                              .arg(minima[k].y(), 0, 'g', 3));
             spec.categoryColors.push_back(runColor(int(k) + 2));
         }
-        const FunctionInfo* info = findFunction(spec.function.function);
+        const FunctionInfo* info = functionInfo(spec.function);
         spec.title =
             QObject::tr("Basin map of %1: which minimum each start reaches (shade: final %2)")
                 .arg(QString::fromStdString(info ? info->title : spec.function.function),

@@ -73,7 +73,7 @@ QStringList StudyPanel::gridKeys(const Experiment& e) {
     if (e.problemType == Experiment::ProblemType::Function) {
         for (const char* k : {"problem.start[0]", "problem.start[1]", "problem.noise.std", "steps"})
             add(k);
-        if (const FunctionInfo* info = findFunction(e.function.function))
+        if (const FunctionInfo* info = functionInfo(e.function))
             for (const ParamSpec& p : info->params)
                 add("problem.params." + p.name);
     } else {
