@@ -5,6 +5,8 @@
 # with jobs/s, the speed-up over --jobs 1 and the peak resident memory (/usr/bin/time -v).
 #
 #   bench/study_bench.sh            (OPTISCOPE_CLI, default build/app/optiscope-cli)
+#   STUDY_BENCH_DIR=/dev/shm bench/study_bench.sh   (write the studies there: tmpfs takes the
+#                                    disk's metadata latency out, leaving the CPU's scaling)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -29,12 +31,13 @@ JSON
 
 # measure NAME FILE JOBS-FLAG... : prints "seconds peak_kB"
 measure() {
-    out="$tmp/out-$1"
+    out="${STUDY_BENCH_DIR:-$tmp}/optiscope-study-bench-$1"
     rm -rf "$out"
     shift
     file=$1
     shift
     /usr/bin/time -f "%e %M" -o "$tmp/time" "$cli" study "$file" --out "$out" -q "$@" >/dev/null
+    rm -rf "$out"
     cat "$tmp/time"
 }
 

@@ -5,11 +5,13 @@
 #include "core/schedule/lr_schedule.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <thread>
 
 namespace optiscope {
 
@@ -384,13 +386,30 @@ std::vector<ValidationIssue> StudyGrid::validate(std::size_t maxIssues) const {
     }
     if (!issues.empty() || study.grid.size() < 2)
         return issues;
-    for (std::size_t c = 0; c < m_cells && issues.size() < maxIssues; ++c) {
-        const auto result = cell(c);
-        for (const auto& issue : result.issues) {
-            issues.push_back(issue);
-            if (issues.size() >= maxIssues)
-                break;
-        }
+    // Every combination too (a cross-field check may refuse one): each cell is read as a whole
+    // experiment, so a 2,500-cell grid is read on every core, in blocks, stopping at the first
+    // block with an issue (the messages come in cell order).
+    const std::size_t threads =
+        std::clamp<std::size_t>(m_cells / 64, 1, std::max(1u, std::thread::hardware_concurrency()));
+    const std::size_t block = 256;
+    for (std::size_t from = 0; from < m_cells && issues.size() < maxIssues; from += block) {
+        const std::size_t to = std::min(m_cells, from + block);
+        std::vector<std::vector<ValidationIssue>> found(to - from);
+        std::atomic<std::size_t> next{from};
+        auto work = [&] {
+            for (std::size_t c = next++; c < to; c = next++)
+                found[c - from] = cell(c).issues;
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < threads; ++t)
+            pool.emplace_back(work);
+        work();
+        for (auto& t : pool)
+            t.join();
+        for (const auto& cellIssues : found)
+            for (const auto& issue : cellIssues)
+                if (issues.size() < maxIssues)
+                    issues.push_back(issue);
     }
     return issues;
 }

@@ -136,35 +136,42 @@ StudyRunOutcome runStudyJobs(const StudyPlan& plan, const StudyFolder& folder,
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     std::mutex mutex; // guards outcome and onDone
-    auto work = [&] {
-        for (std::size_t i = next++; i < jobs.size(); i = next++) {
-            if (control.stopRequested() || failed.load())
-                return;
-            if (progress)
-                ++progress->running;
-            JobFailure failure;
-            auto record = runStudyJob(plan, plan.job(jobs[i]), folder.dir(), options.job, control,
-                                      data, &failure);
-            if (progress)
-                --progress->running;
-            std::lock_guard lock(mutex);
-            if (record) {
-                ++outcome.completed;
-                if (progress)
-                    ++progress->done;
-                if (onDone)
-                    onDone(*record);
-            } else if (failure.kind == JobFailure::Kind::Stopped) {
-                outcome.stopped = true;
-            } else {
-                outcome.failures.push_back(failure);
-                failed = true;
-            }
-        }
-    };
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t threads = std::max<std::size_t>(
         1, std::min(jobs.size(), options.threads <= 0 ? cores : std::size_t(options.threads)));
+    // Threads take a cell's jobs at a time while there are plenty: the jobs of a cell create
+    // their folders in the cell's folder, and two threads creating entries in one folder wait for
+    // each other in the kernel (which is most of a millisecond job's time).
+    const std::size_t perCell = plan.instances().size() * std::size_t(plan.repeats());
+    const std::size_t chunk =
+        std::clamp<std::size_t>(jobs.size() / (threads * 8), 1, std::max<std::size_t>(1, perCell));
+    auto work = [&] {
+        for (std::size_t c = next++; c * chunk < jobs.size(); c = next++)
+            for (std::size_t i = c * chunk; i < std::min(jobs.size(), (c + 1) * chunk); ++i) {
+                if (control.stopRequested() || failed.load())
+                    return;
+                if (progress)
+                    ++progress->running;
+                JobFailure failure;
+                auto record = runStudyJob(plan, plan.job(jobs[i]), folder.dir(), options.job,
+                                          control, data, &failure);
+                if (progress)
+                    --progress->running;
+                std::lock_guard lock(mutex);
+                if (record) {
+                    ++outcome.completed;
+                    if (progress)
+                        ++progress->done;
+                    if (onDone)
+                        onDone(*record);
+                } else if (failure.kind == JobFailure::Kind::Stopped) {
+                    outcome.stopped = true;
+                } else {
+                    outcome.failures.push_back(failure);
+                    failed = true;
+                }
+            }
+    };
     if (threads == 1) {
         work();
     } else {
