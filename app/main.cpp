@@ -1,7 +1,7 @@
 // optiscope [FILE.json]: the desktop explorer. Opens FILE.json, or the default experiment of
 // SPEC §2, and plays it at once.
 #include "core/experiment/experiment.h"
-#include "ui/main_window.h"
+#include "ui/app/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

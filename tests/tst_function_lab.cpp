@@ -5,10 +5,10 @@
 #include "ui/app/experiment_document.h"
 #include "ui/function/custom_function_editor.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/main_window.h"
-#include "ui/param_form.h"
+#include "ui/app/main_window.h"
+#include "ui/app/param_form.h"
 #include "ui/plots/surface_plot.h"
-#include "ui/surface_view.h"
+#include "ui/function/surface_view.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -2,19 +2,19 @@
 #include "core/experiment/experiment_io.h"
 #include "core/optim/update_rule.h"
 #include "ui/app/experiment_document.h"
-#include "ui/export_controller.h"
+#include "ui/app/export_controller.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/function_view.h"
-#include "ui/inspector_panel.h"
-#include "ui/main_window.h"
+#include "ui/function/function_view.h"
+#include "ui/function/inspector_panel.h"
+#include "ui/app/main_window.h"
 #include "ui/network/network_run_controller.h"
 
 #include "ui/app/point_banner.h"
 #include "ui/app/recent_folders.h"
-#include "ui/charts_panel.h"
+#include "ui/function/charts_panel.h"
 #include "ui/plots/line_chart.h"
-#include "ui/presentation_mode.h"
-#include "ui/presets_menu.h"
+#include "ui/teaching/presentation_mode.h"
+#include "ui/teaching/presets_menu.h"
 
 #include <QApplication>
 #include <QComboBox>

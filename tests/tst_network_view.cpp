@@ -6,8 +6,8 @@
 #include "core/experiment/experiment_io.h"
 #include "core/nn/network_run.h"
 #include "core/nn/network_traces.h"
-#include "ui/function_view.h"
-#include "ui/main_window.h"
+#include "ui/function/function_view.h"
+#include "ui/app/main_window.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_inspector.h"
 #include "ui/network/network_preview.h"
@@ -17,7 +17,7 @@
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/network/network_run_controller.h"
-#include "ui/run_list_panel.h"
+#include "ui/function/run_list_panel.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -10,9 +10,9 @@
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/help_dock.h"
-#include "ui/run_editor_panel.h"
-#include "ui/update_formula.h"
+#include "ui/teaching/help_dock.h"
+#include "ui/function/run_editor_panel.h"
+#include "ui/function/update_formula.h"
 
 #include <QComboBox>
 #include <QLabel>

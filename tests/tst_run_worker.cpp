@@ -5,9 +5,9 @@
 #include "core/run/function_run.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/run_recorder.h"
-#include "ui/run_worker.h"
-#include "ui/update_formula.h"
+#include "ui/function/run_recorder.h"
+#include "ui/function/run_worker.h"
+#include "ui/function/update_formula.h"
 
 #include <QPointer>
 #include <QSignalSpy>

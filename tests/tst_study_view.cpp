@@ -5,7 +5,7 @@
 #include "core/experiment/experiment_io.h"
 #include "core/study/study_runner.h"
 #include "ui/app/experiment_document.h"
-#include "ui/main_window.h"
+#include "ui/app/main_window.h"
 #include "ui/plots/heatmap_plot.h"
 #include "ui/plots/strip_plot.h"
 #include "ui/study/study_controller.h"

@@ -5,14 +5,14 @@
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/help_dock.h"
-#include "ui/inspector_panel.h"
-#include "ui/main_window.h"
+#include "ui/teaching/help_dock.h"
+#include "ui/function/inspector_panel.h"
+#include "ui/app/main_window.h"
 #include "ui/network/network_run_controller.h"
 #include "ui/plots/plot_style.h"
-#include "ui/presentation_mode.h"
-#include "ui/presets_menu.h"
-#include "ui/teaching_exports.h"
+#include "ui/teaching/presentation_mode.h"
+#include "ui/teaching/presets_menu.h"
+#include "ui/teaching/teaching_exports.h"
 
 #include <gif_lib.h>
 

@@ -1,11 +1,11 @@
 #include "app/cli/plot_output.h"
 
 #include "app/cli/cli.h"
-#include "ui/offscreen_plots.h"
-#include "ui/plot_builders.h"
+#include "ui/teaching/offscreen_plots.h"
+#include "ui/function/plot_builders.h"
 #include "ui/plots/surface_plot.h"
 #include "ui/study/study_figures.h"
-#include "ui/trajectory_animation.h"
+#include "ui/teaching/trajectory_animation.h"
 
 #include <QApplication>
 #include <QDir>

@@ -6,7 +6,7 @@
 #include "core/nn/network.h"
 #include "core/study/study_job.h"
 #include "ui/network/network_charts.h"
-#include "ui/run_track.h"
+#include "ui/function/run_track.h"
 
 #include <optional>
 

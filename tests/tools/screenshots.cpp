@@ -9,9 +9,9 @@
 // OpenGL, e.g. Xvfb with Mesa).
 #include "core/experiment/experiment_io.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/main_window.h"
+#include "ui/app/main_window.h"
 #include "ui/plots/surface_plot.h"
-#include "ui/presentation_mode.h"
+#include "ui/teaching/presentation_mode.h"
 #include "ui/study/study_controller.h"
 #include "ui/study/study_view.h"
 

@@ -1,7 +1,7 @@
 #include "ui/app/experiment_document.h"
 
 #include "core/functions/test_function.h"
-#include "ui/run_track.h"
+#include "ui/function/run_track.h"
 
 #include <algorithm>
 

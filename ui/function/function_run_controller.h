@@ -5,8 +5,8 @@
 #pragma once
 
 #include "ui/app/work_controller.h"
-#include "ui/run_track.h"
-#include "ui/run_worker.h"
+#include "ui/function/run_track.h"
+#include "ui/function/run_worker.h"
 
 #include "core/experiment/experiment.h"
 

@@ -2,7 +2,7 @@
 
 #include "ui/function/function_run_controller.h"
 #include "ui/plots/line_chart.h"
-#include "ui/run_track.h"
+#include "ui/function/run_track.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #include "ui/network/network_charts.h"
 
-#include "ui/run_track.h"
+#include "ui/function/run_track.h"
 
 #include <cmath>
 

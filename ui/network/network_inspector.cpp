@@ -2,7 +2,7 @@
 
 #include "ui/app/experiment_document.h"
 #include "ui/network/network_run_controller.h"
-#include "ui/update_formula.h"
+#include "ui/function/update_formula.h"
 
 #include <QAction>
 #include <QCheckBox>

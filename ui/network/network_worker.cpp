@@ -2,7 +2,7 @@
 
 #include "core/nn/memory_budget.h"
 
-#include "ui/background_thread.h"
+#include "ui/app/background_thread.h"
 
 #include "core/nn/network_run.h"
 

@@ -2,7 +2,7 @@
 
 #include "core/nn/network_run.h"
 #include "core/run/function_run.h"
-#include "ui/background_thread.h"
+#include "ui/app/background_thread.h"
 
 #include <QStringList>
 
