@@ -129,8 +129,12 @@ void SurfacePlot::ensureGraph() {
     m_graph->axisX()->setTitle(QStringLiteral("x"));
     m_graph->axisZ()->setTitle(QStringLiteral("y"));
     m_graph->axisY()->setTitle(tr("f (log scale)"));
-    for (QValue3DAxis* axis : {m_graph->axisX(), m_graph->axisY(), m_graph->axisZ()})
+    for (QValue3DAxis* axis : {m_graph->axisX(), m_graph->axisY(), m_graph->axisZ()}) {
         axis->setTitleVisible(true);
+        // Labels and titles turn toward the camera, so no view shows them mirrored.
+        axis->setLabelAutoRotation(90);
+        axis->setTitleFixed(false);
+    }
     m_graph->axisY()->setRange(0.0f, 1.0f + float(kLift + kRibbon));
     m_graph->axisY()->setLabelFormat(QString());
     m_graph->axisY()->setSegmentCount(1);
