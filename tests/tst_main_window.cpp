@@ -3,10 +3,10 @@
 #include "core/optim/update_rule.h"
 #include "ui/app/experiment_document.h"
 #include "ui/app/export_controller.h"
+#include "ui/app/main_window.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/function/function_view.h"
 #include "ui/function/inspector_panel.h"
-#include "ui/app/main_window.h"
 #include "ui/network/network_run_controller.h"
 
 #include "ui/app/point_banner.h"
@@ -29,6 +29,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QTabBar>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -365,6 +366,25 @@ void TestMainWindow::chartTextsAreWhole() {
                          r.name.c_str());
         QVERIFY(shown >= 1);
     }
+    // The moments charts in the inspector (a narrower dock): whole too, and the hats of m̂ and
+    // √v̂ in their legends set in a font that draws them (Qt 6.4 drops them over DejaVu Sans).
+    window.showInspector();
+    auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("inspectorTabs"));
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTest::qWait(300);
+    QApplication::processEvents();
+    auto* moments = tabs->currentWidget();
+    const auto momentCharts = moments->findChildren<LineChart*>();
+    QCOMPARE(momentCharts.size(), 3);
+    for (LineChart* chart : momentCharts) {
+        QTRY_VERIFY(!chart->spec().series.empty());
+        QVERIFY2(chart->elidedTexts().isEmpty(),
+                 qPrintable(QStringLiteral("moments, \"%1\": %2")
+                                .arg(chart->spec().title, chart->elidedTexts().join(" | "))));
+    }
+    QVERIFY2(momentCharts[0]->legendText().contains(QStringLiteral("serif\">m\u0302</span>")),
+             qPrintable(momentCharts[0]->legendText()));
     window.presentationMode()->setOn(false);
 }
 

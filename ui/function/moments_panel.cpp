@@ -1,15 +1,18 @@
 #include "ui/function/moments_panel.h"
 
 #include "ui/function/function_run_controller.h"
-#include "ui/plots/line_chart.h"
 #include "ui/function/run_track.h"
+#include "ui/plots/line_chart.h"
+#include "ui/plots/plot_style.h"
 
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace optiscope {
@@ -134,8 +137,7 @@ MomentsPanel::MomentsPanel(FunctionRunController* controller, QWidget* parent)
     m_first = new LineChart;
     m_second = new LineChart;
     m_correction = new LineChart;
-    for (LineChart* c : {m_first, m_second, m_correction})
-        c->setMinimumHeight(200);
+    fitChartHeights();
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Parameter")));
     top->addWidget(m_param);
@@ -169,6 +171,20 @@ std::vector<LineChart*> MomentsPanel::chartWidgets() const {
     return {m_first, m_second, m_correction};
 }
 
+void MomentsPanel::fitChartHeights() {
+    // Tall enough, in lines of text (so also in presentation mode), that a log axis over seven
+    // decades keeps its tick labels and the vertical axis title fits beside the plot.
+    const int line = fontMetrics().height();
+    for (LineChart* c : {m_first, m_second, m_correction})
+        c->setMinimumHeight(std::max(200, 17 * line));
+}
+
+void MomentsPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitChartHeights();
+}
+
 void MomentsPanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     refresh();
@@ -198,7 +214,7 @@ void MomentsPanel::refresh() {
                         .arg(1.0 / (1.0 - b.at(1)), 0, 'g', 4);
         }
     }
-    m_note->setText(note);
+    m_note->setText(withVisibleHats(note));
 }
 
 } // namespace optiscope

@@ -34,9 +34,11 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void refresh();
+    void fitChartHeights();
 
     FunctionRunController* m_controller;
     int m_config = 0;

@@ -351,6 +351,7 @@ QString legendHtml(const ChartSpec& spec) {
                                                         : QStringLiteral("╍╍");
         QString name = s.name.toHtmlEscaped();
         name.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+        name = withVisibleHats(name);
         entries << QStringLiteral("<span style=\"white-space:nowrap\"><span style=\"color:%1\">"
                                   "%2</span>&nbsp;%3</span>")
                        .arg(s.color.name(), mark, name);
