@@ -1,3 +1,4 @@
 target_sources(optiscope_core PRIVATE
   common/params.h common/params.cpp
+  common/catalog.h
 )

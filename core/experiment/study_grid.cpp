@@ -1,5 +1,6 @@
 #include "core/experiment/study_grid.h"
 
+#include "core/common/catalog.h"
 #include "core/experiment/json_reader.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
@@ -395,17 +396,7 @@ std::vector<ValidationIssue> StudyGrid::validate(std::size_t maxIssues) const {
     for (std::size_t from = 0; from < m_cells && issues.size() < maxIssues; from += block) {
         const std::size_t to = std::min(m_cells, from + block);
         std::vector<std::vector<ValidationIssue>> found(to - from);
-        std::atomic<std::size_t> next{from};
-        auto work = [&] {
-            for (std::size_t c = next++; c < to; c = next++)
-                found[c - from] = cell(c).issues;
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t)
-            pool.emplace_back(work);
-        work();
-        for (auto& t : pool)
-            t.join();
+        parallelFor(from, to, threads, [&](std::size_t c) { found[c - from] = cell(c).issues; });
         for (const auto& cellIssues : found)
             for (const auto& issue : cellIssues)
                 if (issues.size() < maxIssues)

@@ -1,5 +1,6 @@
 #include "core/optim/update_rule.h"
 
+#include "core/common/catalog.h"
 #include "core/optim/adabelief_update.h"
 #include "core/optim/adadelta_update.h"
 #include "core/optim/adagrad_update.h"
@@ -450,10 +451,7 @@ const std::vector<OptimizerInfo>& optimizerCatalog() {
 }
 
 const OptimizerInfo* findOptimizer(const std::string& type) {
-    for (const auto& info : registry())
-        if (info.type == type)
-            return &info;
-    return nullptr;
+    return findByType(registry(), type);
 }
 
 void registerOptimizer(OptimizerInfo info) {
@@ -461,23 +459,11 @@ void registerOptimizer(OptimizerInfo info) {
         throw std::invalid_argument("registerOptimizer: an optimizer needs a type and its rules");
     if (info.helpPage.empty())
         info.helpPage = "optimizer-" + info.type + ".md";
-    auto& c = registry();
-    for (auto& existing : c)
-        if (existing.type == info.type) {
-            existing = std::move(info);
-            return;
-        }
-    c.push_back(std::move(info));
+    upsertByType(registry(), std::move(info));
 }
 
 bool unregisterOptimizer(const std::string& type) {
-    auto& c = registry();
-    const auto it = std::find_if(c.begin(), c.end(),
-                                 [&type](const OptimizerInfo& i) { return i.type == type; });
-    if (it == c.end())
-        return false;
-    c.erase(it);
-    return true;
+    return eraseByType(registry(), type);
 }
 
 void applyDependentDefaults(const std::string& type, ParamSet& params,

@@ -1,5 +1,6 @@
 #include "core/schedule/lr_schedule.h"
 
+#include "core/common/catalog.h"
 #include "core/schedule/cyclic_lr.h"
 #include "core/schedule/keras_schedules.h"
 #include "core/schedule/one_cycle_lr.h"
@@ -582,10 +583,7 @@ const std::vector<ScheduleInfo>& scheduleCatalog() {
 }
 
 const ScheduleInfo* findSchedule(const std::string& type) {
-    for (const auto& info : registry())
-        if (info.type == type)
-            return &info;
-    return nullptr;
+    return findByType(registry(), type);
 }
 
 void registerSchedule(ScheduleInfo info) {
@@ -593,23 +591,11 @@ void registerSchedule(ScheduleInfo info) {
         throw std::invalid_argument("registerSchedule: a schedule needs a type and a factory");
     if (info.helpPage.empty())
         info.helpPage = "schedule-" + info.type + ".md";
-    auto& c = registry();
-    for (auto& existing : c)
-        if (existing.type == info.type) {
-            existing = std::move(info);
-            return;
-        }
-    c.push_back(std::move(info));
+    upsertByType(registry(), std::move(info));
 }
 
 bool unregisterSchedule(const std::string& type) {
-    auto& c = registry();
-    const auto it =
-        std::find_if(c.begin(), c.end(), [&type](const ScheduleInfo& i) { return i.type == type; });
-    if (it == c.end())
-        return false;
-    c.erase(it);
-    return true;
+    return eraseByType(registry(), type);
 }
 
 ParamSet scheduleStartValues(const ScheduleInfo& info, long long budget, double lr0) {

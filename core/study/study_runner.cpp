@@ -1,5 +1,6 @@
 #include "core/study/study_runner.h"
 
+#include "core/common/catalog.h"
 #include "core/experiment/experiment_io.h"
 #include "core/io/atomic_file.h"
 
@@ -88,24 +89,14 @@ std::vector<std::optional<JobRecord>> StudyFolder::scan(const StudyPlan& plan,
         return records;
     // Reading thousands of summaries is file-system bound: every core reads its share.
     std::vector<std::string> errors(records.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i = next++; i < records.size(); i = next++) {
-            const StudyJob job = plan.job(i);
-            std::error_code missing;
-            if (!fs::exists(fs::path(m_dir) / plan.jobFolder(job) / "summary.json", missing))
-                continue;
-            records[i] = readJobRecord(plan, job, m_dir, &errors[i]);
-        }
-    };
     const std::size_t threads = std::clamp<std::size_t>(
         records.size() / 256, 1, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (auto& t : pool)
-        t.join();
+    parallelFor(0, records.size(), threads, [&](std::size_t i) {
+        const StudyJob job = plan.job(i);
+        std::error_code missing;
+        if (fs::exists(fs::path(m_dir) / plan.jobFolder(job) / "summary.json", missing))
+            records[i] = readJobRecord(plan, job, m_dir, &errors[i]);
+    });
     if (warnings)
         for (std::size_t i = 0; i < records.size(); ++i)
             if (!records[i] && !errors[i].empty())
