@@ -1,18 +1,20 @@
 // Everything selectable follows the catalogs: an optimizer and a schedule registered only here, in
 // the test, are read from experiment files (with their parameter ranges), listed by
 // `optiscope-cli list`, offered by the GUI's run editor with their parameters, built for runs, and
-// shown in the help index.
+// shown in the help index. Data sets come from their table the same way (reader, `list`, editor).
 #include "app/cli/catalog_listing.h"
 #include "core/experiment/experiment_io.h"
 #include "core/experiment/help_index.h"
+#include "core/nn/dataset_catalog.h"
 #include "core/optim/update_rule.h"
 #include "core/run/function_run.h"
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/teaching/help_dock.h"
 #include "ui/function/run_editor_panel.h"
 #include "ui/function/update_formula.h"
+#include "ui/network/network_problem_editor.h"
+#include "ui/teaching/help_dock.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -201,6 +203,47 @@ private slots:
         QCOMPARE(HelpDock::schedulePage("test_halving"), QStringLiteral("schedule-step.md"));
         // And the page of every shipped optimizer is its own.
         QCOMPARE(HelpDock::optimizerPage("adabelief"), QStringLiteral("optimizer-adabelief.md"));
+    }
+
+    // Data sets are one table too (core/nn/dataset_catalog): the reader accepts exactly its names
+    // and asks for a path where an entry says so, `list` and the network editor show its entries
+    // in its order, and a test split is refused where an entry has its own test files.
+    void datasetsFollowTheCatalog() {
+        const auto& catalog = nn::datasetCatalog();
+        QVERIFY(catalog.size() >= 10);
+        const std::string list = cli::catalogText();
+        NetworkProblemEditor editor;
+        auto* box = editor.findChild<QComboBox*>(QStringLiteral("networkDataset"));
+        QVERIFY(box);
+        QCOMPARE(box->count(), int(catalog.size()));
+        for (int i = 0; i < int(catalog.size()); ++i) {
+            const nn::DatasetInfo& d = catalog[std::size_t(i)];
+            QCOMPARE(box->itemText(i).toStdString(), d.name);
+            QVERIFY2(list.find("  " + d.name + "  " + d.description) != std::string::npos,
+                     d.name.c_str());
+            const std::string file =
+                "{\"format\": \"optiscope-experiment\", \"version\": 1, \"problem\": "
+                "{\"type\": \"network\", \"dataset\": {\"name\": \"" +
+                d.name +
+                "\", \"target_column\": \"y\"}, \"test_split\": 0.2}, \"runs\": "
+                "[{\"name\": \"a\", \"optimizer\": {\"type\": \"sgd\"}}]}";
+            const auto parsed = parseExperiment(file);
+            const std::string messages = parsed.messages("f.json");
+            QVERIFY2(messages.find("unknown dataset") == std::string::npos, messages.c_str());
+            QCOMPARE(messages.find("problem.dataset.path: is required") != std::string::npos,
+                     d.source == nn::DatasetInfo::Source::File);
+            QCOMPARE(messages.find("problem.test_split: must be 0") != std::string::npos,
+                     !d.testFiles.empty());
+        }
+        const auto unknown = parseExperiment(
+            "{\"format\": \"optiscope-experiment\", \"version\": 1, \"problem\": "
+            "{\"type\": \"network\", \"dataset\": {\"name\": \"imagenet\"}}, \"runs\": "
+            "[{\"name\": \"a\", \"optimizer\": {\"type\": \"sgd\"}}]}");
+        std::string expected;
+        for (const auto& d : catalog)
+            expected += (expected.empty() ? "" : ", ") + d.name;
+        QVERIFY2(unknown.messages("f.json").find(expected) != std::string::npos,
+                 unknown.messages("f.json").c_str());
     }
 };
 

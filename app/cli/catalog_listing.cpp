@@ -1,6 +1,7 @@
 #include "app/cli/catalog_listing.h"
 
 #include "core/functions/test_function.h"
+#include "core/nn/dataset_catalog.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -12,24 +13,6 @@
 namespace optiscope::cli {
 
 namespace {
-
-struct DatasetEntry {
-    const char* name;
-    const char* description;
-};
-
-const DatasetEntry kDatasets[] = {
-    {"spirals", "two interleaved spirals (classification; samples, noise, seed)"},
-    {"circles", "a circle inside a ring (classification; samples, noise, seed)"},
-    {"xor", "four quadrants, XOR labels (classification; samples, noise, seed)"},
-    {"gaussians", "three Gaussian blobs, 3 classes (classification; samples, noise, seed)"},
-    {"moons", "two interleaved half moons (classification; samples, noise, seed)"},
-    {"sine", "y = sin(x) plus noise (regression; samples, noise, seed)"},
-    {"digits", "1,797 handwritten 8x8 digits, shipped with OptiScope (UCI, CC BY 4.0)"},
-    {"csv", "a CSV file of yours (path, target_column)"},
-    {"mnist", "MNIST IDX files in a folder of yours (path)"},
-    {"cifar10", "CIFAR-10 binary batches in a folder of yours (path)"},
-};
 
 void paramLines(std::ostringstream& out, const ParamTable& table) {
     size_t width = 0;
@@ -80,7 +63,7 @@ std::string catalogText() {
         paramLines(out, s.params);
     }
     out << "\nDatasets (network problems, problem.dataset.name):\n";
-    for (const auto& d : kDatasets)
+    for (const auto& d : nn::datasetCatalog())
         out << "  " << d.name << "  " << d.description << "\n";
     return out.str();
 }
@@ -105,7 +88,7 @@ std::string catalogJson() {
                              {"formula", s.formula},
                              {"params", paramsJson(s.params)}});
     auto datasets = nlohmann::ordered_json::array();
-    for (const auto& d : kDatasets)
+    for (const auto& d : nn::datasetCatalog())
         datasets.push_back({{"name", d.name}, {"description", d.description}});
     j["functions"] = functions;
     j["optimizers"] = optimizers;

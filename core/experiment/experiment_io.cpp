@@ -5,6 +5,7 @@
 
 #include "core/functions/test_function.h"
 #include "core/io/atomic_file.h"
+#include "core/nn/dataset_catalog.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -210,9 +211,7 @@ public:
                     {"type", "dataset", "validation_split", "test_split", "model", "loss",
                      "batch_size", "epochs", "seed"}))
             return;
-        static const std::vector<std::string> datasets = {
-            "spirals", "circles", "xor", "gaussians", "moons",
-            "sine",    "digits",  "csv", "mnist",     "cifar10"};
+        static const std::vector<std::string> datasets = nn::datasetNames();
         if (!j.contains("dataset")) {
             error(join(path, "dataset"), "is required");
         } else {
@@ -247,11 +246,11 @@ public:
                     if (auto v = string(d["target_column"], join(p, "target_column"), 256))
                         out.dataset.targetColumn = *v;
                 const std::string& n = out.dataset.name;
-                if ((n == "csv" || n == "mnist" || n == "cifar10") && out.dataset.path.empty() &&
-                    d.contains("name"))
+                const nn::DatasetInfo* info = nn::findDataset(n);
+                if (info && info->source == nn::DatasetInfo::Source::File &&
+                    out.dataset.path.empty() && d.contains("name"))
                     error(join(p, "path"),
-                          "is required for the " + n + " dataset (" +
-                              (n == "csv" ? "a CSV file" : "the folder with its files") + ")");
+                          "is required for the " + n + " dataset (" + info->pathWhat + ")");
                 if (n == "csv" && out.dataset.targetColumn.empty() && d.contains("name"))
                     error(join(p, "target_column"), "is required for the csv dataset");
             }
@@ -264,9 +263,10 @@ public:
             const std::string tp = join(path, "test_split");
             if (auto v = number(j["test_split"], tp, 0, ExperimentLimits::maxSplit, false)) {
                 const std::string& n = out.dataset.name;
-                if (*v > 0 && (n == "mnist" || n == "cifar10"))
+                const nn::DatasetInfo* info = nn::findDataset(n);
+                if (*v > 0 && info && !info->testFiles.empty())
                     error(tp, "must be 0 for " + n + ", which has its own test set (" +
-                                  (n == "mnist" ? "the t10k-* files" : "test_batch.bin") + ")");
+                                  info->testFiles + ")");
                 else if (*v + out.validationSplit > ExperimentLimits::maxSplit)
                     error(tp, "plus validation_split (" + formatDouble(out.validationSplit) +
                                   ") must be at most " + formatDouble(ExperimentLimits::maxSplit) +
@@ -364,10 +364,15 @@ public:
         if (j.contains("seed"))
             if (auto v = number(j["seed"], join(path, "seed"), 0, ExperimentLimits::maxSeed, true))
                 out.seed = static_cast<std::uint64_t>(*v);
-        if (out.model.architecture == "lenet5" && out.dataset.name != "mnist" &&
-            out.dataset.name != "cifar10" && out.dataset.name != "digits")
+        if (const nn::DatasetInfo* info = nn::findDataset(out.dataset.name);
+            out.model.architecture == "lenet5" && info && !info->images) {
+            std::vector<std::string> images;
+            for (const auto& d : nn::datasetCatalog())
+                if (d.images)
+                    images.push_back(d.name);
             error(join(path, "model.architecture"),
-                  "lenet5 needs an image dataset (digits, mnist or cifar10)");
+                  "lenet5 needs an image dataset (" + joinNames(images) + ")");
+        }
     }
 
     /// `j` as an object whose "type" names an entry of `catalog`: the entry, or nullptr after

@@ -2,6 +2,7 @@
 
 #include "core/common/catalog.h"
 #include "core/experiment/json_reader.h"
+#include "core/nn/dataset_catalog.h"
 #include "core/optim/update_rule.h"
 #include "core/schedule/lr_schedule.h"
 
@@ -26,9 +27,8 @@ namespace {
 constexpr double kMaxSeed = 9007199254740991.0; // 2^53 − 1, the largest seed a file can hold
 
 bool isGeneratedDataset(const std::string& name) {
-    static const std::vector<std::string> toy = {"spirals",   "circles", "xor",
-                                                 "gaussians", "moons",   "sine"};
-    return std::find(toy.begin(), toy.end(), name) != toy.end();
+    const nn::DatasetInfo* info = nn::findDataset(name);
+    return info && info->source == nn::DatasetInfo::Source::Generated;
 }
 
 /// One step of a grid key: an object key or a list index.
@@ -199,10 +199,11 @@ std::vector<std::string> studyMetrics(const Experiment& e) {
     if (e.problemType == Experiment::ProblemType::Function)
         return {"tail_loss", "final_loss"};
     const NetworkProblem& n = e.network;
-    const bool test = n.dataset.name == "mnist" || n.dataset.name == "cifar10" || n.testSplit > 0;
+    const nn::DatasetInfo* info = nn::findDataset(n.dataset.name);
+    const bool test = (info && !info->testFiles.empty()) || n.testSplit > 0;
     const bool validation = n.validationSplit > 0;
     const bool classification =
-        !(n.dataset.name == "sine" || (n.dataset.name == "csv" && n.loss == "mse"));
+        !((info && info->regression) || (n.dataset.name == "csv" && n.loss == "mse"));
     std::vector<std::string> out;
     if (test) {
         if (classification)

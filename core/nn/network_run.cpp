@@ -1,5 +1,6 @@
 #include "core/nn/network_run.h"
 
+#include "core/nn/dataset_catalog.h"
 #include "core/nn/memory_budget.h"
 #include "core/optim/update_rule.h"
 #include "core/run/run_parts.h"
@@ -21,6 +22,25 @@ std::string resolve(const std::string& path, const DataLocations& where) {
     return p.string();
 }
 
+/// The loader's view of `problem` (`loss` decides whether a csv target is a class or a number).
+DatasetRequest request(const NetworkProblem& problem, const DataLocations& where, LossKind loss,
+                       bool test) {
+    const DatasetConfig& cfg = problem.dataset;
+    DatasetRequest r;
+    r.name = cfg.name;
+    r.samples = cfg.samples;
+    r.noise = cfg.noise;
+    r.seed = cfg.seed;
+    if (!cfg.path.empty())
+        r.path = resolve(cfg.path, where);
+    r.targetColumn = cfg.targetColumn;
+    r.task = loss == LossKind::Mse ? Task::Regression : Task::Classification;
+    r.test = test;
+    r.maxFileSamples = where.maxFileSamples;
+    r.digitsFile = where.digitsFile;
+    return r;
+}
+
 } // namespace
 
 Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& where) {
@@ -28,25 +48,13 @@ Dataset loadNetworkDataset(const NetworkProblem& problem, const DataLocations& w
     LossKind loss{};
     if (!parseLoss(problem.loss, &loss))
         throw std::invalid_argument("unknown loss '" + problem.loss + "'");
-    Dataset data;
-    if (isToyDataset(cfg.name)) {
-        data = makeToyDataset(cfg.name, cfg.samples, cfg.noise, cfg.seed);
-        addExtraFeatures(data, problem.model.extraFeatures);
-    } else if (cfg.name == "digits") {
-        data = where.digitsFile.empty() ? loadShippedDigits(where.maxFileSamples)
-                                        : loadDigits(where.digitsFile, where.maxFileSamples);
-    } else if (cfg.name == "csv") {
-        data = loadCsv(resolve(cfg.path, where), cfg.targetColumn,
-                       loss == LossKind::Mse ? Task::Regression : Task::Classification,
-                       where.maxFileSamples);
-    } else if (cfg.name == "mnist") {
-        data = loadMnist(resolve(cfg.path, where), false, where.maxFileSamples);
-    } else if (cfg.name == "cifar10") {
-        data = loadCifar10(resolve(cfg.path, where), false, where.maxFileSamples);
-    } else {
+    const DatasetInfo* info = findDataset(cfg.name);
+    if (!info)
         throw std::invalid_argument("unknown data set '" + cfg.name + "'");
-    }
-    if (!isToyDataset(cfg.name) && !problem.model.extraFeatures.empty())
+    Dataset data = info->load(request(problem, where, loss, false));
+    if (info->source == DatasetInfo::Source::Generated)
+        addExtraFeatures(data, problem.model.extraFeatures);
+    else if (!problem.model.extraFeatures.empty())
         throw std::invalid_argument("extra features apply to the 2-D toy data sets only");
     if (data.task == Task::Regression && loss == LossKind::CrossEntropy)
         throw std::invalid_argument("'" + cfg.name +
@@ -58,10 +66,10 @@ NetworkData loadNetworkData(const NetworkProblem& problem, const DataLocations& 
     NetworkData out;
     out.data = loadNetworkDataset(problem, where);
     const DatasetConfig& cfg = problem.dataset;
-    if (cfg.name == "mnist")
-        out.test = loadMnist(resolve(cfg.path, where), true, where.maxFileSamples);
-    else if (cfg.name == "cifar10")
-        out.test = loadCifar10(resolve(cfg.path, where), true, where.maxFileSamples);
+    LossKind loss{};
+    parseLoss(problem.loss, &loss); // checked by loadNetworkDataset()
+    if (const DatasetInfo* info = findDataset(cfg.name); info && !info->testFiles.empty())
+        out.test = info->load(request(problem, where, loss, true));
     if (out.test.size() > 0 && out.test.features() != out.data.features())
         throw DataError(resolve(cfg.path, where), "the test images have " +
                                                       std::to_string(out.test.features()) +

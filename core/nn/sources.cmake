@@ -4,6 +4,7 @@ target_sources(optiscope_core PRIVATE
   nn/loss.h nn/loss.cpp
   nn/network.h nn/network.cpp
   nn/datasets.h nn/datasets.cpp nn/datasets_files.cpp
+  nn/dataset_catalog.h nn/dataset_catalog.cpp
   nn/trainer.h nn/trainer.cpp
   nn/network_run.h nn/network_run.cpp
   nn/memory_budget.h nn/memory_budget.cpp

@@ -1,6 +1,7 @@
 #include "core/study/study_job.h"
 
 #include "core/io/atomic_file.h"
+#include "core/nn/dataset_catalog.h"
 #include "core/nn/network_run.h"
 #include "core/nn/network_traces.h"
 #include "core/run/function_run.h"
@@ -37,8 +38,8 @@ OrderedJson number(double v) {
 }
 
 bool isGenerated(const std::string& name) {
-    return name == "spirals" || name == "circles" || name == "xor" || name == "gaussians" ||
-           name == "moons" || name == "sine";
+    const nn::DatasetInfo* info = nn::findDataset(name);
+    return info && info->source == nn::DatasetInfo::Source::Generated;
 }
 
 std::string fileKey(const NetworkProblem& p) {

@@ -3,7 +3,7 @@
 #include "ui/app/recent_folders.h"
 
 #include "core/experiment/experiment_io.h"
-#include "core/nn/datasets.h"
+#include "core/nn/dataset_catalog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,12 +22,8 @@ namespace optiscope {
 
 namespace {
 
-const QStringList kFileSets = {QStringLiteral("digits"), QStringLiteral("csv"),
-                               QStringLiteral("mnist"), QStringLiteral("cifar10")};
-
-bool isFileSet(const QString& name) {
-    return name == QLatin1String("csv") || name == QLatin1String("mnist") ||
-           name == QLatin1String("cifar10");
+const nn::DatasetInfo* datasetInfo(const QString& name) {
+    return nn::findDataset(name.toStdString());
 }
 
 QString hiddenText(const std::vector<long long>& hidden) {
@@ -45,9 +41,11 @@ NetworkProblemEditor::NetworkProblemEditor(QWidget* parent) : QWidget(parent) {
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
     m_dataset = new QComboBox;
-    for (const auto& n : nn::toyDatasetNames())
-        m_dataset->addItem(QString::fromStdString(n));
-    m_dataset->addItems(kFileSets);
+    for (const auto& d : nn::datasetCatalog()) { // the reader's list, in its order
+        m_dataset->addItem(QString::fromStdString(d.name));
+        m_dataset->setItemData(m_dataset->count() - 1, QString::fromStdString(d.description),
+                               Qt::ToolTipRole);
+    }
     m_dataset->setObjectName(QStringLiteral("networkDataset"));
     form->addRow(tr("Data set"), m_dataset);
 
@@ -208,17 +206,18 @@ NetworkProblem NetworkProblemEditor::problem() const {
 
 void NetworkProblemEditor::refreshEnabled() {
     const QString set = m_dataset->currentText();
-    const bool toy = nn::isToyDataset(set.toStdString());
+    const nn::DatasetInfo* info = datasetInfo(set);
+    const bool toy = info && info->source == nn::DatasetInfo::Source::Generated;
     m_samples->setEnabled(toy);
     m_noise->setEnabled(toy);
     m_dataSeed->setEnabled(toy);
-    m_path->setEnabled(isFileSet(set) || set == QLatin1String("digits"));
+    m_path->setEnabled(info && !toy); // digits: a file instead of the shipped copy
     m_target->setEnabled(set == QLatin1String("csv"));
     const bool mlp = m_architecture->currentText() == QLatin1String("mlp");
     m_hidden->setEnabled(mlp);
     m_activation->setEnabled(mlp); // LeNet-5 uses ReLU (SPEC §4)
     for (auto& [name, box] : m_extras)
-        box->setEnabled(toy && set != QLatin1String("sine"));
+        box->setEnabled(toy && !info->regression); // x², sin x ... of a 2-D plane
 }
 
 void NetworkProblemEditor::changed() {
