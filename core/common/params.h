@@ -26,6 +26,9 @@ enum class ParamKind {
 
 /// A bound that means "no limit" (ParamSpec's default min and max; rangeText() leaves it out).
 inline constexpr double kUnbounded = 1e300;
+/// The largest |value| a file may give a coordinate (start, bounds, minima), a noise level or a
+/// typed function's constant: far beyond any plot, small enough that squares stay finite.
+inline constexpr double kMaxMagnitude = 1e12;
 
 /// A parameter value. Integers are stored as doubles holding whole numbers.
 using ParamValue = std::variant<bool, double, std::string, std::vector<double>>;

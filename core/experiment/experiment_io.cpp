@@ -97,8 +97,8 @@ public:
             if (!s.is_array() || s.size() != 2) {
                 error(p, "must be a list of two numbers [x, y], got " + describeJson(s));
             } else {
-                auto x = number(s[0], index(p, 0), -1e12, 1e12, false);
-                auto y = number(s[1], index(p, 1), -1e12, 1e12, false);
+                auto x = number(s[0], index(p, 0), -kMaxMagnitude, kMaxMagnitude, false);
+                auto y = number(s[1], index(p, 1), -kMaxMagnitude, kMaxMagnitude, false);
                 if (x && y)
                     out.start = Eigen::Vector2d(*x, *y);
             }
@@ -111,7 +111,7 @@ public:
                 const Json& n = j["noise"];
                 if (!n.contains("std"))
                     error(join(p, "std"), "is required (standard deviation of the gradient noise)");
-                else if (auto v = number(n["std"], join(p, "std"), 0.0, 1e12, false))
+                else if (auto v = number(n["std"], join(p, "std"), 0.0, kMaxMagnitude, false))
                     noise.stddev = *v;
                 if (n.contains("seed")) {
                     if (auto v = number(n["seed"], join(p, "seed"), 0.0, ExperimentLimits::maxSeed,
@@ -146,7 +146,7 @@ public:
                 ok = false;
             } else {
                 for (const auto& [key, value] : j["params"].items()) {
-                    if (auto v = number(value, join(p, key), -1e12, 1e12, false))
+                    if (auto v = number(value, join(p, key), -kMaxMagnitude, kMaxMagnitude, false))
                         constants.emplace_back(key, *v);
                     else
                         ok = false;
@@ -185,8 +185,8 @@ public:
                         ok = false;
                         continue;
                     }
-                    auto x = number(m[i][0], index(pi, 0), -1e12, 1e12, false);
-                    auto y = number(m[i][1], index(pi, 1), -1e12, 1e12, false);
+                    auto x = number(m[i][0], index(pi, 0), -kMaxMagnitude, kMaxMagnitude, false);
+                    auto y = number(m[i][1], index(pi, 1), -kMaxMagnitude, kMaxMagnitude, false);
                     if (x && y)
                         minima.emplace_back(*x, *y);
                     else
@@ -647,7 +647,7 @@ ScheduleRequestParseResult parseScheduleRequest(std::string_view text) {
     if (r.object(j, "", {"lr", "steps", "schedule", "metrics"})) {
         if (!j.contains("lr"))
             r.error("lr", "is required (the optimizer's initial learning rate)");
-        else if (auto v = r.number(j["lr"], "lr", 0, 1e12, false))
+        else if (auto v = r.number(j["lr"], "lr", 0, kMaxMagnitude, false))
             req.lr = *v;
         if (!j.contains("steps"))
             r.error("steps", "is required (how many updates to print)");

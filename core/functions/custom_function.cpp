@@ -68,7 +68,7 @@ CustomFunction::make(const std::string& expression,
     }
     bool inRange = true;
     for (double v : {bounds.xMin, bounds.xMax, bounds.yMin, bounds.yMax})
-        inRange = inRange && std::isfinite(v) && std::abs(v) <= 1e12;
+        inRange = inRange && std::isfinite(v) && std::abs(v) <= kMaxMagnitude;
     if (!inRange || !(bounds.xMin < bounds.xMax) || !(bounds.yMin < bounds.yMax))
         return fail("bounds", 0,
                     "must be two increasing pairs [[x_min, x_max], [y_min, y_max]] of numbers "
@@ -92,14 +92,10 @@ CustomFunction::make(const std::string& expression,
     info.title = "Custom"; // the map shows the formula beside it
     info.formula = expression;
     for (const auto& [name, value] : params) {
-        ParamSpec s;
-        s.name = name;
-        s.kind = ParamKind::Real;
-        s.defaultValue = value;
-        s.min = -1e12;
-        s.max = 1e12;
-        s.help = "a constant of the typed function";
-        info.params.push_back(std::move(s));
+        info.params.push_back(ParamSpec::real(name, value)
+                                  .atLeast(-kMaxMagnitude)
+                                  .atMost(kMaxMagnitude)
+                                  .about("a constant of the typed function"));
     }
     info.bounds = bounds;
     // A start a fifth of the way in from the top-left corner: inside the view, off-centre.

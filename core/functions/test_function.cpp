@@ -34,19 +34,6 @@ enum FunctionId {
     Custom = 1000,
 };
 
-ParamSpec real(std::string name, double def, double min, double max, std::string help,
-               bool minOpen = false) {
-    ParamSpec s;
-    s.name = std::move(name);
-    s.kind = ParamKind::Real;
-    s.defaultValue = def;
-    s.min = min;
-    s.max = max;
-    s.minOpen = minOpen;
-    s.help = std::move(help);
-    return s;
-}
-
 std::vector<FunctionInfo> makeCatalog() {
     std::vector<FunctionInfo> c;
     auto add = [&c](std::string name, std::string title, std::string formula, ParamTable params,
@@ -55,9 +42,13 @@ std::vector<FunctionInfo> makeCatalog() {
                      bounds, start, bounded});
     };
     add("rosenbrock", "Rosenbrock", "(a − x)² + b(y − x²)²",
-        {real("a", 1.0, -2.0, 2.0, "position of the minimum (a, a²)"),
-         real("b", 100.0, 0.0, 1000.0,
-              "steepness of the walls of the curved valley y = x²; 100 is the classic value")},
+        {ParamSpec::real("a", 1.0).atLeast(-2.0).atMost(2.0).about(
+             "position of the minimum (a, a²)"),
+         ParamSpec::real("b", 100.0)
+             .atLeast(0.0)
+             .atMost(1000.0)
+             .about(
+                 "steepness of the walls of the curved valley y = x²; 100 is the classic value")},
         {-2.0, 2.0, -1.0, 3.0}, {-1.5, 2.0});
     add("beale", "Beale", "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²", {},
         {-4.5, 4.5, -4.5, 4.5}, {1.0, 1.0});
@@ -66,13 +57,16 @@ std::vector<FunctionInfo> makeCatalog() {
     add("booth", "Booth", "(x + 2y − 7)² + (2x + y − 5)²", {}, {-10.0, 10.0, -10.0, 10.0},
         {0.0, 0.0});
     add("rastrigin", "Rastrigin", "2A + (x² − A·cos 2πx) + (y² − A·cos 2πy)",
-        {real("A", 10.0, 0.0, 100.0,
-              "amplitude of the cosine ripples; 0 leaves a plain bowl, 10 is the classic value")},
+        {ParamSpec::real("A", 10.0).atLeast(0.0).atMost(100.0).about(
+            "amplitude of the cosine ripples; 0 leaves a plain bowl, 10 is the classic value")},
         {-5.12, 5.12, -5.12, 5.12}, {2.2, -1.7});
     add("ackley", "Ackley", "−a·exp(−b·√(½(x² + y²))) − exp(½(cos cx + cos cy)) + a + e",
-        {real("a", 20.0, 0.0, 100.0, "depth of the outer funnel", true),
-         real("b", 0.2, 0.0, 10.0, "how fast the funnel narrows", true),
-         real("c", 2.0 * kPi, 0.0, 100.0, "angular frequency of the ripples (default 2π)")},
+        {ParamSpec::real("a", 20.0).above(0.0).atMost(100.0).about("depth of the outer funnel"),
+         ParamSpec::real("b", 0.2).above(0.0).atMost(10.0).about("how fast the funnel narrows"),
+         ParamSpec::real("c", 2.0 * kPi)
+             .atLeast(0.0)
+             .atMost(100.0)
+             .about("angular frequency of the ripples (default 2π)")},
         {-5.0, 5.0, -5.0, 5.0}, {1.5, -2.0});
     add("three_hump_camel", "Three-hump camel", "2x² − 1.05x⁴ + x⁶/6 + xy + y²", {},
         {-2.5, 2.5, -2.5, 2.5}, {1.5, 1.0});
@@ -86,8 +80,11 @@ std::vector<FunctionInfo> makeCatalog() {
     add("styblinski_tang", "Styblinski–Tang", "½((x⁴ − 16x² + 5x) + (y⁴ − 16y² + 5y))", {},
         {-5.0, 5.0, -5.0, 5.0}, {0.5, -0.5});
     add("quadratic_bowl", "Quadratic bowl", "½(c1·x² + c2·y²)",
-        {real("c1", 1.0, 0.0, 1000.0, "curvature along x", true),
-         real("c2", 10.0, 0.0, 1000.0, "curvature along y; c2/c1 is the condition number", true)},
+        {ParamSpec::real("c1", 1.0).above(0.0).atMost(1000.0).about("curvature along x"),
+         ParamSpec::real("c2", 10.0)
+             .above(0.0)
+             .atMost(1000.0)
+             .about("curvature along y; c2/c1 is the condition number")},
         {-2.0, 2.0, -2.0, 2.0}, {1.0, 1.0});
     add("saddle", "Saddle", "x² − y²", {}, {-2.0, 2.0, -2.0, 2.0}, {1.0, 0.1}, false);
     add("mccormick", "McCormick", "sin(x + y) + (x − y)² − 1.5x + 2.5y + 1", {},
