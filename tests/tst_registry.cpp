@@ -94,6 +94,7 @@ private slots:
         o.summary = "a rule registered by tst_registry";
         o.formula = "theta -= lr*kick*g";
         o.helpPage = "optimizer-sgd.md";
+        o.averages = {{"κ", "kick", 0}}; // not an average, but the inspector cannot tell
         o.params = {ParamSpec::real("lr", 0.01).atLeast(0).about("learning rate of the test rule"),
                     ParamSpec::real("kick", 0.5)
                         .above(0)
@@ -191,6 +192,22 @@ private slots:
         sample.step = 1;
         const FormulaText f = updateFormula(o, RunStateLayout{}, sample, &previous);
         QVERIFY2(f.symbolic.contains(QStringLiteral("theta -= lr*kick*g")), qPrintable(f.symbolic));
+        // Its averaging windows come from the catalog too: κ = 0.5 → about 2 steps.
+        QCOMPARE(f.windows, QStringLiteral("κ = 0.5 averages over ≈ 2 steps (1/(1−κ))"));
+        // And the shipped ones: Adam's two, SGD's momentum only when there is one.
+        OptimizerConfig adam;
+        adam.type = "adam";
+        adam.params = ParamSet::defaults(findOptimizer("adam")->params);
+        QCOMPARE(averagingWindows(adam),
+                 QStringLiteral("β1 = 0.9 averages over ≈ 10 steps (1/(1−β1))<br>"
+                                "β2 = 0.999 averages over ≈ 1000 steps (1/(1−β2))"));
+        OptimizerConfig sgd;
+        sgd.type = "sgd";
+        sgd.params = ParamSet::defaults(findOptimizer("sgd")->params);
+        QCOMPARE(averagingWindows(sgd), QString());
+        sgd.params.set("momentum", 0.9);
+        QCOMPARE(averagingWindows(sgd),
+                 QStringLiteral("μ = 0.9 averages over ≈ 10 steps (1/(1−μ))"));
     }
 
     void helpIndexFollowsTheCatalog() {

@@ -89,6 +89,13 @@ OptimizerInfo entry(std::string type, std::string title, std::string reference,
     return info;
 }
 
+/// The moving averages the inspector explains ("β1 = 0.9 averages over ≈ 10 steps").
+void averages(OptimizerInfo& info, std::vector<OptimizerInfo::Average> averages,
+              std::string note = {}) {
+    info.averages = std::move(averages);
+    info.averagesNote = std::move(note);
+}
+
 void describe(OptimizerInfo& info, std::string summary, std::string formula) {
     info.summary = std::move(summary);
     info.formula = std::move(formula);
@@ -134,6 +141,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about(
                  "Nesterov momentum: step along g + momentum*buf, a look-ahead; needs momentum > 0 "
                  "and dampening = 0")}));
+    averages(c.back(), {{"μ", "momentum", 0}});
     describe(c.back(), "one step size for all parameters; momentum accumulates a velocity",
              "buf = momentum*buf + (1-dampening)*g;  theta -= lr*buf  (Nesterov: lr*(g + "
              "momentum*buf))");
@@ -161,6 +169,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .atLeast(0.0)
              .about("start value of the running sum of squared gradients"),
          eps(1e-10, "small number added to sqrt(sum) so the division never divides by zero")}));
+    averages(c.back(), {}, "Adagrad sums every g² since the start: its effective lr only falls.");
     describe(c.back(), "divides by the root of the sum of all past squared gradients",
              "sum += g^2;  theta -= lr/(1+(t-1)*lr_decay) * g/(sqrt(sum)+eps)");
     setRule<AdagradUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -187,6 +196,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about(
                  "divide by an estimate of the gradient's standard deviation instead of its root "
                  "mean square")}));
+    averages(c.back(), {{"α", "alpha", 0}});
     describe(c.back(), "divides by the root of a moving average of squared gradients",
              "s = alpha*s + (1-alpha)*g^2;  theta -= lr * g/(sqrt(s)+eps)");
     setRule<RmspropUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -202,6 +212,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about("decay of the running means of squared gradients and squared updates"),
          eps(1e-6, "small number added inside both square roots; also sets the first steps' size"),
          l2()}));
+    averages(c.back(), {{"ρ", "rho", 0}});
     describe(c.back(), "RMSprop times the RMS of past updates",
              "s = rho*s + (1-rho)*g^2;  d = sqrt(acc+eps)/sqrt(s+eps)*g;  acc = rho*acc + "
              "(1-rho)*d^2;  theta -= lr*d");
@@ -218,6 +229,7 @@ std::vector<OptimizerInfo> buildCatalog() {
                  "AMSGrad: divide by the largest v seen so far, so the step size never grows back"),
          biasCorrection(), convention("tf.keras's Adam")}));
     c.back().dependentDefaults.push_back({"eps", "convention", "keras", 1e-7});
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(), "moving averages of g and g², bias-corrected — **start here**",
              "m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g^2;  theta -= lr * m_hat/(sqrt(v_hat)+eps)");
     setRule<AdamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -242,6 +254,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about(
                  "AMSGrad: divide by the largest v seen so far, so the step size never grows back"),
          biasCorrection()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(), "Adam with decoupled weight decay",
              "theta *= 1 - lr*weight_decay;  then Adam");
     setRule<AdamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -261,6 +274,7 @@ std::vector<OptimizerInfo> buildCatalog() {
                          "convention: to the maximum, default 1e-7)"),
                l2(), convention("tf.keras's Adamax")}));
     c.back().dependentDefaults.push_back({"eps", "convention", "keras", 1e-7});
+    averages(c.back(), {{"β1", "betas", 0}});
     describe(c.back(), "Adam with a running maximum instead of an RMS",
              "m = b1*m + (1-b1)*g;  u = max(b2*u, |g|+eps);  theta -= lr/(1-b1^t) * m/u");
     setRule<AdamaxUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -277,6 +291,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about("how fast the momentum schedule mu_t = beta1*(1 - 0.5*0.96^(t*momentum_decay)) "
                     "warms up"),
          biasCorrection()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(), "Adam with Nesterov momentum",
              "Adam with m_hat = mu_(t+1)*m/(1-prod mu_1..t+1) + (1-mu_t)*g/(1-prod mu_1..t)");
     setRule<NadamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -292,6 +307,7 @@ std::vector<OptimizerInfo> buildCatalog() {
               {lr(0.001), betas(),
                eps(1e-8, "small number added to sqrt(v) so the division never divides by zero"),
                l2(), biasCorrection()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(
         c.back(), "Adam with a rectified adaptive rate for the first steps",
         "rho_t <= 5: theta -= lr*m_hat;  else theta -= lr*r_t*m_hat*sqrt(1-b2^t)/(sqrt(v)+eps)");
@@ -338,6 +354,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about(
                  "\"grad\": add weight_decay*p to the gradient (as SGD); \"direct\": multiply the "
                  "weights by 1 - lr*weight_decay")}));
+    averages(c.back(), {{"μ", "momentum", 0}});
     describe(c.back(),
              "a ν-weighted average of the gradient and a momentum buffer: between SGD and momentum",
              "buf = momentum*buf + (1-momentum)*g;  theta -= lr*((1-nu)*g + nu*buf)");
@@ -365,6 +382,7 @@ std::vector<OptimizerInfo> buildCatalog() {
                    .about("apply weight_decay as AdamW does (shrink the weights) instead of as L2"),
                eps(1e-8, "small number added to the root of the squared-gradient average"),
                biasCorrection()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(), "QHM's averaging applied to both of Adam's moving averages",
              "theta -= lr * (nu1*m_hat + (1-nu1)*g) / (sqrt(nu2*v_hat + (1-nu2)*g^2) + eps)");
     setRule<QhadamUpdate>(c.back(), [](const ParamSet& p, auto& h) {
@@ -400,6 +418,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about("with rectify: take SGD steps while the variance estimate is unreliable (else "
                     "no step at all)"),
          biasCorrection()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(),
              "Adam dividing by the spread of g around m (the \"belief\") instead of by g²",
              "s = b2*s + (1-b2)*(g-m)^2 + eps;  theta -= lr * m_hat/(sqrt(s_hat)+eps)  (rectified "
@@ -428,6 +447,7 @@ std::vector<OptimizerInfo> buildCatalog() {
              .about(
                  "start value of both moving averages m and v (pytorch-optimizer's default 1e-6)"),
          l2()}));
+    averages(c.back(), {{"β1", "betas", 0}, {"β2", "betas", 1}});
     describe(c.back(), "Adam whose v changes additively, by at most (1 − β2)·g² per step",
              "v -= (1-b2)*sign(v - g^2)*g^2;  theta -= lr * m_hat/(sqrt(v_hat)+eps)");
     setRule<YogiUpdate>(c.back(), [](const ParamSet& p, auto& h) {

@@ -113,6 +113,15 @@ struct OptimizerInfo {
     std::string summary;  ///< one line for the help index ("Adam with decoupled weight decay")
     std::string formula;  ///< the update in one line of plain text (`list`, tooltips, inspector)
     std::string helpPage; ///< its page in resources/help, "optimizer-adam.md"
+    /// A moving average it keeps, weighted by a parameter β: it averages over about 1/(1−β)
+    /// steps (the inspector says so; a β of 0, as SGD's default momentum, keeps none).
+    struct Average {
+        std::string symbol; ///< "β1"
+        std::string param;  ///< "betas"
+        int index = 0;      ///< in a pair ("betas"); 0 for a number
+    };
+    std::vector<Average> averages;
+    std::string averagesNote; ///< said instead, or after (Adagrad: a sum, not an average)
     /// The rule, from a parameter set with every default filled in.
     std::function<std::unique_ptr<UpdateRule<float>>(const ParamSet&)> makeFloat;
     std::function<std::unique_ptr<UpdateRule<double>>(const ParamSet&)> makeDouble;

@@ -424,24 +424,25 @@ FormulaText updateFormula(const OptimizerConfig& o, const RunStateLayout& layout
 }
 
 QString averagingWindows(const OptimizerConfig& o) {
-    auto window = [](const QString& name, double b) {
-        return QStringLiteral("%1 = %2 averages over ≈ %3 steps (1/(1−%1))")
-            .arg(name, num(b), num(1.0 / (1.0 - b)));
-    };
+    const OptimizerInfo* info = findOptimizer(o.type);
+    if (!info)
+        return {};
     QStringList w;
-    if (isAdamFamily(o.type) || o.type == "qhadam" || o.type == "adabelief" || o.type == "yogi") {
-        w << window(QStringLiteral("β1"), beta(o, 0));
-        if (o.type != "adamax")
-            w << window(QStringLiteral("β2"), beta(o, 1));
-    } else if (o.type == "rmsprop") {
-        w << window(QStringLiteral("α"), param(o, "alpha"));
-    } else if (o.type == "adadelta") {
-        w << window(QStringLiteral("ρ"), param(o, "rho"));
-    } else if ((o.type == "sgd" && param(o, "momentum", 0) > 0) || o.type == "qhm") {
-        w << window(QStringLiteral("μ"), param(o, "momentum"));
-    } else if (o.type == "adagrad") {
-        w << QStringLiteral("Adagrad sums every g² since the start: its effective lr only falls.");
+    for (const auto& a : info->averages) {
+        if (!o.params.has(a.param))
+            continue;
+        const ParamValue& v = o.params.get(a.param);
+        double b = param(o, a.param.c_str());
+        if (const auto* pair = std::get_if<std::vector<double>>(&v))
+            b = a.index < int(pair->size()) ? (*pair)[std::size_t(a.index)] : NaN;
+        if (!(b > 0 && b < 1))
+            continue; // no average (SGD without momentum)
+        const QString name = QString::fromStdString(a.symbol);
+        w << QStringLiteral("%1 = %2 averages over ≈ %3 steps (1/(1−%1))")
+                 .arg(name, num(b), num(1.0 / (1.0 - b)));
     }
+    if (!info->averagesNote.empty())
+        w << QString::fromStdString(info->averagesNote);
     return w.join(QStringLiteral("<br>"));
 }
 
