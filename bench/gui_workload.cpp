@@ -8,8 +8,8 @@
 #include "core/experiment/experiment.h"
 #include "core/functions/test_function.h"
 #include "core/optim/update_rule.h"
-#include "ui/app/main_window.h"
 #include "ui/app/experiment_document.h"
+#include "ui/app/main_window.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/network/network_run_controller.h"
 

@@ -2,8 +2,8 @@
 // at full speed in the main window. A 5 ms timer measures how late it fires.
 //   QT_QPA_PLATFORM=offscreen build/tests/bench_event_loop
 #include "core/optim/update_rule.h"
-#include "ui/app/main_window.h"
 #include "ui/app/experiment_document.h"
+#include "ui/app/main_window.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/network/network_run_controller.h"
 

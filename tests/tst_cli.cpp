@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QElapsedTimer>
 #include <QtTest>
 
 #include <sys/resource.h>
@@ -129,7 +129,8 @@ Result interruptCli(const QStringList& args, const QString& outDir, int sig) {
 }
 
 QByteArray functionExperiment(long long steps) {
-    return QByteArray(R"({"problem": {"type": "function", "function": "rosenbrock", "start": [-1.5, 2.0],
+    return QByteArray(
+               R"({"problem": {"type": "function", "function": "rosenbrock", "start": [-1.5, 2.0],
       "noise": {"std": 0.5, "seed": 3}}, "steps": )") +
            QByteArray::number(steps) +
            R"(, "runs": [{"name": "Adam", "optimizer": {"type": "adam", "lr": 0.01},
@@ -142,7 +143,8 @@ QByteArray networkExperiment(long long epochs, const char* model = R"({"hidden":
     for (int i = 0; i < runs; ++i)
         runList += (i ? "," : "") + QByteArray(R"({"name": "Adam )") + QByteArray::number(i) +
                    R"(", "optimizer": {"type": "adam", "lr": 0.01}})";
-    return QByteArray(R"({"problem": {"type": "network", "dataset": {"name": "spirals", "samples": 200,
+    return QByteArray(
+               R"({"problem": {"type": "network", "dataset": {"name": "spirals", "samples": 200,
       "noise": 0.1, "seed": 1}, "validation_split": 0.25, "model": )") +
            model + R"(, "batch_size": 10, "epochs": )" + QByteArray::number(epochs) +
            R"(, "seed": 1}, "runs": [)" + runList + "]}";
@@ -422,9 +424,8 @@ private slots:
         const auto before = snapshot(out);
         QVERIFY(before.contains("summary.json") && before.contains(bigFile));
         QVERIFY(before[bigFile].size() < limit);
-        const Result r =
-            runCliWithFileLimit({"run", writeFile(dir, "large.json", large), "--out", out},
-                                rlim_t(limit));
+        const Result r = runCliWithFileLimit(
+            {"run", writeFile(dir, "large.json", large), "--out", out}, rlim_t(limit));
         QCOMPARE(r.status, QProcess::NormalExit);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(bigFile) && r.err.contains("File too large"), qPrintable(r.err));
@@ -440,11 +441,11 @@ private slots:
         QTest::addColumn<int>("sig");
         QTest::addColumn<bool>("firstRun");
         QTest::newRow("network SIGINT") << networkExperiment(100000) << int(SIGINT) << false;
-        QTest::newRow("network SIGTERM first run") << networkExperiment(100000) << int(SIGTERM)
-                                                   << true;
+        QTest::newRow("network SIGTERM first run")
+            << networkExperiment(100000) << int(SIGTERM) << true;
         QTest::newRow("function SIGTERM") << functionExperiment(20000000) << int(SIGTERM) << false;
-        QTest::newRow("function SIGINT first run") << functionExperiment(20000000) << int(SIGINT)
-                                                   << true;
+        QTest::newRow("function SIGINT first run")
+            << functionExperiment(20000000) << int(SIGINT) << true;
     }
     void signalStopsCleanly() {
         QFETCH(QByteArray, json);
@@ -458,11 +459,12 @@ private slots:
             writeFile(dir, "out/sub/summary.json", "{\"old\": true}\n");
             before = snapshot(out);
         }
-        const Result r = interruptCli({"run", writeFile(dir, "exp.json", json), "--out", out},
-                                      out, sig);
+        const Result r =
+            interruptCli({"run", writeFile(dir, "exp.json", json), "--out", out}, out, sig);
         QCOMPARE(r.status, QProcess::NormalExit); // not killed by the signal
         QCOMPARE(r.exitCode, 128 + sig);
-        QVERIFY2(r.err.contains(sig == SIGINT ? "interrupted (SIGINT)" : "interrupted (SIGTERM)"), qPrintable(r.err));
+        QVERIFY2(r.err.contains(sig == SIGINT ? "interrupted (SIGINT)" : "interrupted (SIGTERM)"),
+                 qPrintable(r.err));
         if (firstRun) {
             QVERIFY2(!QFileInfo::exists(dir.filePath("out")), "an empty output folder was left");
         } else {
@@ -535,8 +537,8 @@ private slots:
         const QByteArray json = networkExperiment(1, "{\"hidden\": " + hidden + "}", 8);
         QElapsedTimer timer;
         timer.start();
-        const Result r = runCli({"run", writeFile(dir, "big.json", json), "--out",
-                                 dir.filePath("out")});
+        const Result r =
+            runCli({"run", writeFile(dir, "big.json", json), "--out", dir.filePath("out")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("big.json: problem.model.hidden: needs about") &&
                      r.err.contains("GiB") && r.err.contains("8 runs") &&

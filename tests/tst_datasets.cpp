@@ -448,12 +448,12 @@ void TestDatasets::csvBroken_data() {
     QTest::newRow("empty cell") << "a,b,t\n1,,0\n"
                                 << "t" << false << "not a number: ''";
     // Issue 16, defect 4: fits a double, not a float (was accepted, then "diverged at step 1").
-    QTest::newRow("feature beyond float") << "a,b,t\n1,2,0\n3,1e39,1\n"
-                                          << "t" << false
-                                          << "line 3, column 2 ('b'): 1e39 does not fit a 32-bit float";
-    QTest::newRow("target beyond float") << "a,t\n1,2\n3,-4e38\n"
-                                         << "t" << true
-                                         << "line 3, column 2 ('t'): -4e38 does not fit a 32-bit float";
+    QTest::newRow("feature beyond float")
+        << "a,b,t\n1,2,0\n3,1e39,1\n"
+        << "t" << false << "line 3, column 2 ('b'): 1e39 does not fit a 32-bit float";
+    QTest::newRow("target beyond float")
+        << "a,t\n1,2\n3,-4e38\n"
+        << "t" << true << "line 3, column 2 ('t'): -4e38 does not fit a 32-bit float";
 }
 
 void TestDatasets::csvBroken() {
@@ -625,17 +625,15 @@ void TestDatasets::specialFilesAreRefused() {
     const QString fifo = dir.filePath("pipe.csv");
     QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     QString message;
-    QVERIFY2(expectDataError(
-                 [&] { loadCsv(fifo.toStdString(), "t", Task::Classification); }, "pipe.csv",
-                 "is a FIFO (named pipe), not a regular file", &message),
+    QVERIFY2(expectDataError([&] { loadCsv(fifo.toStdString(), "t", Task::Classification); },
+                             "pipe.csv", "is a FIFO (named pipe), not a regular file", &message),
              qPrintable(message));
     QVERIFY(QDir(dir.path()).mkdir("folder.csv"));
-    QVERIFY2(expectDataError(
-                 [&] {
-                     loadCsv(dir.filePath("folder.csv").toStdString(), "t", Task::Classification);
-                 },
-                 "folder.csv", "is a folder, not a file", &message),
-             qPrintable(message));
+    QVERIFY2(
+        expectDataError(
+            [&] { loadCsv(dir.filePath("folder.csv").toStdString(), "t", Task::Classification); },
+            "folder.csv", "is a folder, not a file", &message),
+        qPrintable(message));
     QVERIFY2(expectDataError([&] { loadCsv("/dev/zero", "t", Task::Classification); }, "zero",
                              "is a device", &message),
              qPrintable(message));

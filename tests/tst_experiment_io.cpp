@@ -5,9 +5,9 @@
 #include "core/io/atomic_file.h"
 #include "core/optim/update_rule.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
-#include <QElapsedTimer>
 #include <QtTest>
 
 #include <sys/resource.h>
@@ -377,8 +377,8 @@ private slots:
     void parserKeepsOrderAndLimits() {
         std::vector<ValidationIssue> issues;
         // Key order is the file's (a study's grid keys depend on it).
-        auto doc = detail::parseJsonDocument(R"({"z": 1, "a": {"y": 2, "b": 3}, "m": [1, {"k": 0}]})",
-                                             issues);
+        auto doc = detail::parseJsonDocument(
+            R"({"z": 1, "a": {"y": 2, "b": 3}, "m": [1, {"k": 0}]})", issues);
         QVERIFY(doc);
         std::vector<std::string> keys;
         for (const auto& [k, v] : doc->items())
@@ -394,8 +394,8 @@ private slots:
         QVERIFY(QString::fromStdString(issues[0].reason).contains("nested deeper than 32"));
         // A duplicate key deep inside names its path.
         issues.clear();
-        QVERIFY(!detail::parseJsonDocument(R"({"runs": [{"a": 1}, {"o": {"x": 1, "x": 2}}]})",
-                                           issues));
+        QVERIFY(
+            !detail::parseJsonDocument(R"({"runs": [{"a": 1}, {"o": {"x": 1, "x": 2}}]})", issues));
         QCOMPARE(issues.size(), size_t(1));
         QCOMPARE(issues[0].path, std::string("runs[1].o.x"));
         QVERIFY(QString::fromStdString(issues[0].reason).contains("appears twice"));

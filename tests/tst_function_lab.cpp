@@ -3,12 +3,12 @@
 // one replaces it as it is typed, with its symbolic derivatives; constants become fields.
 #include "core/functions/custom_function.h"
 #include "ui/app/experiment_document.h"
-#include "ui/function/custom_function_editor.h"
-#include "ui/function/function_run_controller.h"
 #include "ui/app/main_window.h"
 #include "ui/app/param_form.h"
-#include "ui/plots/surface_plot.h"
+#include "ui/function/custom_function_editor.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/function/surface_view.h"
+#include "ui/plots/surface_plot.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -6,18 +6,18 @@
 #include "core/experiment/experiment_io.h"
 #include "core/nn/network_run.h"
 #include "core/nn/network_traces.h"
-#include "ui/function/function_view.h"
+#include "ui/app/experiment_document.h"
 #include "ui/app/main_window.h"
+#include "ui/function/function_run_controller.h"
+#include "ui/function/function_view.h"
+#include "ui/function/run_list_panel.h"
 #include "ui/network/network_diagram.h"
 #include "ui/network/network_inspector.h"
 #include "ui/network/network_preview.h"
+#include "ui/network/network_run_controller.h"
 #include "ui/network/network_view.h"
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_export.h"
-#include "ui/app/experiment_document.h"
-#include "ui/function/function_run_controller.h"
-#include "ui/network/network_run_controller.h"
-#include "ui/function/run_list_panel.h"
 
 #include <QApplication>
 #include <QComboBox>

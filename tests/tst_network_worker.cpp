@@ -23,8 +23,7 @@ namespace {
 /// list, a data race (ThreadSanitizer found the same pattern crashing tst_run_worker).
 class QueuedSpy : public QList<QList<QVariant>> {
 public:
-    template <typename Obj, typename... Args>
-    QueuedSpy(Obj* sender, void (Obj::*signal)(Args...)) {
+    template <typename Obj, typename... Args> QueuedSpy(Obj* sender, void (Obj::*signal)(Args...)) {
         QObject::connect(
             sender, signal, &m_context,
             [this](Args... args) { append(QList<QVariant>{QVariant::fromValue(args)...}); },

@@ -3,11 +3,11 @@
 // strokes only what the runs added since the last frame, with the same picture as a full redraw.
 #include "ui/function/moments_panel.h"
 #include "ui/function/plot_builders.h"
+#include "ui/function/run_recorder.h"
+#include "ui/function/run_track.h"
 #include "ui/plots/function_map_renderer.h"
 #include "ui/plots/line_chart.h"
 #include "ui/plots/plot_export.h"
-#include "ui/function/run_recorder.h"
-#include "ui/function/run_track.h"
 
 #include <QAction>
 #include <QApplication>

@@ -269,8 +269,8 @@ private slots:
                     const GifByteType c = img.RasterBits[size_t(y) * size_t(d.Width) + size_t(x)];
                     if (c == gcb.TransparentColor)
                         continue;
-                    GifByteType& px = canvas[size_t(d.Top + y) * size_t(size.width()) +
-                                             size_t(d.Left + x)];
+                    GifByteType& px =
+                        canvas[size_t(d.Top + y) * size_t(size.width()) + size_t(d.Left + x)];
                     changed += px != c;
                     px = c;
                 }

@@ -1,10 +1,10 @@
 #include "app/cli/plot_output.h"
 
 #include "app/cli/cli.h"
-#include "ui/teaching/offscreen_plots.h"
 #include "ui/function/plot_builders.h"
 #include "ui/plots/surface_plot.h"
 #include "ui/study/study_figures.h"
+#include "ui/teaching/offscreen_plots.h"
 #include "ui/teaching/trajectory_animation.h"
 
 #include <QApplication>

@@ -5,8 +5,8 @@
 #include "core/nn/datasets.h"
 #include "core/nn/network.h"
 #include "core/study/study_job.h"
-#include "ui/network/network_charts.h"
 #include "ui/function/run_track.h"
+#include "ui/network/network_charts.h"
 
 #include <optional>
 

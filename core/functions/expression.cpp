@@ -1,3 +1,8 @@
+// The file's rooms, in order: the tree (Node) and the nodes' builders, which simplify just enough
+// for a readable derivative; the symbolic derivative of a tree; printing a tree back to text;
+// lexing and the recursive-descent parser (UTF-8, columns, depth limit); compiling a tree to the
+// postfix program the hot path runs; then the public Expression: parse(), value() (the map),
+// evaluate() (value and exact gradient on dual numbers, the runs' path), and the derivative texts.
 #include "core/functions/expression.h"
 
 #include "core/common/params.h"

@@ -37,12 +37,12 @@ std::string formatBytes(double bytes);
 
 /// What a network experiment needs, in bytes.
 struct MemoryEstimate {
-    double parameters = 0;   ///< trainable values of one model
-    double modelBytes = 0;   ///< one run: parameters, gradients, optimizer state, scratch
-    double bufferBytes = 0;  ///< one run: batch and activation buffers
-    double indexBytes = 0;   ///< one run: shuffling and evaluation index tables (per sample)
-    double dataBytes = 0;    ///< the data set, shared by the runs (as loaded and split)
-    long long runs = 1;      ///< runs that exist at once
+    double parameters = 0;  ///< trainable values of one model
+    double modelBytes = 0;  ///< one run: parameters, gradients, optimizer state, scratch
+    double bufferBytes = 0; ///< one run: batch and activation buffers
+    double indexBytes = 0;  ///< one run: shuffling and evaluation index tables (per sample)
+    double dataBytes = 0;   ///< the data set, shared by the runs (as loaded and split)
+    long long runs = 1;     ///< runs that exist at once
     [[nodiscard]] double total() const {
         return dataBytes + double(runs) * (modelBytes + bufferBytes + indexBytes);
     }

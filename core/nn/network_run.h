@@ -53,7 +53,8 @@ std::shared_ptr<const DataSplit> prepareNetworkData(const NetworkProblem& proble
 void checkNetworkMemory(const NetworkProblem& problem, const DataSplit& data, long long runs);
 
 /// The model of `problem` for `data`, initialised as problem.model.init says with problem.seed
-/// (the same for every run and its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular data).
+/// (the same for every run and its twin). Throws std::invalid_argument (e.g. LeNet-5 on tabular
+/// data).
 std::unique_ptr<Network<float>> buildNetworkModel(const NetworkProblem& problem,
                                                   const Dataset& data);
 

@@ -19,8 +19,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 (std::uint32_t(data[6]) << 8) | std::uint32_t(data[7]);
     if (count > 60000)
         count = 1;
-    std::vector<std::uint8_t> labels = {0, 0, 8, 1, std::uint8_t(count >> 24),
-                                        std::uint8_t(count >> 16), std::uint8_t(count >> 8),
+    std::vector<std::uint8_t> labels = {0,
+                                        0,
+                                        8,
+                                        1,
+                                        std::uint8_t(count >> 24),
+                                        std::uint8_t(count >> 16),
+                                        std::uint8_t(count >> 8),
                                         std::uint8_t(count)};
     for (std::uint32_t i = 0; i < count; ++i)
         labels.push_back(std::uint8_t(i % 10));

@@ -8,12 +8,12 @@
 // study-digits, function-lab (a typed ravine and its editor), surface (the same in 3D; needs
 // OpenGL, e.g. Xvfb with Mesa).
 #include "core/experiment/experiment_io.h"
-#include "ui/function/function_run_controller.h"
 #include "ui/app/main_window.h"
+#include "ui/function/function_run_controller.h"
 #include "ui/plots/surface_plot.h"
-#include "ui/teaching/presentation_mode.h"
 #include "ui/study/study_controller.h"
 #include "ui/study/study_view.h"
+#include "ui/teaching/presentation_mode.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -5,26 +5,26 @@
 #include "core/experiment/experiment_io.h"
 #include "core/study/study_results.h"
 #include "ui/app/experiment_document.h"
+#include "ui/app/export_controller.h"
+#include "ui/app/play_bar.h"
 #include "ui/app/point_banner.h"
 #include "ui/app/wheel_guard.h"
 #include "ui/function/charts_panel.h"
-#include "ui/app/export_controller.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/function/moments_panel.h"
 #include "ui/function/function_view.h"
-#include "ui/teaching/help_dock.h"
 #include "ui/function/inspector_panel.h"
+#include "ui/function/moments_panel.h"
+#include "ui/function/run_editor_panel.h"
+#include "ui/function/run_list_panel.h"
+#include "ui/function/surface_view.h"
 #include "ui/network/network_inspector.h"
 #include "ui/network/network_run_controller.h"
 #include "ui/network/network_view.h"
-#include "ui/app/play_bar.h"
+#include "ui/study/study_controller.h"
+#include "ui/study/study_view.h"
+#include "ui/teaching/help_dock.h"
 #include "ui/teaching/presentation_mode.h"
 #include "ui/teaching/presets_menu.h"
-#include "ui/function/run_editor_panel.h"
-#include "ui/function/run_list_panel.h"
-#include "ui/study/study_controller.h"
-#include "ui/function/surface_view.h"
-#include "ui/study/study_view.h"
 #include "ui/teaching/teaching_exports.h"
 
 #include <QAction>
@@ -767,10 +767,9 @@ void MainWindow::fitDocksToFont() {
         dock->setMinimumWidth(24 * em);
     // The run editor never scrolls sideways: its dock is at least as wide as its form.
     if (m_editor)
-        m_runsDock->setMinimumWidth(
-            std::max(m_runsDock->minimumWidth(),
-                     m_editor->minimumSizeHint().width() +
-                         style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 12));
+        m_runsDock->setMinimumWidth(std::max(
+            m_runsDock->minimumWidth(), m_editor->minimumSizeHint().width() +
+                                            style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 12));
 }
 
 void MainWindow::changeEvent(QEvent* event) {

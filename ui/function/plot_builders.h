@@ -2,8 +2,8 @@
 // --plots`) shows. Series are thinned for display to a few thousand points at most.
 #pragma once
 
-#include "ui/plots/plot_types.h"
 #include "ui/function/run_track.h"
+#include "ui/plots/plot_types.h"
 
 #include <QPalette>
 #include <QString>

@@ -5,11 +5,11 @@
 #include "core/run/run_parts.h"
 #include "core/schedule/lr_schedule.h"
 #include "ui/app/experiment_document.h"
+#include "ui/app/param_form.h"
 #include "ui/function/custom_function_editor.h"
 #include "ui/function/function_run_controller.h"
-#include "ui/teaching/help_dock.h"
 #include "ui/function/lr_preview.h"
-#include "ui/app/param_form.h"
+#include "ui/teaching/help_dock.h"
 
 #include <QCheckBox>
 #include <QComboBox>

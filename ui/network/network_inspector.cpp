@@ -1,8 +1,8 @@
 #include "ui/network/network_inspector.h"
 
 #include "ui/app/experiment_document.h"
-#include "ui/network/network_run_controller.h"
 #include "ui/function/update_formula.h"
+#include "ui/network/network_run_controller.h"
 
 #include <QAction>
 #include <QCheckBox>

@@ -148,7 +148,8 @@ NetworkDiagramData networkDiagram(nn::Network<float>& net, const nn::DataSplit& 
                                   int grid);
 
 /// The preview pane's data of `split` (points and plane for a toy 2-D classification set).
-NetworkDataPreview makeNetworkDataPreview(const nn::DataSplit& split, const NetworkProblem& problem);
+NetworkDataPreview makeNetworkDataPreview(const nn::DataSplit& split,
+                                          const NetworkProblem& problem);
 
 /// Colour of class `k` (points and boundary).
 QColor networkClassColor(int k);

@@ -90,9 +90,9 @@ QVector<double> FunctionMapRenderer::ticks(double lo, double hi, int count) {
 void FunctionMapRenderer::ensureField(const MapScene& scene, const QSize& pixels) {
     // A typed function is known by its text (the name is always "custom").
     QString key = QString::fromStdString(scene.problem.function) + "|" +
-                  (scene.problem.custom ? QString::fromStdString(
-                                              scene.problem.custom->expression().text()) + "|"
-                                        : QString()) +
+                  (scene.problem.custom
+                       ? QString::fromStdString(scene.problem.custom->expression().text()) + "|"
+                       : QString()) +
                   QString::fromStdString(paramsText(scene.problem).toStdString()) +
                   QStringLiteral("|%1,%2,%3,%4|%5x%6")
                       .arg(scene.view.left(), 0, 'g', 17)

@@ -1,11 +1,11 @@
 #include "ui/study/study_figures.h"
 
 #include "core/functions/test_function.h"
-#include "ui/teaching/offscreen_plots.h"
+#include "ui/function/run_track.h"
 #include "ui/plots/heatmap_plot.h"
 #include "ui/plots/line_chart.h"
 #include "ui/plots/strip_plot.h"
-#include "ui/function/run_track.h"
+#include "ui/teaching/offscreen_plots.h"
 
 #include <QDir>
 #include <QPainter>

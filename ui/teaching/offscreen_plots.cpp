@@ -1,9 +1,9 @@
 #include "ui/teaching/offscreen_plots.h"
 
-#include "ui/teaching/figure_sheet.h"
 #include "ui/network/network_preview.h"
 #include "ui/network/network_worker.h"
 #include "ui/plots/line_chart.h"
+#include "ui/teaching/figure_sheet.h"
 
 #include <QApplication>
 #include <QDir>

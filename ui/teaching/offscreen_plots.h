@@ -5,8 +5,8 @@
 
 #include "core/nn/datasets.h"
 #include "core/nn/network.h"
-#include "ui/network/network_charts.h"
 #include "ui/function/plot_builders.h"
+#include "ui/network/network_charts.h"
 #include "ui/plots/plot_export.h"
 
 #include <QStringList>

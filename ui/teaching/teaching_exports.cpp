@@ -1,9 +1,9 @@
 #include "ui/teaching/teaching_exports.h"
 #include "ui/app/recent_folders.h"
 
-#include "ui/teaching/figure_sheet.h"
 #include "ui/function/function_run_controller.h"
 #include "ui/function/function_view.h"
+#include "ui/teaching/figure_sheet.h"
 
 #include <QApplication>
 #include <QDialog>
