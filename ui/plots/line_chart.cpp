@@ -550,7 +550,12 @@ void LineChart::setSpec(const ChartSpec& original) {
         placeMarker();
         return;
     }
+    replacePoints();
+}
+
+void LineChart::replacePoints() {
     // Same series: new points and ranges only (QXYSeries::replace, no clear + append).
+    const ChartSpec& spec = d->shown;
     XWindow window;
     if (d->zoomed)
         std::tie(window.lo, window.hi) = xRange();
@@ -691,7 +696,7 @@ void LineChart::zoomAround(QPointF fraction, double factor) {
                    a.width() * factor, a.height() * factor);
     d->chart->zoomIn(r);
     d->zoomed = true;
-    setSpec(m_spec); // the points in view, bucketed again for the new range
+    replacePoints(); // the points in view, bucketed again for the new range
     placeMarker();
 }
 
@@ -821,7 +826,7 @@ bool LineChart::eventFilter(QObject* watched, QEvent* event) {
             if (!delta.isNull()) {
                 d->chart->scroll(-delta.x(), delta.y());
                 d->zoomed = true;
-                setSpec(m_spec); // the points now in view
+                replacePoints(); // the points now in view
                 placeMarker();
             }
         }

@@ -73,6 +73,9 @@ protected:
 private:
     void fitLegend();
     [[nodiscard]] int screenBuckets() const;
+    /// The shown spec's points into the existing series, decimated for the x range in view
+    /// (after new data, a zoom or a pan), and the axes fitted unless the user holds the view.
+    void replacePoints();
     void rebuild();
     void placeMarker();
     void showCrosshair(const QPointF& scenePos);
