@@ -6,6 +6,7 @@
 #include "core/study/study_results.h"
 #include "ui/app/experiment_document.h"
 #include "ui/app/export_controller.h"
+#include "ui/app/frame_pacer.h"
 #include "ui/app/play_bar.h"
 #include "ui/app/point_banner.h"
 #include "ui/app/wheel_guard.h"
@@ -89,7 +90,10 @@ MainWindow::MainWindow(QWidget* parent)
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_map = new FunctionView;
+    m_pacer = new FramePacer(this);
     m_charts = new ChartsPanel(m_controller);
+    m_charts->setPacer(m_pacer);
+    m_map->setPacer(m_pacer);
     auto* chartsScroll = scrolling(m_charts);
     // The charts reflow to the width they get (pages when narrow): never a sideways scroll.
     chartsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -178,6 +182,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_inspectors = new QStackedWidget;
     // Functions: the inspected step, and the moments over the steps, side by side as tabs.
     m_moments = new MomentsPanel(m_controller);
+    m_moments->setPacer(m_pacer);
     auto* functionInspector = new QTabWidget;
     functionInspector->setObjectName(QStringLiteral("inspectorTabs"));
     functionInspector->addTab(scrolling(m_inspector), tr("Step"));
@@ -214,7 +219,13 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_mapThrottle->setSingleShot(true);
     m_mapThrottle->setInterval(30);
-    connect(m_mapThrottle, &QTimer::timeout, this, &MainWindow::refreshMap);
+    // The map's frames and the charts' alternate (FramePacer), so that their repaints never add up.
+    connect(m_mapThrottle, &QTimer::timeout, this, [this]() {
+        m_pacer->request(this, [this]() {
+            refreshMap();
+            return true;
+        });
+    });
     auto mapSoon = [this]() {
         if (!m_mapThrottle->isActive())
             m_mapThrottle->start();

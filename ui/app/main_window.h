@@ -23,6 +23,7 @@ struct Experiment;
 struct Figure;
 class ChartsPanel;
 class ExportController;
+class FramePacer;
 class FunctionView;
 class SurfaceView;
 class HelpDock;
@@ -163,6 +164,7 @@ private:
     HelpDock* m_help = nullptr;
     PresentationMode* m_presentation = nullptr;
     PointBanner* m_banner = nullptr;
+    FramePacer* m_pacer = nullptr;
     QTimer* m_mapThrottle;
     std::string m_functionShown;
     bool m_restoredState = false;

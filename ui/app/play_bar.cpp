@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QLabel>
 #include <QSpinBox>
 #include <QStyle>
@@ -54,7 +55,6 @@ PlayBar::PlayBar(FunctionRunController* functions, NetworkRunController* network
     addWidget(m_budget);
     addSeparator();
     m_status = new QLabel(this);
-    m_status->setMinimumWidth(160);
     addWidget(m_status);
 
     connect(m_play, &QAction::triggered, this, [this]() { active()->togglePlay(); });
@@ -71,7 +71,7 @@ PlayBar::PlayBar(FunctionRunController* functions, NetworkRunController* network
     for (WorkController* c :
          {static_cast<WorkController*>(m_functions), static_cast<WorkController*>(m_networks)}) {
         connect(c, &WorkController::playingChanged, this, &PlayBar::refresh);
-        connect(c, &WorkController::tracksUpdated, this, &PlayBar::refresh);
+        connect(c, &WorkController::tracksUpdated, this, &PlayBar::refreshStatus);
     }
     connect(m_functions, &FunctionRunController::experimentChanged, this, &PlayBar::refresh);
     setSpeedIndex(6);
@@ -97,10 +97,21 @@ int PlayBar::speedIndex() const {
     return m_speed->currentIndex();
 }
 
+void PlayBar::changeEvent(QEvent* event) {
+    QToolBar::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        m_statusWidest.clear();
+        refreshStatus();
+    }
+}
+
 void PlayBar::refresh() {
     const bool playing = active()->isPlaying();
-    m_play->setText(playing ? tr("Pause") : tr("Play"));
-    m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (m_play->text() != (playing ? tr("Pause") : tr("Play"))) {
+        m_play->setText(playing ? tr("Pause") : tr("Play"));
+        m_play->setIcon(
+            style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    }
     const Experiment& e = m_functions->experiment();
     const bool network = showsNetwork();
     // A network trains as fast as it can, epoch by epoch: no speed, no single update.
@@ -116,22 +127,33 @@ void PlayBar::refresh() {
         m_budget->setValue(int(std::min<long long>(network ? e.network.epochs : e.steps,
                                                    network ? 100'000 : 100'000'000)));
     }
+    refreshStatus();
+}
+
+void PlayBar::refreshStatus() {
+    const Experiment& e = m_functions->experiment();
+    const bool network = showsNetwork();
+    const long long total = network ? e.network.epochs : e.steps;
+    const QString format = network ? tr("  epoch %L1 / %L2%3") : tr("  step %L1 / %L2%3");
+    long long done = 0;
     if (network) {
-        const long long epochs = m_networks->epochsDone();
-        m_status->setText(
-            tr("  epoch %L1 / %L2%3")
-                .arg(epochs)
-                .arg(e.network.epochs)
-                .arg(m_networks->allFinished() && epochs > 0 ? tr(" · done") : QString()));
-        return;
+        done = m_networks->epochsDone();
+    } else {
+        for (const RunTrack& t : m_functions->tracks())
+            done = std::max(done, t.hasLatest ? t.latest.step : 0);
     }
-    long long step = 0;
-    for (const RunTrack& t : m_functions->tracks())
-        step = std::max(step, t.hasLatest ? t.latest.step : 0);
-    m_status->setText(tr("  step %L1 / %L2%3")
-                          .arg(step)
-                          .arg(e.steps)
-                          .arg(m_functions->allFinished() && step > 0 ? tr(" · done") : QString()));
+    const bool finished = active()->allFinished() && done > 0;
+    // The counter changes many times a second while runs play. A label of fixed size does not
+    // ask the window for a new layout on each change (which re-measures every wrapped label of
+    // the window): its size is that of the widest text it can show for this budget.
+    const QString widest = format.arg(total).arg(total).arg(tr(" · done"));
+    if (widest != m_statusWidest) {
+        m_statusWidest = widest;
+        const QFontMetrics fm(m_status->font());
+        m_status->setFixedSize(fm.horizontalAdvance(widest) + fm.averageCharWidth(),
+                               m_status->sizeHint().height());
+    }
+    m_status->setText(format.arg(done).arg(total).arg(finished ? tr(" · done") : QString()));
 }
 
 } // namespace optiscope

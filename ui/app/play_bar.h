@@ -30,8 +30,13 @@ public:
     void setSpeedIndex(int index);
     [[nodiscard]] int speedIndex() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void refresh();
+    /// The step or epoch counter.
+    void refreshStatus();
     [[nodiscard]] bool showsNetwork() const;
     /// The controller of the problem shown.
     [[nodiscard]] WorkController* active() const;
@@ -47,6 +52,7 @@ private:
     QAction* m_speedLabelAction;
     QAction* m_speedAction;
     QLabel* m_status;
+    QString m_statusWidest; ///< the text m_status's fixed size was measured for
 };
 
 } // namespace optiscope

@@ -1,5 +1,7 @@
 #include "ui/function/charts_panel.h"
 
+#include "ui/app/frame_pacer.h"
+
 #include "ui/function/function_run_controller.h"
 #include "ui/plots/line_chart.h"
 
@@ -231,45 +233,56 @@ void ChartsPanel::updateCharts() {
     m_busy = true;
     m_next = 0;
     m_roundNs = 0;
-    updateNextChart();
+    if (m_pacer)
+        nextChartSoon();
+    else
+        updateNextChart();
 }
 
-void ChartsPanel::updateNextChart() {
-    // One chart per turn: Qt Charts may take milliseconds per chart, and input and painting get
+void ChartsPanel::nextChartSoon() {
+    if (m_pacer) {
+        m_pacer->request(this, [this]() { return updateNextChart(); });
+        return;
+    }
+    // A 1 ms timer, not a posted call: those run before the timers that fell due meanwhile, and
+    // two charts would then run back to back.
+    QTimer::singleShot(1, Qt::PreciseTimer, this, &ChartsPanel::updateNextChart);
+}
+
+bool ChartsPanel::updateNextChart() {
+    // One chart at a time: Qt Charts may take milliseconds per chart, and input and painting get
     // their turn in between.
     QElapsedTimer timer;
     timer.start();
     const Experiment& e = m_controller->experiment();
     const auto& t = m_controller->tracks();
     // Charts on a page not shown wait until it is (relayout() asks for an update then).
-    switch (m_next) {
-    case 0:
-        if (!m_loss->isHidden())
-            m_loss->setSpec(buildLossChart(e, t));
-        break;
-    case 1:
-        if (!m_lr->isHidden())
-            m_lr->setSpec(buildLrChart(e, t));
-        break;
-    case 2:
-        if (!m_effX->isHidden())
-            m_effX->setSpec(buildEffLrChart(e, t, 0));
-        break;
-    case 3:
-        if (!m_effY->isHidden())
-            m_effY->setSpec(buildEffLrChart(e, t, 1));
-        break;
-    default:
-        if (!m_ratio->isHidden())
-            m_ratio->setSpec(buildRatioChart(e, t));
-        break;
+    LineChart* const chart[] = {m_loss, m_lr, m_effX, m_effY, m_ratio};
+    LineChart* const c = chart[std::clamp(m_next, 0, 4)];
+    const bool shown = !c->isHidden();
+    if (shown) {
+        switch (m_next) {
+        case 0:
+            c->setSpec(buildLossChart(e, t));
+            break;
+        case 1:
+            c->setSpec(buildLrChart(e, t));
+            break;
+        case 2:
+            c->setSpec(buildEffLrChart(e, t, 0));
+            break;
+        case 3:
+            c->setSpec(buildEffLrChart(e, t, 1));
+            break;
+        default:
+            c->setSpec(buildRatioChart(e, t));
+            break;
+        }
     }
     m_roundNs += timer.nsecsElapsed();
     if (++m_next < 5) {
-        // A 1 ms timer, not a posted call: those run before the timers that fell due meanwhile,
-        // and two charts would then run back to back.
-        QTimer::singleShot(1, Qt::PreciseTimer, this, &ChartsPanel::updateNextChart);
-        return;
+        nextChartSoon();
+        return shown;
     }
     // Adaptive pace: however slow the charts get, the GUI thread spends at most ~1/4 of its time
     // on them.
@@ -279,6 +292,7 @@ void ChartsPanel::updateNextChart() {
         m_again = false;
         scheduleUpdate();
     }
+    return shown;
 }
 
 } // namespace optiscope

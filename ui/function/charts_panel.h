@@ -1,7 +1,7 @@
 // The charts beside the map: loss, learning rate, effective lr for x and for y (each run with its
 // dashed no-decay twin) and the ratio eff. lr (decay)/(no decay) against the schedule factor.
-// Redraws at most every ~80 ms, however fast batches arrive, one chart per turn of the event loop
-// so that the window stays responsive while Qt Charts works.
+// Redraws at most every ~80 ms, however fast batches arrive, one chart per frame (FramePacer) so
+// that the window stays responsive while Qt Charts works.
 //
 // The charts reflow with the room they have: wide enough for two readable charts side by side
 // (1920 px screens) all five show in a grid; narrower (1366 px) a row of tabs shows one page at
@@ -26,6 +26,7 @@ class QTimer;
 namespace optiscope {
 
 class LineChart;
+class FramePacer;
 class FunctionRunController;
 
 class ChartsPanel : public QWidget {
@@ -47,6 +48,9 @@ public:
     /// Mark the inspected step on the charts over steps (NaN: none).
     void setMarkerStep(double step);
     [[nodiscard]] QSlider* smoothingSlider() const;
+    /// Update one chart per frame through `pacer` (the window's), so that a chart's repaint does
+    /// not fall in the map's frame. Without one, one chart per turn of the event loop.
+    void setPacer(FramePacer* pacer) { m_pacer = pacer; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -63,7 +67,9 @@ private:
     void relayout();
     void scheduleUpdate();
     void updateCharts();
-    void updateNextChart();
+    /// Updates chart m_next; false if it is hidden (nothing to draw).
+    bool updateNextChart();
+    void nextChartSoon();
 
     FunctionRunController* m_controller;
     LineChart* m_loss;
@@ -72,6 +78,7 @@ private:
     LineChart* m_effY;
     LineChart* m_ratio;
     QTimer* m_throttle;
+    FramePacer* m_pacer = nullptr;
     QTabBar* m_pages;
     QSlider* m_smoothing;
     QGridLayout* m_grid;

@@ -1,7 +1,10 @@
 #include "ui/function/function_view.h"
 
+#include "ui/app/frame_pacer.h"
+
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTimer>
 #include <QWheelEvent>
 
 #include <cmath>
@@ -17,6 +20,9 @@ FunctionView::FunctionView(QWidget* parent) : QWidget(parent) {
                   "Shift+drag: pan · double-click: reset the view"));
     m_scene.view = QRectF(-2, -1, 4, 4);
     m_renderer.setCacheStatic(true);
+    // A few milliseconds of strokes per frame, the rest in the next ones: a frame also holds the
+    // window's other repaints, and a slower machine than the one this was measured on.
+    m_renderer.setPathBudgetMs(4);
 }
 
 void FunctionView::setScene(const MapScene& scene) {
@@ -68,6 +74,14 @@ void FunctionView::paintEvent(QPaintEvent*) {
         p.drawText(box, Qt::AlignCenter, s);
     }
     m_lastPaintMs = timer.elapsed();
+    if (m_renderer.pathsPending()) {
+        QTimer::singleShot(0, this, [this]() {
+            FramePacer::run(m_pacer, this, [this]() {
+                update();
+                return true;
+            });
+        });
+    }
 }
 
 void FunctionView::wheelEvent(QWheelEvent* event) {

@@ -13,6 +13,8 @@
 
 namespace optiscope {
 
+class FramePacer;
+
 class FunctionView : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +26,9 @@ public:
     void setView(const QRectF& view);
     /// Back to the bounds of the function (`home`), e.g. after the function changed.
     void setHome(const QRectF& home, bool apply);
+    /// Paths left to stroke after a frame (see FunctionMapRenderer::setPathBudgetMs) are stroked
+    /// in frames given by `pacer`, so that they do not share a chart's; without one, at once.
+    void setPacer(FramePacer* pacer) { m_pacer = pacer; }
     /// How long the last repaint took (the owner paces repaints by it).
     [[nodiscard]] qint64 lastPaintMs() const { return m_lastPaintMs; }
 
@@ -53,6 +58,7 @@ private:
     MapScene m_scene;
     QRectF m_home;
     FunctionMapRenderer m_renderer;
+    FramePacer* m_pacer = nullptr;
     enum class Drag { None, Pan, Start } m_drag = Drag::None;
     QPointF m_dragFrom;
     QRectF m_viewFrom;

@@ -14,6 +14,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -118,8 +119,36 @@ InspectorPanel::InspectorPanel(FunctionRunController* controller, QWidget* paren
     connect(m_run, &QComboBox::activated, this, [this]() { refresh(); });
     connect(m_controller, &FunctionRunController::experimentChanged, this,
             &InspectorPanel::rebuildChoices);
-    connect(m_controller, &FunctionRunController::tracksUpdated, this, &InspectorPanel::refresh);
+    m_throttle = new QTimer(this);
+    m_throttle->setSingleShot(true);
+    connect(m_throttle, &QTimer::timeout, this, &InspectorPanel::refresh);
+    connect(m_controller, &FunctionRunController::tracksUpdated, this,
+            &InspectorPanel::tracksUpdated);
     rebuildChoices();
+}
+
+void InspectorPanel::tracksUpdated() {
+    // Hidden (another tab of the dock): nothing to lay out until it shows. While runs play, at
+    // most ten refreshes a second: numbers that change 60 times a second cannot be read, and each
+    // change of the rich-text formula lays the dock out again.
+    constexpr qint64 intervalMs = 100;
+    if (!isVisible()) {
+        m_stale = true;
+        return;
+    }
+    if (m_throttle->isActive())
+        return;
+    const qint64 since = m_lastRefresh.isValid() ? m_lastRefresh.elapsed() : intervalMs;
+    if (m_controller->isPlaying() && since < intervalMs)
+        m_throttle->start(int(intervalMs - since));
+    else
+        refresh();
+}
+
+void InspectorPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
 }
 
 void InspectorPanel::setRun(int configIndex, bool twin) {
@@ -140,6 +169,9 @@ void InspectorPanel::rebuildChoices() {
 }
 
 void InspectorPanel::refresh() {
+    m_throttle->stop();
+    m_lastRefresh.start();
+    m_stale = false;
     const int ti = m_run->currentIndex();
     const auto& tracks = m_controller->tracks();
     if (ti < 0 || ti >= int(tracks.size())) {

@@ -3,6 +3,7 @@
 // in and its averaging windows. A slider steps through the kept rows; "live" follows the run.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QPointF>
 #include <QWidget>
 
@@ -12,6 +13,7 @@ class QLabel;
 class QSlider;
 class QSpinBox;
 class QTableWidget;
+class QTimer;
 
 namespace optiscope {
 
@@ -34,8 +36,13 @@ signals:
     /// when following the run. The charts and the map mark it.
     void inspectedChanged(double step, QPointF point);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void rebuildChoices();
+    /// New rows: refresh now, or later while runs play (see tracksUpdated's connection).
+    void tracksUpdated();
     void refresh();
     void showRow(int row);
 
@@ -49,6 +56,9 @@ private:
     QLabel* m_formula;
     QLabel* m_numbers;
     QLabel* m_windows;
+    QTimer* m_throttle;
+    QElapsedTimer m_lastRefresh;
+    bool m_stale = false; ///< rows came while the panel was hidden
 };
 
 } // namespace optiscope

@@ -1,5 +1,7 @@
 #include "ui/function/moments_panel.h"
 
+#include "ui/app/frame_pacer.h"
+
 #include "ui/function/function_run_controller.h"
 #include "ui/function/run_track.h"
 #include "ui/plots/line_chart.h"
@@ -150,7 +152,12 @@ MomentsPanel::MomentsPanel(FunctionRunController* controller, QWidget* parent)
     layout->addWidget(m_correction, 1);
     m_throttle->setSingleShot(true);
     m_throttle->setInterval(250);
-    connect(m_throttle, &QTimer::timeout, this, &MomentsPanel::refresh);
+    connect(m_throttle, &QTimer::timeout, this, [this]() {
+        FramePacer::run(m_pacer, this, [this]() {
+            refresh();
+            return true;
+        });
+    });
     auto soon = [this]() {
         if (isVisible() && !m_throttle->isActive())
             m_throttle->start();

@@ -13,6 +13,7 @@ class QTimer;
 
 namespace optiscope {
 
+class FramePacer;
 class FunctionRunController;
 class LineChart;
 struct ChartSpec;
@@ -31,6 +32,8 @@ public:
     static std::vector<ChartSpec> charts(const RunTrack& track, int index);
 
     [[nodiscard]] std::vector<LineChart*> chartWidgets() const;
+    /// While runs play, redraw in frames of its own (see FramePacer); without one, at once.
+    void setPacer(FramePacer* pacer) { m_pacer = pacer; }
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -49,6 +52,7 @@ private:
     LineChart* m_second;
     LineChart* m_correction;
     QTimer* m_throttle;
+    FramePacer* m_pacer = nullptr;
 };
 
 } // namespace optiscope

@@ -4,6 +4,7 @@
 #include "core/functions/test_function.h"
 #include "ui/plots/color_map.h"
 
+#include <QElapsedTimer>
 #include <QFontMetricsF>
 #include <QObject>
 #include <QPainter>
@@ -246,7 +247,8 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
         p.save();
         p.setClipRect(l.plot);
         if (m_cacheStatic && p.device()) {
-            updatePathLayer(target.size(), p.device()->devicePixelRatioF(), p.font(), scene);
+            m_pathsPending =
+                !updatePathLayer(target.size(), p.device()->devicePixelRatioF(), p.font(), scene);
             p.drawImage(target.topLeft(), m_paths);
             p.translate(target.topLeft());
             drawMarkers(p, layout(QRectF(QPointF(0, 0), target.size()), p.font(), scene.compact),
@@ -260,7 +262,7 @@ void FunctionMapRenderer::render(QPainter& p, const QRectF& target, const MapSce
     p.restore();
 }
 
-void FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font,
+bool FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font,
                                           const MapScene& scene) {
     bool full = m_pathsKey != m_staticKey || m_drawn.size() != scene.traces.size();
     for (size_t i = 0; i < scene.traces.size() && !full; ++i) {
@@ -284,18 +286,36 @@ void FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
     for (size_t i = 0; i < scene.traces.size(); ++i) {
         const MapTrace& t = scene.traces[i];
         DrawnPath& d = m_drawn[i];
-        if (t.path.size() >= 2 && t.path.size() > d.points + 1)
-            strokePath(p, l, scene.view, t, std::max<qsizetype>(0, d.points - 1));
         d.color = t.color;
         d.dashed = t.dashed;
-        // The last point may be the run's current one, not a kept row: the next frame strokes
-        // again from the point before it.
-        d.points = std::max<qsizetype>(0, t.path.size() - 1);
-        if (d.points > 0) {
+    }
+    // Round robin, a slice of rows per run at a time, so that with a budget every run's path
+    // grows alike. `points` counts the path points stroked; the next stroke starts at the last
+    // of them so that the pieces join. The path's last point may be the run's current one, not
+    // a kept row: after it, the next frame strokes again from the point before it.
+    constexpr qsizetype slice = 128;
+    QElapsedTimer clock;
+    clock.start();
+    for (bool more = true; more;) {
+        more = false;
+        for (size_t i = 0; i < scene.traces.size(); ++i) {
+            const MapTrace& t = scene.traces[i];
+            DrawnPath& d = m_drawn[i];
+            const qsizetype size = t.path.size();
+            if (size < 2 || size <= d.points + 1)
+                continue;
+            if (m_pathBudgetNs > 0 && clock.nsecsElapsed() > m_pathBudgetNs)
+                return false;
+            const qsizetype from = std::max<qsizetype>(0, d.points - 1);
+            const qsizetype to = std::min(size, from + slice + 1);
+            strokePath(p, l, scene.view, t, from, to);
+            d.points = to < size ? to : size - 1;
             d.first = t.path.front();
             d.last = t.path[d.points - 1];
+            more = more || to < size;
         }
     }
+    return true;
 }
 
 void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const Layout& l,
@@ -459,11 +479,13 @@ void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScen
 }
 
 void FunctionMapRenderer::strokePath(QPainter& p, const Layout& l, const QRectF& view,
-                                     const MapTrace& t, qsizetype from) {
+                                     const MapTrace& t, qsizetype from, qsizetype to) {
+    if (to < 0)
+        to = t.path.size();
     // Points closer than a pixel to the last one drawn add nothing but stroking time (a noisy
     // run hovering at its minimum piles up thousands of them).
     QPolygonF poly;
-    poly.reserve(t.path.size() - from);
+    poly.reserve(to - from);
     // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100 pixels
     // long would take forever, and nothing of it past the margin is visible.
     const QRectF far = l.plot.adjusted(-4000, -4000, 4000, 4000);
@@ -474,13 +496,13 @@ void FunctionMapRenderer::strokePath(QPainter& p, const Layout& l, const QRectF&
         return QPointF(std::clamp(q.x(), far.left(), far.right()),
                        std::clamp(q.y(), far.top(), far.bottom()));
     };
-    for (qsizetype i = from; i < t.path.size(); ++i) {
+    for (qsizetype i = from; i < to; ++i) {
         const QPointF q = pixel(t.path[i]);
         if (poly.isEmpty() ||
             std::fabs(q.x() - poly.back().x()) + std::fabs(q.y() - poly.back().y()) >= 2.0)
             poly << q;
     }
-    poly << pixel(t.path.back());
+    poly << pixel(t.path[to - 1]);
     // A dark halo keeps the colour readable on every part of the map. Bevel joins: round ones
     // cost a curve per vertex. Stroked in short pieces: the raster engine fills one long
     // self-crossing outline (a noisy run circling its minimum) in time that grows much faster

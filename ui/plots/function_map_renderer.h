@@ -36,6 +36,12 @@ public:
 
     /// Keep the static layer (heatmap, contours, axes) in an image between frames (on screen).
     void setCacheStatic(bool on) { m_cacheStatic = on; }
+    /// On screen (with the cache): stroke paths for at most this long per frame, so that a frame
+    /// stays short however many rows came since the last one (the first frames of 8 fast runs, a
+    /// zoom over long runs); the rest is stroked in the next frames. 0: no limit.
+    void setPathBudgetMs(double ms) { m_pathBudgetNs = qint64(ms * 1e6); }
+    /// True when the last render() left path points to stroke: render again soon.
+    [[nodiscard]] bool pathsPending() const { return m_pathsPending; }
 
     /// "nice" tick positions covering [lo, hi], about `count` of them.
     static QVector<double> ticks(double lo, double hi, int count);
@@ -55,17 +61,20 @@ private:
     void drawColorBar(QPainter& p, const Layout& l, const QPalette& pal);
     /// Paths, then current points and the start marker.
     void drawTraces(QPainter& p, const Layout& l, const MapScene& scene);
-    /// Stroke `trace` from its point `from` on (0: all of it).
+    /// Stroke `trace`'s points [from, to) (to < 0: to its end).
     static void strokePath(QPainter& p, const Layout& l, const QRectF& view, const MapTrace& trace,
-                           qsizetype from);
+                           qsizetype from, qsizetype to = -1);
     static void drawMarkers(QPainter& p, const Layout& l, const MapScene& scene);
     /// Bring the cached image of the paths up to date: only what the runs added since the last
-    /// frame is stroked, unless the view, the runs or their kept rows changed.
-    void updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font, const MapScene& scene);
+    /// frame is stroked, unless the view, the runs or their kept rows changed; within the path
+    /// budget. Returns false if points are left to stroke.
+    bool updatePathLayer(const QSizeF& size, qreal dpr, const QFont& font, const MapScene& scene);
     void drawLegend(QPainter& p, const Layout& l, const MapScene& scene, const QPalette& pal);
 
     Field m_field;
     bool m_cacheStatic = false;
+    qint64 m_pathBudgetNs = 0;
+    bool m_pathsPending = false;
     QImage m_static;
     QString m_staticKey;
     /// The paths drawn so far (screen only) and, per run, what of its path they hold.
