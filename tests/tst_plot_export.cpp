@@ -41,6 +41,20 @@ int distinctColors(const QImage& image) {
     return int(colors.size());
 }
 
+/// Pixels of two pictures of one size that differ clearly (antialiasing aside).
+int differingPixels(const QImage& a, const QImage& b) {
+    int differ = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x) {
+            const QColor p = a.pixelColor(x, y), q = b.pixelColor(x, y);
+            if (std::abs(p.red() - q.red()) + std::abs(p.green() - q.green()) +
+                    std::abs(p.blue() - q.blue()) >
+                60)
+                ++differ;
+        }
+    return differ;
+}
+
 } // namespace
 
 class TestPlotExport : public QObject {
@@ -54,6 +68,7 @@ private slots:
     void tracesCsv();
     void longLinesKeepTheirSpikes();
     void mapPathsGrowFrameByFrame();
+    void mapPathsWithinABudget();
     void runColoursAreDistinct();
     void momentsChartsShowTheArticlesPoints();
     void chartsCanBeReadOff();
@@ -368,15 +383,7 @@ void TestPlotExport::mapPathsGrowFrameByFrame() {
         once.render(p, QRectF(QPointF(0, 0), size), buildMapScene(e, tracks, view), palette);
     }
     // The same but for antialiasing where pieces join.
-    int differ = 0;
-    for (int y = 0; y < size.height(); ++y)
-        for (int x = 0; x < size.width(); ++x) {
-            const QColor a = frame.pixelColor(x, y), b = full.pixelColor(x, y);
-            if (std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) +
-                    std::abs(a.blue() - b.blue()) >
-                60)
-                ++differ;
-        }
+    const int differ = differingPixels(frame, full);
     QVERIFY2(differ < size.width() * size.height() / 1000, qPrintable(QString::number(differ)));
     // And the paths are there: the frame differs from a map without runs.
     FunctionMapRenderer empty;
@@ -390,6 +397,39 @@ void TestPlotExport::mapPathsGrowFrameByFrame() {
         for (int x = 0; x < size.width(); ++x)
             drawn += frame.pixel(x, y) != bare.pixel(x, y) ? 1 : 0;
     QVERIFY2(drawn > 2000, qPrintable(QString::number(drawn)));
+}
+
+// Within a time budget per frame (on screen), a frame strokes part of what came and leaves the
+// rest for the next frames; the frames end with the picture of one full draw.
+void TestPlotExport::mapPathsWithinABudget() {
+    const Experiment& e = m_experiment;
+    const QRectF view = defaultMapView(e);
+    const QSize size(700, 600);
+    const std::vector<RunTrack> tracks{m_tracks[0]};
+    const MapScene scene = buildMapScene(e, tracks, view);
+    QVERIFY(scene.traces.at(0).path.size() > 3 * 128); // more than a few slices
+    FunctionMapRenderer live;
+    live.setCacheStatic(true);
+    live.setPathBudgetMs(1e-6); // one slice of rows per frame
+    QImage frame(size, QImage::Format_ARGB32_Premultiplied);
+    int frames = 0;
+    do {
+        QPainter p(&frame);
+        live.render(p, QRectF(QPointF(0, 0), size), scene, QApplication::palette());
+        ++frames;
+    } while (live.pathsPending() && frames < 1000);
+    QVERIFY2(frames > 3, qPrintable(QString::number(frames)));
+    QVERIFY(!live.pathsPending());
+    FunctionMapRenderer once;
+    once.setCacheStatic(true);
+    QImage full(size, QImage::Format_ARGB32_Premultiplied);
+    {
+        QPainter p(&full);
+        once.render(p, QRectF(QPointF(0, 0), size), scene, QApplication::palette());
+    }
+    QVERIFY(!once.pathsPending()); // no budget: all at once
+    const int differ = differingPixels(frame, full);
+    QVERIFY2(differ < size.width() * size.height() / 1000, qPrintable(QString::number(differ)));
 }
 
 // 14 runs before a colour repeats; any two of them at least ΔE 20 apart in CIELAB; the first 8

@@ -1,6 +1,7 @@
 #include "ui/app/frame_pacer.h"
 
 #include <QTimer>
+#include <QWidget>
 
 #include <algorithm>
 
@@ -56,6 +57,10 @@ void FramePacer::runDue() {
         if (worked)
             m_lastRun.start();
     }
+}
+
+bool isOnScreen(const QWidget* widget) {
+    return widget->isVisible() && !widget->visibleRegion().isEmpty();
 }
 
 } // namespace optiscope

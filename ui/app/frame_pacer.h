@@ -13,6 +13,7 @@
 #include <functional>
 
 class QTimer;
+class QWidget;
 
 namespace optiscope {
 
@@ -51,5 +52,9 @@ private:
     QTimer* m_timer;
     QElapsedTimer m_lastRun; ///< when the last update that did something ran
 };
+
+/// Whether any of `widget` shows: visible, and not in a dock whose tab is behind another's (such
+/// a dock stays "visible" to Qt). Views that do not show need no updates until they do.
+[[nodiscard]] bool isOnScreen(const QWidget* widget);
 
 } // namespace optiscope

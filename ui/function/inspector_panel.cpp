@@ -1,5 +1,7 @@
 #include "ui/function/inspector_panel.h"
 
+#include "ui/app/frame_pacer.h"
+
 #include "ui/teaching/help_dock.h"
 
 #include "ui/function/function_run_controller.h"
@@ -132,7 +134,7 @@ void InspectorPanel::tracksUpdated() {
     // most ten refreshes a second: numbers that change 60 times a second cannot be read, and each
     // change of the rich-text formula lays the dock out again.
     constexpr qint64 intervalMs = 100;
-    if (!isVisible()) {
+    if (!isOnScreen(this)) {
         m_stale = true;
         return;
     }
@@ -145,10 +147,14 @@ void InspectorPanel::tracksUpdated() {
         refresh();
 }
 
-void InspectorPanel::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
+void InspectorPanel::paintEvent(QPaintEvent* event) {
+    QWidget::paintEvent(event);
+    // Shown again (its dock's tab chosen, which sends no show event): catch up after this frame.
     if (m_stale)
-        refresh();
+        QTimer::singleShot(0, this, [this]() {
+            if (m_stale)
+                refresh();
+        });
 }
 
 void InspectorPanel::setRun(int configIndex, bool twin) {

@@ -37,7 +37,7 @@ signals:
     void inspectedChanged(double step, QPointF point);
 
 protected:
-    void showEvent(QShowEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
 
 private:
     void rebuildChoices();

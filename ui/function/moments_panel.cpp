@@ -159,7 +159,9 @@ MomentsPanel::MomentsPanel(FunctionRunController* controller, QWidget* parent)
         });
     });
     auto soon = [this]() {
-        if (isVisible() && !m_throttle->isActive())
+        if (!isOnScreen(this))
+            m_stale = true; // redrawn when it shows (paintEvent)
+        else if (!m_throttle->isActive())
             m_throttle->start();
     };
     connect(m_controller, &FunctionRunController::tracksUpdated, this, soon);
@@ -197,7 +199,18 @@ void MomentsPanel::showEvent(QShowEvent* event) {
     refresh();
 }
 
+void MomentsPanel::paintEvent(QPaintEvent* event) {
+    QWidget::paintEvent(event);
+    // Shown again by its dock's tab (no show event): catch up after this frame.
+    if (m_stale)
+        QTimer::singleShot(0, this, [this]() {
+            if (m_stale)
+                refresh();
+        });
+}
+
 void MomentsPanel::refresh() {
+    m_stale = false;
     const int ti = m_controller->trackIndex(m_config, m_twin);
     if (ti < 0) {
         for (LineChart* c : chartWidgets())

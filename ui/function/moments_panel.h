@@ -37,6 +37,7 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
     void changeEvent(QEvent* event) override;
 
 private:
@@ -53,6 +54,7 @@ private:
     LineChart* m_correction;
     QTimer* m_throttle;
     FramePacer* m_pacer = nullptr;
+    bool m_stale = false; ///< rows came while it did not show
 };
 
 } // namespace optiscope

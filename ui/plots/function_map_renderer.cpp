@@ -296,6 +296,7 @@ bool FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
     constexpr qsizetype slice = 128;
     QElapsedTimer clock;
     clock.start();
+    bool stroked = false; // at least one slice per frame, however small the budget
     for (bool more = true; more;) {
         more = false;
         for (size_t i = 0; i < scene.traces.size(); ++i) {
@@ -304,8 +305,9 @@ bool FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
             const qsizetype size = t.path.size();
             if (size < 2 || size <= d.points + 1)
                 continue;
-            if (m_pathBudgetNs > 0 && clock.nsecsElapsed() > m_pathBudgetNs)
+            if (stroked && m_pathBudgetNs > 0 && clock.nsecsElapsed() > m_pathBudgetNs)
                 return false;
+            stroked = true;
             const qsizetype from = std::max<qsizetype>(0, d.points - 1);
             const qsizetype to = std::min(size, from + slice + 1);
             strokePath(p, l, scene.view, t, from, to);
