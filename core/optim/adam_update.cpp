@@ -35,8 +35,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     const bool gradIsGEff = m_hyper.decoupledWeightDecay || m_hyper.weightDecay == 0.0;
     if (m_hyper.decoupledWeightDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = params[i] * shrink;
+        simd::kernels().template of<Scalar>().scaleInPlace(n, shrink, params.data());
     } else if (!gradIsGEff) {
         detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     }
