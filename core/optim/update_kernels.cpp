@@ -313,8 +313,10 @@ void yogiLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff, Scal
         m[i] = std::fma(g, oneMinusB1, m[i] * b1);
         const Scalar gSq = g * g;
         const Scalar diff = v[i] - gSq;
-        // torch.sign: -1, 0 or 1 (NaN stays NaN).
-        const Scalar sign = diff > 0 ? Scalar(1) : diff < 0 ? Scalar(-1) : diff;
+        // torch.sign: -1, 0 or 1 (±0 and NaN stay). One select: GCC does not vectorise the
+        // nested `diff > 0 ? 1 : diff < 0 ? -1 : diff` (the same value for every diff).
+        const Scalar sign =
+            std::islessgreater(diff, Scalar(0)) ? std::copysign(Scalar(1), diff) : diff;
         v[i] = std::fma(negOneMinusB2 * sign, gSq, v[i]);
         denom[i] = std::sqrt(v[i]) / bc2Sqrt + eps;
         p[i] = p[i] + (negStepSize * m[i]) / denom[i];
@@ -333,9 +335,11 @@ void lionLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scal
         if constexpr (Decay)
             p[i] = p[i] * shrink;
         const Scalar c = std::fma(g, oneMinusB1, m[i] * b1);
-        // sign(), with NaN kept as NaN so that a diverging run shows up in its parameters.
-        const Scalar s = std::isnan(c) ? std::numeric_limits<Scalar>::quiet_NaN()
-                                       : static_cast<Scalar>((c > 0) - (c < 0));
+        // sign(), with NaN kept as NaN so that a diverging run shows up in its parameters: 1, -1,
+        // +0 for ±0, the quiet NaN for NaN, as (c > 0) - (c < 0) and isnan gave them, but with
+        // selects that GCC vectorises.
+        Scalar s = std::islessgreater(c, Scalar(0)) ? std::copysign(Scalar(1), c) : Scalar(0);
+        s = std::isnan(c) ? std::numeric_limits<Scalar>::quiet_NaN() : s;
         direction[i] = s;
         p[i] = std::fma(s, negLr, p[i]);
         m[i] = std::fma(g, oneMinusB2, m[i] * b2);
