@@ -265,7 +265,8 @@ private slots:
                         k.denseBackward);
                 QVERIFY(k.activationForward && k.activationBackward);
                 QVERIFY(k.maxPoolForward && k.maxPoolBackward);
-                QVERIFY(k.adamUpdate && k.adamDerived && k.fmaScalar && k.fmaInPlace && k.fmaDecay);
+                QVERIFY(k.adamUpdate && k.adamDerived && k.adamKeras && k.fmaScalar &&
+                        k.fmaInPlace && k.fmaDecay);
                 QVERIFY(k.scaleInPlace && k.rmspropUpdate && k.adagradUpdate && k.adadeltaUpdate &&
                         k.adamaxUpdate && k.nadamUpdate && k.radamUpdate && k.qhmUpdate &&
                         k.qhadamUpdate && k.adabeliefUpdate && k.yogiUpdate && k.lionUpdate);
@@ -344,6 +345,8 @@ private slots:
             {"adam", {{"amsgrad", true}, {"weight_decay", 0.01}}},
             {"adamw", {}},
             {"adamw", {{"amsgrad", true}}},
+            {"adam", {{"convention", std::string("keras")}}},
+            {"adam", {{"convention", std::string("keras")}, {"amsgrad", true}}},
             {"sgd", {}},
             {"sgd", {{"weight_decay", 0.1}}},
             {"sgd", {{"momentum", 0.9}, {"dampening", 0.3}}},
@@ -627,6 +630,28 @@ private:
             const auto& k = table.template of<Scalar>();
             KernelArena<Scalar> A(n, 17 + static_cast<unsigned>(n));
             k.scaleInPlace(A.n(), Scalar(0.999), A.array());
+            for (bool amsgrad : {false, true}) {
+                optim::AdamArgs<Scalar> a;
+                a.n = A.n();
+                a.amsgrad = amsgrad;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.maxExpAvgSq = A.array(true);
+                a.mHat = A.array();
+                a.vHat = A.array();
+                a.denom = A.array();
+                a.effLr = A.array();
+                a.oneMinusB1 = Scalar(0.1);
+                a.oneMinusB2 = Scalar(0.001);
+                a.alpha = Scalar(0.00020);
+                a.eps = Scalar(1e-7);
+                a.bc1 = Scalar(0.271);
+                a.bc2 = Scalar(0.003);
+                a.effNum = Scalar(0.0000548);
+                k.adamKeras(a);
+            }
             for (int flags = 0; flags < 4; ++flags) {
                 optim::RmspropArgs<Scalar> a;
                 a.n = A.n();

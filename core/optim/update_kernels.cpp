@@ -71,6 +71,32 @@ void adamDerivedLoop(Index n, const Scalar* __restrict m, const Scalar* __restri
     }
 }
 
+/// Keras 3 Adam.update_step (convention "keras"), element-wise: m̂, v̂, the denominator and the
+/// effective lr always.
+template <typename Scalar, bool Amsgrad>
+void adamKerasLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff,
+                   Scalar* __restrict m, Scalar* __restrict sq, Scalar* __restrict maxSq,
+                   Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict denom,
+                   Scalar* __restrict effLr, const optim::AdamArgs<Scalar>& a) {
+    const Scalar oneMinusB1 = a.oneMinusB1, oneMinusB2 = a.oneMinusB2, alpha = a.alpha;
+    const Scalar eps = a.eps, bc1 = a.bc1, bc2 = a.bc2, effNum = a.effNum;
+    for (Index i = 0; i < n; ++i) {
+        const Scalar g = gEff[i];
+        m[i] = m[i] + (g - m[i]) * oneMinusB1;
+        sq[i] = sq[i] + (g * g - sq[i]) * oneMinusB2;
+        Scalar v = sq[i];
+        if constexpr (Amsgrad) {
+            maxSq[i] = maxNan(maxSq[i], v);
+            v = maxSq[i];
+        }
+        denom[i] = std::sqrt(v) + eps;
+        p[i] = p[i] - (m[i] * alpha) / denom[i];
+        mHat[i] = m[i] / bc1;
+        vHat[i] = v / bc2;
+        effLr[i] = effNum / denom[i];
+    }
+}
+
 /// Calls f(std::true_type) or f(std::false_type): a run-time flag as a template argument, so
 /// that each variant's loop is branch-free (and vectorises).
 template <typename F> inline void withFlag(bool flag, F&& f) {
@@ -80,8 +106,8 @@ template <typename F> inline void withFlag(bool flag, F&& f) {
         f(std::false_type{});
 }
 
-// The other rules' loops, each exactly as its *_update.cpp had it (the per-element operations
-// and their order; the flags fixed per call).
+// The other rules' loops, per element in the operation order of the reference that each rule's
+// *_update.h names; the rules' options are template arguments.
 
 template <typename Scalar, bool Centered, bool Momentum>
 void rmspropLoop(Index n, Scalar* __restrict p, const Scalar* __restrict gEff,
@@ -371,6 +397,14 @@ template <typename Scalar> void adamDerived(const optim::AdamArgs<Scalar>& a) {
                             a.vHat, a.effLr, a);
 }
 
+template <typename Scalar> void adamKeras(const optim::AdamArgs<Scalar>& a) {
+    withFlag(a.amsgrad, [&](auto amsgrad) {
+        adamKerasLoop<Scalar, decltype(amsgrad)::value>(a.n, a.params, a.gEff, a.expAvg, a.expAvgSq,
+                                                        a.maxExpAvgSq, a.mHat, a.vHat, a.denom,
+                                                        a.effLr, a);
+    });
+}
+
 template <typename Scalar>
 void fmaScalar(Index n, const Scalar* __restrict a, Scalar s, const Scalar* __restrict b,
                Scalar* __restrict out) {
@@ -487,6 +521,8 @@ template <typename Scalar> void lionUpdate(const optim::LionArgs<Scalar>& a) {
 
 template void adamUpdate<float>(const optim::AdamArgs<float>&);
 template void adamUpdate<double>(const optim::AdamArgs<double>&);
+template void adamKeras<float>(const optim::AdamArgs<float>&);
+template void adamKeras<double>(const optim::AdamArgs<double>&);
 template void adamDerived<float>(const optim::AdamArgs<float>&);
 template void adamDerived<double>(const optim::AdamArgs<double>&);
 template void fmaScalar<float>(Index, const float*, float, const float*, float*);

@@ -23,6 +23,8 @@ template <typename Scalar> struct AdamArgs {
     const Scalar* grad = nullptr;
     Scalar b1 = 0, b2 = 0, oneMinusB1 = 0, oneMinusB2 = 0, bc1 = 0, bc2 = 0, bc2Sqrt = 0;
     Scalar eps = 0, negStepSize = 0, lr = 0;
+    /// adamKeras() only: its step size α = lr·sqrt(bc2)/bc1 and lr·sqrt(bc2) (in double).
+    Scalar alpha = 0, effNum = 0;
 };
 
 // The other rules' steps: one struct per rule, filled by its *_update.cpp (which computes the

@@ -48,6 +48,8 @@ template <typename Scalar> struct TypedKernels {
     void (*adamUpdate)(const optim::AdamArgs<Scalar>& a);
     /// Adam's m̂, v̂ and effective lr from the m and v (or max v) of the last adamUpdate().
     void (*adamDerived)(const optim::AdamArgs<Scalar>& a);
+    /// Adam's convention "keras" (reads gEff; stores m̂, v̂, the denominator and effective lr).
+    void (*adamKeras)(const optim::AdamArgs<Scalar>& a);
     /// out[i] = fma(a[i], s, b[i]); out is neither a nor b.
     void (*fmaScalar)(std::ptrdiff_t n, const Scalar* a, Scalar s, const Scalar* b, Scalar* out);
     /// b[i] = fma(a[i], s, b[i]).

@@ -55,6 +55,7 @@ void maxPoolBackward(const nn::PoolArgs& a, std::ptrdiff_t n, const Scalar* dOut
 // core/optim/update_kernels.cpp
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a);
 template <typename Scalar> void adamDerived(const optim::AdamArgs<Scalar>& a);
+template <typename Scalar> void adamKeras(const optim::AdamArgs<Scalar>& a);
 template <typename Scalar>
 void fmaScalar(std::ptrdiff_t n, const Scalar* a, Scalar s, const Scalar* b, Scalar* out);
 template <typename Scalar> void fmaInPlace(std::ptrdiff_t n, const Scalar* a, Scalar s, Scalar* b);

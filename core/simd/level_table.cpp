@@ -19,6 +19,7 @@ template <typename Scalar> TypedKernels<Scalar> typed() {
     k.maxPoolBackward = &maxPoolBackward<Scalar>;
     k.adamUpdate = &adamUpdate<Scalar>;
     k.adamDerived = &adamDerived<Scalar>;
+    k.adamKeras = &adamKeras<Scalar>;
     k.fmaScalar = &fmaScalar<Scalar>;
     k.fmaInPlace = &fmaInPlace<Scalar>;
     k.fmaDecay = &fmaDecay<Scalar>;
