@@ -7,7 +7,11 @@
 // --ui-seconds (default 5) with the GUI playing 8 runs; it needs the GUI build.
 //
 //   optiscope-bench [--repetitions N] [--min-time SECONDS] [--filter SUBSTRING]
-//                   [--iterations N] [--ui-seconds S] [--verbose]
+//                   [--iterations N] [--ui-seconds S] [--optimizer TYPE] [--verbose]
+//
+// --optimizer TYPE (default adam) runs the 2-D function and the networks with another update
+// rule (its default parameters, lr 0.001); the 2-D workload is then named TYPE_2d_rosenbrock_...
+// (--filter still matches the names above, e.g. --filter 2d_rosenbrock).
 //
 // --iterations N skips the calibration and times exactly N iterations per repetition (a fixed
 // amount of work, for instruction and cycle counts with perf stat on a busy machine).
@@ -50,6 +54,9 @@ struct Options {
     long long iterations = 0; ///< fixed iteration count (no calibration) if > 0
 };
 
+/// The update rule of every workload (--optimizer).
+std::string g_optimizer = "adam";
+
 /// A workload: `run(iterations)` does that many iterations; each iteration processes
 /// `itemsPerIteration` items (steps or samples).
 struct Workload {
@@ -91,10 +98,11 @@ double measure(const Workload& w, const Options& o) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Adam on Rosenbrock: FunctionRun::advance(), i.e. the update, the new value and gradient and the
-// divergence checks, exactly what the CLI and the GUI's worker execute per step.
+// Adam (or --optimizer's rule) on Rosenbrock: FunctionRun::advance(), i.e. the update, the new
+// value and gradient and the divergence checks, exactly what the CLI and the GUI's worker execute
+// per step.
 
-Workload adam2d() {
+Workload function2d() {
     auto experiment = std::make_shared<Experiment>();
     experiment->problemType = Experiment::ProblemType::Function;
     experiment->function.function = "rosenbrock";
@@ -102,24 +110,26 @@ Workload adam2d() {
     experiment->function.start = Eigen::Vector2d(-1.5, 2.0);
     experiment->steps = 1000000000;
     RunConfig run;
-    run.name = "Adam";
-    run.optimizer.type = "adam";
-    run.optimizer.params = ParamSet::defaults(findOptimizer("adam")->params);
+    run.name = g_optimizer;
+    run.optimizer.type = g_optimizer;
+    run.optimizer.params = ParamSet::defaults(findOptimizer(g_optimizer)->params);
     run.optimizer.params.set("lr", 0.001);
     experiment->runs.push_back(run);
     const RunInstance instance = expandRuns(*experiment).front();
-    return {"adam_2d_rosenbrock_steps_per_s", 1.0, [experiment, instance](long long iterations) {
+    return {g_optimizer + "_2d_rosenbrock_steps_per_s", 1.0,
+            [experiment, instance](long long iterations) {
                 FunctionRun fr(*experiment, instance);
                 for (long long i = 0; i < iterations; ++i)
                     fr.advance();
                 if (fr.diverged())
-                    std::fprintf(stderr, "adam_2d: diverged\n");
+                    std::fprintf(stderr, "%s_2d: diverged\n", g_optimizer.c_str());
             }};
 }
 
 // ---------------------------------------------------------------------------------------------
 // Networks: forward, softmax cross-entropy, backward and an Adam update on one fixed random
-// mini-batch, the body of NetworkTrainer::advance() without the shuffling and gathering.
+// mini-batch, the body of NetworkTrainer::advance() without the shuffling and gathering (with
+// --optimizer's rule instead of Adam if given).
 
 struct NetState {
     std::unique_ptr<nn::Network<float>> net;
@@ -134,7 +144,8 @@ Workload network(std::string name, std::unique_ptr<nn::Network<float>> net, Eige
     auto s = std::make_shared<NetState>();
     s->net = std::move(net);
     s->net->initialize(1);
-    s->rule = makeUpdateRule<float>("adam", ParamSet::defaults(findOptimizer("adam")->params));
+    s->rule =
+        makeUpdateRule<float>(g_optimizer, ParamSet::defaults(findOptimizer(g_optimizer)->params));
     s->rule->reset(s->net->params().size());
     std::mt19937_64 rng(42);
     std::normal_distribution<float> normal(0.0f, 1.0f);
@@ -168,7 +179,7 @@ struct Entry {
     Workload (*make)();
 };
 const Entry kWorkloads[] = {
-    {"adam_2d_rosenbrock_steps_per_s", adam2d},
+    {"adam_2d_rosenbrock_steps_per_s", function2d},
     {"mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
      [] {
          return network("mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
@@ -193,7 +204,8 @@ const Entry kWorkloads[] = {
 
 void usage() {
     std::fprintf(stderr, "usage: optiscope-bench [--repetitions N] [--min-time SECONDS] "
-                         "[--filter SUBSTRING] [--iterations N] [--ui-seconds S] [--verbose]\n");
+                         "[--filter SUBSTRING] [--iterations N] [--ui-seconds S] "
+                         "[--optimizer TYPE] [--verbose]\n");
 }
 
 } // namespace
@@ -219,12 +231,18 @@ int main(int argc, char** argv) {
             o.uiSeconds = std::max(0.1, std::atof(value()));
         else if (arg == "--iterations")
             o.iterations = std::max(1LL, std::atoll(value()));
+        else if (arg == "--optimizer")
+            g_optimizer = value();
         else if (arg == "--verbose")
             o.verbose = true;
         else {
             usage();
             return arg == "--help" || arg == "-h" ? 0 : 2;
         }
+    }
+    if (!findOptimizer(g_optimizer)) {
+        std::fprintf(stderr, "optiscope-bench: unknown optimizer '%s'\n", g_optimizer.c_str());
+        return 2;
     }
     // Which machine and which kernels (core/simd: the best the CPU has, or OPTISCOPE_ISA's).
     std::printf("# cpu: %s\n# isa: %s\n", simd::cpuModelName().c_str(),
@@ -234,7 +252,8 @@ int main(int argc, char** argv) {
         const std::string name = entry.name;
         if (!o.filter.empty() && name.find(o.filter) == std::string::npos)
             continue;
-        std::printf("%s %.6g\n", name.c_str(), measure(entry.make(), o));
+        const Workload w = entry.make();
+        std::printf("%s %.6g\n", w.name.c_str(), measure(w, o));
         std::fflush(stdout);
     }
     const std::string ui = "ui_event_loop_max_delay_ms";

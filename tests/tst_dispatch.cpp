@@ -1,8 +1,8 @@
 // Run-time dispatch (core/simd): every kernel of every instruction-set level this CPU can run
 // gives the results of the baseline (SSE2 / plain C++) kernels — bit-identical where the
-// arithmetic is exact (the optimizers' element-wise loops always; the convolutions and dense
-// products on dyadic inputs, whose sums are exact in any order) and within the rounding bound of
-// a reordered sum otherwise — and OPTISCOPE_ISA forces a lower level.
+// arithmetic is exact (the optimizers' element-wise loops always; max-pooling; the convolutions
+// and dense products on dyadic inputs, whose sums are exact in any order) and within the rounding
+// bound of a reordered sum otherwise — and OPTISCOPE_ISA forces a lower level.
 #include "core/common/params.h"
 #include "core/nn/layers.h"
 #include "core/nn/loss.h"
@@ -264,7 +264,12 @@ private slots:
                 QVERIFY(k.denseCreate && k.denseDestroy && k.denseReserve && k.denseForward &&
                         k.denseBackward);
                 QVERIFY(k.activationForward && k.activationBackward);
-                QVERIFY(k.adamUpdate && k.adamDerived && k.fmaScalar && k.fmaInPlace && k.fmaDecay);
+                QVERIFY(k.maxPoolForward && k.maxPoolBackward);
+                QVERIFY(k.adamUpdate && k.adamDerived && k.adamKeras && k.fmaScalar &&
+                        k.fmaInPlace && k.fmaDecay);
+                QVERIFY(k.scaleInPlace && k.rmspropUpdate && k.adagradUpdate && k.adadeltaUpdate &&
+                        k.adamaxUpdate && k.nadamUpdate && k.radamUpdate && k.qhmUpdate &&
+                        k.qhadamUpdate && k.adabeliefUpdate && k.yogiUpdate && k.lionUpdate);
             };
             check(t->f32);
             check(t->f64);
@@ -307,6 +312,21 @@ private slots:
         }
     }
 
+    void maxPoolExact() {
+        // LeNet-5's pools, odd sizes (the floor), windows of 1 and 3, channels below and above
+        // the vector widths.
+        const std::tuple<nn::Shape, Index, Index> cases[] = {
+            {nn::Shape{6, 28, 28}, 2, 3}, {nn::Shape{16, 10, 10}, 2, 3},
+            {nn::Shape{3, 7, 9}, 2, 2},   {nn::Shape{1, 5, 5}, 1, 2},
+            {nn::Shape{19, 9, 7}, 3, 3},  {nn::Shape{33, 4, 6}, 2, 1},
+        };
+        unsigned seed = 400;
+        for (const auto& [shape, size, n] : cases) {
+            checkMaxPool<float>(shape, size, n, seed++);
+            checkMaxPool<double>(shape, size, n, seed++);
+        }
+    }
+
     void activations() {
         for (nn::Activation act : {nn::Activation::Relu, nn::Activation::Tanh,
                                    nn::Activation::Sigmoid, nn::Activation::Linear}) {
@@ -325,10 +345,49 @@ private slots:
             {"adam", {{"amsgrad", true}, {"weight_decay", 0.01}}},
             {"adamw", {}},
             {"adamw", {{"amsgrad", true}}},
+            {"adam", {{"convention", std::string("keras")}}},
+            {"adam", {{"convention", std::string("keras")}, {"amsgrad", true}}},
             {"sgd", {}},
             {"sgd", {{"weight_decay", 0.1}}},
             {"sgd", {{"momentum", 0.9}, {"dampening", 0.3}}},
             {"sgd", {{"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 0.05}}},
+            {"rmsprop", {}},
+            {"rmsprop", {{"centered", true}}},
+            {"rmsprop", {{"momentum", 0.9}}},
+            {"rmsprop", {{"centered", true}, {"momentum", 0.5}, {"weight_decay", 0.01}}},
+            {"adagrad", {}},
+            {"adagrad",
+             {{"lr_decay", 0.01}, {"weight_decay", 0.1}, {"initial_accumulator_value", 0.1}}},
+            {"adadelta", {}},
+            {"adadelta", {{"weight_decay", 0.1}}},
+            {"adamax", {}},
+            {"adamax", {{"convention", std::string("keras")}, {"weight_decay", 0.01}}},
+            {"nadam", {}},
+            {"nadam", {{"weight_decay", 0.01}}},
+            {"radam", {}}, // rectified from the 6th step
+            {"radam", {{"betas", std::vector<double>{0.8, 0.9}}, {"bias_correction", false}}},
+            {"qhm", {}},
+            {"qhm", {{"weight_decay", 0.1}, {"weight_decay_type", std::string("direct")}}},
+            {"qhadam", {}},
+            {"qhadam", {{"nus", std::vector<double>{0.7, 0.9}}, {"weight_decay", 0.01}}},
+            {"qhadam",
+             {{"nus", std::vector<double>{1.0, 0.5}},
+              {"eps", 0.0},
+              {"decouple_weight_decay", true},
+              {"weight_decay", 0.1}}},
+            {"adabelief", {}}, // SGD, then rectified
+            {"adabelief", {{"amsgrad", true}}},
+            {"adabelief", {{"degenerated_to_sgd", false}, {"amsgrad", true}}},
+            {"adabelief", {{"rectify", false}}},
+            {"adabelief",
+             {{"rectify", false},
+              {"amsgrad", true},
+              {"weight_decouple", false},
+              {"weight_decay", 0.1}}},
+            {"yogi", {}},
+            {"yogi", {{"weight_decay", 0.01}}},
+            {"lion", {}},
+            {"lion", {{"weight_decay", 0.1}}},
         };
         for (const Case& c : cases) {
             ParamSet params = ParamSet::defaults(findOptimizer(c.type)->params);
@@ -342,6 +401,13 @@ private slots:
     void updateKernelsSpecialValues() {
         checkUpdateKernels<float>();
         checkUpdateKernels<double>();
+    }
+
+    void ruleKernelsSpecialValues() {
+        for (std::size_t n : {std::size_t(1), std::size_t(5), std::size_t(67), std::size_t(1031)}) {
+            checkRuleKernels<float>(n);
+            checkRuleKernels<double>(n);
+        }
     }
 
     void isaNames() {
@@ -432,7 +498,8 @@ private:
         Vector start(n);
         for (Index i = 0; i < n; ++i)
             start[i] = normal(rng);
-        std::vector<Vector> grads(6, Vector(n));
+        // Enough steps for RAdam's and AdaBelief's rectification (ρt > 5 from the 6th step).
+        std::vector<Vector> grads(8, Vector(n));
         for (Vector& g : grads)
             for (Index i = 0; i < n; ++i)
                 g[i] = normal(rng) * Scalar(i % 7 == 0 ? 1e-3 : 1);
@@ -467,6 +534,360 @@ private:
                     QVERIFY2(bitEqual(a[i], b[i]),
                              qPrintable(what + " " + QString::fromStdString(s.tensors[t].name)));
             }
+        }
+    }
+
+    /// A max-pool layer at every level: outputs and input gradients bit-identical to the
+    /// baseline's, on values with ties (the first maximum wins), ±0, ±inf and NaN.
+    template <typename Scalar>
+    void checkMaxPool(nn::Shape shape, Index size, Index n, unsigned seed) {
+        std::mt19937 rng(seed);
+        std::vector<Scalar> in(static_cast<std::size_t>(n * shape.size()));
+        fillDyadic<Scalar>(in, rng, 3, 2); // few distinct values: ties in most windows
+        const Scalar special[] = {Scalar(-0.0), std::numeric_limits<Scalar>::infinity(),
+                                  -std::numeric_limits<Scalar>::infinity(),
+                                  std::numeric_limits<Scalar>::quiet_NaN()};
+        std::uniform_int_distribution<std::size_t> at(0, in.size() - 1);
+        for (std::size_t j = 0; j < in.size() / 16 + 1; ++j)
+            in[at(rng)] = special[j % 4];
+        auto make = [&] {
+            return std::make_unique<nn::MaxPool2dLayer<Scalar>>("pool", shape, size);
+        };
+        std::vector<Scalar> dOut(static_cast<std::size_t>(n * make()->outputShape().size()));
+        fillNormal(dOut, rng);
+        std::vector<Scalar> noParams;
+        Pass<Scalar> base;
+        {
+            UseLevel use(simd::Isa::Baseline);
+            auto layer = make();
+            base = runLayer(*layer, noParams, in, dOut, n);
+        }
+        for (simd::Isa isa : levels()) {
+            UseLevel use(isa);
+            auto layer = make();
+            const Pass<Scalar> p = runLayer(*layer, noParams, in, dOut, n);
+            QCOMPARE(p.out.size(), base.out.size());
+            QCOMPARE(p.dIn.size(), base.dIn.size());
+            for (std::size_t i = 0; i < p.out.size(); ++i)
+                QVERIFY2(
+                    bitEqual(p.out[i], base.out[i]),
+                    qPrintable(QString("%1 maxpool output %2").arg(simd::isaName(isa)).arg(i)));
+            for (std::size_t i = 0; i < p.dIn.size(); ++i)
+                QVERIFY2(
+                    bitEqual(p.dIn[i], base.dIn[i]),
+                    qPrintable(
+                        QString("%1 maxpool input gradient %2").arg(simd::isaName(isa)).arg(i)));
+        }
+    }
+
+    /// Input vectors for a rule kernel, the same for every level: normal values with NaN,
+    /// infinities, signed zeros, subnormals and huge and tiny values mixed in. Every array handed
+    /// out is kept, to compare them all after the kernels ran.
+    template <typename Scalar> class KernelArena {
+    public:
+        KernelArena(std::size_t n, unsigned seed) : m_n(n), m_rng(seed) {}
+        /// A fresh array of mixed values (`nonNegative`: their absolute values, as for the
+        /// squared averages; NaN stays).
+        Scalar* array(bool nonNegative = false) {
+            const Scalar inf = std::numeric_limits<Scalar>::infinity();
+            const Scalar special[] = {0,
+                                      Scalar(-0.0),
+                                      inf,
+                                      -inf,
+                                      std::numeric_limits<Scalar>::quiet_NaN(),
+                                      std::numeric_limits<Scalar>::denorm_min(),
+                                      -std::numeric_limits<Scalar>::min(),
+                                      Scalar(1e-30),
+                                      Scalar(3e30),
+                                      1,
+                                      -1};
+            std::uniform_int_distribution<int> pick(0, 3 * static_cast<int>(std::size(special)));
+            std::normal_distribution<Scalar> normal(0, 1);
+            std::vector<Scalar> v(m_n);
+            for (Scalar& x : v) {
+                const int k = pick(m_rng);
+                x = k < static_cast<int>(std::size(special)) ? special[k] : normal(m_rng);
+                if (nonNegative)
+                    x = std::abs(x);
+            }
+            m_arrays.push_back(std::move(v));
+            return m_arrays.back().data();
+        }
+        [[nodiscard]] Index n() const { return static_cast<Index>(m_n); }
+        [[nodiscard]] const std::vector<std::vector<Scalar>>& arrays() const { return m_arrays; }
+
+    private:
+        std::size_t m_n;
+        std::mt19937 m_rng;
+        std::vector<std::vector<Scalar>> m_arrays;
+    };
+
+    /// Every rule kernel with every combination of its flags, on KernelArena's values: each
+    /// level's outputs (parameters, state and derived vectors) equal the baseline's bit for bit.
+    template <typename Scalar> void checkRuleKernels(std::size_t n) {
+        using AdabeliefMode = typename optim::AdabeliefArgs<Scalar>::Mode;
+        auto run = [&](const simd::KernelTable& table) {
+            const auto& k = table.template of<Scalar>();
+            KernelArena<Scalar> A(n, 17 + static_cast<unsigned>(n));
+            k.scaleInPlace(A.n(), Scalar(0.999), A.array());
+            for (bool amsgrad : {false, true}) {
+                optim::AdamArgs<Scalar> a;
+                a.n = A.n();
+                a.amsgrad = amsgrad;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.maxExpAvgSq = A.array(true);
+                a.mHat = A.array();
+                a.vHat = A.array();
+                a.denom = A.array();
+                a.effLr = A.array();
+                a.oneMinusB1 = Scalar(0.1);
+                a.oneMinusB2 = Scalar(0.001);
+                a.alpha = Scalar(0.00020);
+                a.eps = Scalar(1e-7);
+                a.bc1 = Scalar(0.271);
+                a.bc2 = Scalar(0.003);
+                a.effNum = Scalar(0.0000548);
+                k.adamKeras(a);
+            }
+            for (int flags = 0; flags < 4; ++flags) {
+                optim::RmspropArgs<Scalar> a;
+                a.n = A.n();
+                a.centered = flags & 1;
+                a.momentum = flags & 2;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.squareAvg = A.array(true);
+                a.gradAvg = A.array();
+                a.momentumBuffer = A.array();
+                a.denom = A.array();
+                a.effLr = A.array();
+                a.alpha = Scalar(0.99);
+                a.oneMinusAlpha = Scalar(0.01);
+                a.eps = Scalar(1e-8);
+                a.mom = Scalar(0.9);
+                a.lr = Scalar(0.01);
+                a.negLr = Scalar(-0.01);
+                k.rmspropUpdate(a);
+            }
+            {
+                optim::AdagradArgs<Scalar> a;
+                a.n = A.n();
+                a.params = A.array();
+                a.gEff = A.array();
+                a.sum = A.array(true);
+                a.denom = A.array();
+                a.effLr = A.array();
+                a.clr = Scalar(0.0099);
+                a.negClr = Scalar(-0.0099);
+                a.eps = Scalar(1e-10);
+                k.adagradUpdate(a);
+            }
+            {
+                optim::AdadeltaArgs<Scalar> a;
+                a.n = A.n();
+                a.params = A.array();
+                a.gEff = A.array();
+                a.squareAvg = A.array(true);
+                a.accDelta = A.array(true);
+                a.stdDev = A.array();
+                a.rmsDeltaPrev = A.array();
+                a.effLr = A.array();
+                a.rho = Scalar(0.9);
+                a.oneMinusRho = Scalar(0.1);
+                a.eps = Scalar(1e-6);
+                a.lr = Scalar(1);
+                a.negLr = Scalar(-1);
+                k.adadeltaUpdate(a);
+            }
+            for (bool keras : {false, true}) {
+                optim::AdamaxArgs<Scalar> a;
+                a.n = A.n();
+                a.keras = keras;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expInf = A.array(true);
+                a.mHat = A.array();
+                a.effLr = A.array();
+                a.b1 = Scalar(0.9);
+                a.b2 = Scalar(0.999);
+                a.oneMinusB1 = Scalar(0.1);
+                a.eps = Scalar(1e-8);
+                a.negClr = Scalar(-0.0037);
+                a.bc1 = Scalar(0.271);
+                a.lr = Scalar(0.001);
+                k.adamaxUpdate(a);
+            }
+            {
+                optim::NadamArgs<Scalar> a;
+                a.n = A.n();
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.mHat = A.array();
+                a.vHat = A.array();
+                a.denom = A.array();
+                a.effLr = A.array();
+                a.b1 = Scalar(0.9);
+                a.b2 = Scalar(0.999);
+                a.oneMinusB1 = Scalar(0.1);
+                a.oneMinusB2 = Scalar(0.001);
+                a.bc2 = Scalar(0.003);
+                a.bc2Sqrt = std::sqrt(Scalar(0.003));
+                a.eps = Scalar(1e-8);
+                a.lr = Scalar(0.002);
+                a.c1 = Scalar(-0.0011);
+                a.c2 = Scalar(-0.0047);
+                a.wGrad = Scalar(0.55);
+                a.wExpAvg = Scalar(2.35);
+                k.nadamUpdate(a);
+            }
+            for (bool rectified : {false, true}) {
+                optim::RadamArgs<Scalar> a;
+                a.n = A.n();
+                a.rectified = rectified;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.mHat = A.array();
+                a.vHat = A.array();
+                a.adaptiveLr = A.array();
+                a.effLr = A.array();
+                a.b1 = Scalar(0.9);
+                a.b2 = Scalar(0.999);
+                a.oneMinusB1 = Scalar(0.1);
+                a.oneMinusB2 = Scalar(0.001);
+                a.bc1 = Scalar(0.469);
+                a.bc2 = Scalar(0.006);
+                a.bc2Sqrt = std::sqrt(Scalar(0.006));
+                a.eps = Scalar(1e-8);
+                a.lr = Scalar(0.001);
+                a.rect = Scalar(0.0183);
+                k.radamUpdate(a);
+            }
+            {
+                optim::QhmArgs<Scalar> a;
+                a.n = A.n();
+                a.params = A.array();
+                a.gEff = A.array();
+                a.buffer = A.array();
+                a.mom = Scalar(0.999);
+                a.oneMinusMom = Scalar(0.001);
+                a.negLrNu = Scalar(-0.007);
+                a.negLrOneMinusNu = Scalar(-0.003);
+                k.qhmUpdate(a);
+            }
+            for (int flags = 0; flags < 8; ++flags) {
+                optim::QhadamArgs<Scalar> a;
+                a.n = A.n();
+                a.mixGrad = flags & 1;
+                a.mixGradSq = flags & 2;
+                a.addEps = flags & 4;
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.avgGrad = A.array();
+                a.avgGradRms = A.array();
+                a.effLr = A.array();
+                a.b1 = Scalar(0.6);
+                a.b2 = Scalar(0.7);
+                a.oneMinusB1 = Scalar(0.4);
+                a.oneMinusB2 = Scalar(0.3);
+                a.nu1 = Scalar(0.7);
+                a.nu2 = Scalar(0.9);
+                a.oneMinusNu1 = Scalar(0.3);
+                a.oneMinusNu2 = Scalar(0.1);
+                a.eps = Scalar(1e-8);
+                a.lr = Scalar(0.001);
+                a.negLr = Scalar(-0.001);
+                k.qhadamUpdate(a);
+            }
+            for (bool amsgrad : {false, true})
+                for (AdabeliefMode mode : {AdabeliefMode::Adam, AdabeliefMode::Rectified,
+                                           AdabeliefMode::Sgd, AdabeliefMode::Frozen}) {
+                    optim::AdabeliefArgs<Scalar> a;
+                    a.n = A.n();
+                    a.amsgrad = amsgrad;
+                    a.mode = mode;
+                    a.params = A.array();
+                    a.gEff = A.array();
+                    a.expAvg = A.array();
+                    a.expAvgVar = A.array(true);
+                    a.maxExpAvgVar = A.array(true);
+                    a.mHat = A.array();
+                    a.denom = A.array();
+                    a.effLr = A.array();
+                    a.b1 = Scalar(0.9);
+                    a.b2 = Scalar(0.999);
+                    a.oneMinusB1 = Scalar(0.1);
+                    a.oneMinusB2 = Scalar(0.001);
+                    a.eps = Scalar(1e-16);
+                    a.bc1 = Scalar(0.469);
+                    a.bc2Sqrt = std::sqrt(Scalar(0.006));
+                    a.lr = Scalar(0.001);
+                    a.negStep = Scalar(-0.0039);
+                    a.effNum = Scalar(0.0021);
+                    k.adabeliefUpdate(a);
+                }
+            {
+                optim::YogiArgs<Scalar> a;
+                a.n = A.n();
+                a.params = A.array();
+                a.gEff = A.array();
+                a.expAvg = A.array();
+                a.expAvgSq = A.array(true);
+                a.denom = A.array();
+                a.mHat = A.array();
+                a.effLr = A.array();
+                a.b1 = Scalar(0.9);
+                a.oneMinusB1 = Scalar(0.1);
+                a.negOneMinusB2 = Scalar(-0.001);
+                a.bc1 = Scalar(0.271);
+                a.bc2Sqrt = std::sqrt(Scalar(0.003));
+                a.eps = Scalar(1e-3);
+                a.negStepSize = Scalar(-0.037);
+                a.lr = Scalar(0.01);
+                k.yogiUpdate(a);
+            }
+            for (bool decay : {false, true}) {
+                optim::LionArgs<Scalar> a;
+                a.n = A.n();
+                a.decay = decay;
+                a.params = A.array();
+                a.grad = A.array();
+                a.expAvg = A.array();
+                a.direction = A.array();
+                a.shrink = Scalar(0.999);
+                a.b1 = Scalar(0.9);
+                a.b2 = Scalar(0.99);
+                a.oneMinusB1 = Scalar(0.1);
+                a.oneMinusB2 = Scalar(0.01);
+                a.negLr = Scalar(-0.0001);
+                k.lionUpdate(a);
+            }
+            return A.arrays();
+        };
+        const auto base = run(*simd::kernelsFor(simd::Isa::Baseline));
+        for (simd::Isa isa : levels()) {
+            const auto o = run(*simd::kernelsFor(isa));
+            QCOMPARE(o.size(), base.size());
+            for (std::size_t j = 0; j < o.size(); ++j)
+                for (std::size_t i = 0; i < n; ++i)
+                    QVERIFY2(bitEqual(o[j][i], base[j][i]),
+                             qPrintable(QString("%1 (%2, n = %3): array %4 [%5]: %6 vs %7")
+                                            .arg(simd::isaName(isa))
+                                            .arg(sizeof(Scalar) == 4 ? "float" : "double")
+                                            .arg(n)
+                                            .arg(j)
+                                            .arg(i)
+                                            .arg(double(o[j][i]), 0, 'g', 17)
+                                            .arg(double(base[j][i]), 0, 'g', 17)));
         }
     }
 

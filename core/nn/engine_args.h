@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace optiscope::nn {
 
@@ -26,6 +27,13 @@ template <typename Scalar> struct ConvArgs {
     Scalar* patchGrad = nullptr; ///< ho · wo · roundUp(patch, 64-byte lanes) (channel-vectorised)
     const Scalar* params = nullptr;
     Scalar* grads = nullptr;
+};
+
+/// One MaxPool2dLayer's shape: HWC samples of c × h × w in, c × ho × wo out, a k × k window of
+/// stride k. `argmax` (n · c · ho · wo) holds each output's input index within its sample.
+struct PoolArgs {
+    std::ptrdiff_t c = 0, h = 0, w = 0, ho = 0, wo = 0, k = 0;
+    std::int32_t* argmax = nullptr;
 };
 
 /// Activation kinds of the element-wise kernels (the values of nn::Activation).

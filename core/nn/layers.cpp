@@ -257,55 +257,31 @@ template <typename Scalar> void MaxPool2dLayer<Scalar>::reserve(Index batch) {
         m_argmax.resize(need);
 }
 
+template <typename Scalar> nn::PoolArgs MaxPool2dLayer<Scalar>::args() {
+    PoolArgs a;
+    a.c = this->m_input.channels;
+    a.h = this->m_input.height;
+    a.w = this->m_input.width;
+    a.ho = this->m_output.height;
+    a.wo = this->m_output.width;
+    a.k = m_size;
+    a.argmax = m_argmax.data();
+    return a;
+}
+
+// In the kernels of the instruction set in use (core/nn/pool_engine.cpp).
 template <typename Scalar> void MaxPool2dLayer<Scalar>::forward(ConstMap in, Map out) {
     const Index n = in.rows();
     reserve(n);
-    const Index c = this->m_input.channels, w = this->m_input.width;
-    const Index ho = this->m_output.height, wo = this->m_output.width, k = m_size;
-    for (Index s = 0; s < n; ++s) {
-        const Scalar* src = in.data() + s * in.cols();
-        Scalar* dst = out.data() + s * out.cols();
-        std::int32_t* arg = m_argmax.data() + s * out.cols();
-        for (Index oy = 0; oy < ho; ++oy) {
-            for (Index ox = 0; ox < wo; ++ox) {
-                const Index first = (oy * k * w + ox * k) * c;
-                for (Index ch = 0; ch < c; ++ch) {
-                    // Window pixels in row-major order; the first maximum wins, as in torch.
-                    // The running maximum stays in registers (one store per output).
-                    Scalar best = src[first + ch];
-                    Index at = first + ch;
-                    for (Index dy = 0; dy < k; ++dy) {
-                        const Index rowBase = ((oy * k + dy) * w + ox * k) * c + ch;
-                        for (Index dx = (dy == 0 ? 1 : 0); dx < k; ++dx) {
-                            const Index idx = rowBase + dx * c;
-                            const Scalar v = src[idx];
-                            const bool greater = v > best;
-                            best = greater ? v : best;
-                            at = greater ? idx : at;
-                        }
-                    }
-                    dst[(oy * wo + ox) * c + ch] = best;
-                    arg[(oy * wo + ox) * c + ch] = static_cast<std::int32_t>(at);
-                }
-            }
-        }
-    }
+    simd::kernels().template of<Scalar>().maxPoolForward(args(), n, in.data(), out.data());
 }
 
 template <typename Scalar>
 void MaxPool2dLayer<Scalar>::backward(ConstMap in, ConstMap /*out*/, ConstMap dOut, Map* dIn) {
     if (!dIn)
         return;
-    const Index n = in.rows();
-    dIn->setZero();
-    const Index outSize = dOut.cols();
-    for (Index s = 0; s < n; ++s) {
-        Scalar* d = dIn->data() + s * dIn->cols();
-        const Scalar* g = dOut.data() + s * outSize;
-        const std::int32_t* a = m_argmax.data() + s * outSize;
-        for (Index i = 0; i < outSize; ++i)
-            d[a[i]] += g[i];
-    }
+    simd::kernels().template of<Scalar>().maxPoolBackward(args(), in.rows(), dOut.data(),
+                                                          dIn->data());
 }
 
 // ---------------------------------------------------------------------------------------------

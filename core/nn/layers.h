@@ -186,6 +186,8 @@ public:
     void backward(ConstMap in, ConstMap out, ConstMap dOut, Map* dIn) override;
 
 private:
+    [[nodiscard]] PoolArgs args();
+
     Eigen::Index m_size;
     std::vector<std::int32_t> m_argmax; ///< per output element: input index within its sample
 };

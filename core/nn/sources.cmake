@@ -31,15 +31,10 @@ extern const std::size_t kDigitsCsvGzSize = @_optiscope_digits_size@;
 target_sources(optiscope_core PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/nn/digits_data.cpp)
 # GCC 12 reports false -W(maybe-)uninitialized warnings inside Eigen's AVX-512 GEMM packing
 # (gemm_pack_rhs, in the compiler's own avx512fintrin.h) when building with -march=native.
-# The layers' kernels (conv_engine.cpp, dense_engine.cpp) are compiled per instruction set:
-# core/simd/sources.cmake.
+# The layers' kernels (conv_engine.cpp, dense_engine.cpp, pool_engine.cpp) are compiled per
+# instruction set: core/simd/sources.cmake.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set_source_files_properties(nn/layers.cpp nn/network.cpp nn/trainer.cpp
     DIRECTORY ${PROJECT_SOURCE_DIR}/core
     PROPERTIES COMPILE_OPTIONS "-Wno-maybe-uninitialized;-Wno-uninitialized")
-  # The layers' element-wise loops (max-pool) need GCC's loop vectoriser with run-time alias
-  # checks, which -O2's "very cheap" cost model refuses (element-wise, so results are
-  # unchanged: no reassociation).
-  set_property(SOURCE nn/layers.cpp DIRECTORY ${PROJECT_SOURCE_DIR}/core APPEND
-    PROPERTY COMPILE_OPTIONS "-ftree-vectorize;-fvect-cost-model=dynamic")
 endif()

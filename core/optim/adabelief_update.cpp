@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -30,8 +32,7 @@ void AdabeliefUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<c
         // The reference multiplies even when weight_decay is 0 (by exactly 1).
         const Scalar shrink =
             static_cast<Scalar>(h.fixedDecay ? 1.0 - h.weightDecay : 1.0 - lr * h.weightDecay);
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = params[i] * shrink;
+        simd::kernels().template of<Scalar>().scaleInPlace(n, shrink, params.data());
         m_gEff = grad;
     } else {
         detail::coupledL2(m_gEff, params, grad, h.weightDecay);
@@ -59,46 +60,36 @@ void AdabeliefUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<c
         m_stepSize = lr / m_bc1;
     }
 
-    const Scalar b1 = static_cast<Scalar>(h.beta1);
-    const Scalar b2 = static_cast<Scalar>(h.beta2);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - h.beta1);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - h.beta2);
-    const Scalar eps = static_cast<Scalar>(h.eps);
-    const Scalar bc1 = static_cast<Scalar>(m_bc1);
-    const Scalar bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
-    const Scalar lrS = static_cast<Scalar>(lr);
-    const Scalar negStep = static_cast<Scalar>(h.rectify ? -m_stepSize * lr : -m_stepSize);
+    // Element-wise, in the reference's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    using Mode = typename optim::AdabeliefArgs<Scalar>::Mode;
+    optim::AdabeliefArgs<Scalar> a;
+    a.n = n;
+    a.amsgrad = h.amsgrad;
+    a.mode = !h.rectify         ? Mode::Adam
+             : m_rectified      ? Mode::Rectified
+             : m_stepSize > 0.0 ? Mode::Sgd
+                                : Mode::Frozen;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgVar = m_expAvgVar.data();
+    a.maxExpAvgVar = m_maxExpAvgVar.data();
+    a.mHat = m_mHat.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = static_cast<Scalar>(h.beta1);
+    a.b2 = static_cast<Scalar>(h.beta2);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - h.beta1);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - h.beta2);
+    a.eps = static_cast<Scalar>(h.eps);
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
+    a.lr = static_cast<Scalar>(lr);
+    a.negStep = static_cast<Scalar>(h.rectify ? -m_stepSize * lr : -m_stepSize);
     // Factor on m̂ = m / bc1 when rectified: step_size·bc1·lr (in double, then per element).
-    const Scalar effNum = static_cast<Scalar>(m_stepSize * m_bc1 * lr);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        const Scalar r = g - m_expAvg[i];
-        m_expAvgVar[i] = std::fma(oneMinusB2 * r, r, m_expAvgVar[i] * b2) + eps;
-        Scalar s = m_expAvgVar[i];
-        if (h.amsgrad) {
-            m_maxExpAvgVar[i] = detail::maxNan(m_maxExpAvgVar[i], s);
-            s = m_maxExpAvgVar[i];
-        }
-        m_mHat[i] = m_expAvg[i] / bc1;
-        if (!h.rectify) {
-            m_denom[i] = std::sqrt(s) / bc2Sqrt + eps;
-            params[i] = params[i] + (negStep * m_expAvg[i]) / m_denom[i];
-            this->m_effLr[i] = lrS / m_denom[i];
-        } else if (m_rectified) {
-            // The reference uses the un-maxed exp_avg_var here, even with amsgrad.
-            m_denom[i] = std::sqrt(m_expAvgVar[i]) + eps;
-            params[i] = params[i] + (negStep * m_expAvg[i]) / m_denom[i];
-            this->m_effLr[i] = effNum / m_denom[i];
-        } else if (m_stepSize > 0.0) {
-            m_denom[i] = 0;
-            params[i] = std::fma(m_expAvg[i], negStep, params[i]);
-            this->m_effLr[i] = effNum;
-        } else {
-            m_denom[i] = 0;
-            this->m_effLr[i] = 0;
-        }
-    }
+    a.effNum = static_cast<Scalar>(m_stepSize * m_bc1 * lr);
+    simd::kernels().template of<Scalar>().adabeliefUpdate(a);
 }
 
 template <typename Scalar> OptimizerState AdabeliefUpdate<Scalar>::state() const {

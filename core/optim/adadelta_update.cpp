@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -22,21 +24,23 @@ void AdadeltaUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<co
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
-    const Scalar rho = static_cast<Scalar>(m_hyper.rho);
-    const Scalar oneMinusRho = static_cast<Scalar>(1.0 - m_hyper.rho);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    const Scalar negLr = static_cast<Scalar>(-lr);
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_squareAvg[i] = std::fma(oneMinusRho * g, g, m_squareAvg[i] * rho);
-        m_std[i] = std::sqrt(m_squareAvg[i] + eps);
-        m_rmsDeltaPrev[i] = std::sqrt(m_accDelta[i] + eps);
-        const Scalar delta = m_rmsDeltaPrev[i] / m_std[i] * g;
-        m_accDelta[i] = std::fma(oneMinusRho * delta, delta, m_accDelta[i] * rho);
-        params[i] = std::fma(delta, negLr, params[i]);
-        this->m_effLr[i] = lrS * m_rmsDeltaPrev[i] / m_std[i];
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::AdadeltaArgs<Scalar> a;
+    a.n = params.size();
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.squareAvg = m_squareAvg.data();
+    a.accDelta = m_accDelta.data();
+    a.stdDev = m_std.data();
+    a.rmsDeltaPrev = m_rmsDeltaPrev.data();
+    a.effLr = this->m_effLr.data();
+    a.rho = static_cast<Scalar>(m_hyper.rho);
+    a.oneMinusRho = static_cast<Scalar>(1.0 - m_hyper.rho);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.lr = static_cast<Scalar>(lr);
+    a.negLr = static_cast<Scalar>(-lr);
+    simd::kernels().template of<Scalar>().adadeltaUpdate(a);
 }
 
 template <typename Scalar> OptimizerState AdadeltaUpdate<Scalar>::state() const {

@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -22,17 +24,19 @@ void AdagradUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<con
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     m_clr = lr / (1.0 + static_cast<double>(this->m_step - 1) * m_hyper.lrDecay);
-    const Scalar clr = static_cast<Scalar>(m_clr);
-    const Scalar negClr = static_cast<Scalar>(-m_clr);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar one = 1;
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_sum[i] = std::fma(one * g, g, m_sum[i]); // sum.addcmul_(g, g, value=1)
-        m_denom[i] = std::sqrt(m_sum[i]) + eps;
-        params[i] = params[i] + (negClr * g) / m_denom[i]; // addcdiv_: no fusion
-        this->m_effLr[i] = clr / m_denom[i];
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::AdagradArgs<Scalar> a;
+    a.n = params.size();
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.sum = m_sum.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.clr = static_cast<Scalar>(m_clr);
+    a.negClr = static_cast<Scalar>(-m_clr);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    simd::kernels().template of<Scalar>().adagradUpdate(a);
 }
 
 template <typename Scalar> OptimizerState AdagradUpdate<Scalar>::state() const {

@@ -35,8 +35,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     const bool gradIsGEff = m_hyper.decoupledWeightDecay || m_hyper.weightDecay == 0.0;
     if (m_hyper.decoupledWeightDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = params[i] * shrink;
+        simd::kernels().template of<Scalar>().scaleInPlace(n, shrink, params.data());
     } else if (!gradIsGEff) {
         detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     }
@@ -106,28 +105,27 @@ void AdamUpdate<Scalar>::kerasStep(Eigen::Ref<Vector> params, double lr) {
     const double alpha = lr * std::sqrt(m_bc2) / m_bc1;
     m_stepSize = alpha;
     m_lr = lr;
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
-    const Scalar alphaS = static_cast<Scalar>(alpha);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar bc1 = static_cast<Scalar>(m_bc1);
-    const Scalar bc2 = static_cast<Scalar>(m_bc2);
-    const Scalar effNum = static_cast<Scalar>(lr * std::sqrt(m_bc2));
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = m_expAvg[i] + (g - m_expAvg[i]) * oneMinusB1;
-        m_expAvgSq[i] = m_expAvgSq[i] + (g * g - m_expAvgSq[i]) * oneMinusB2;
-        Scalar v = m_expAvgSq[i];
-        if (m_hyper.amsgrad) {
-            m_maxExpAvgSq[i] = detail::maxNan(m_maxExpAvgSq[i], v);
-            v = m_maxExpAvgSq[i];
-        }
-        m_denom[i] = std::sqrt(v) + eps;
-        params[i] = params[i] - (m_expAvg[i] * alphaS) / m_denom[i];
-        m_mHat[i] = m_expAvg[i] / bc1;
-        m_vHat[i] = v / bc2;
-        this->m_effLr[i] = effNum / m_denom[i];
-    }
+    // In the dispatched instruction set (core/optim/update_kernels.cpp).
+    optim::AdamArgs<Scalar> a;
+    a.n = params.size();
+    a.amsgrad = m_hyper.amsgrad;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.maxExpAvgSq = m_maxExpAvgSq.data();
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
+    a.alpha = static_cast<Scalar>(alpha);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2 = static_cast<Scalar>(m_bc2);
+    a.effNum = static_cast<Scalar>(lr * std::sqrt(m_bc2));
+    simd::kernels().template of<Scalar>().adamKeras(a);
     this->m_derivedStale = false;
 }
 

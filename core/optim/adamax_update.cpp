@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -24,33 +26,25 @@ void AdamaxUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
     m_bc1 = 1.0 - std::pow(m_hyper.beta1, static_cast<double>(this->m_step));
     m_clr = lr / m_bc1;
-    const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
-    const Scalar b2 = static_cast<Scalar>(m_hyper.beta2);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar negClr = static_cast<Scalar>(-m_clr);
-    const Scalar bc1 = static_cast<Scalar>(m_bc1);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    if (m_hyper.keras) {
-        // Keras 3 Adamax.update_step (no fused multiply-add); effective lr lr / (u + eps).
-        for (Eigen::Index i = 0; i < params.size(); ++i) {
-            const Scalar g = m_gEff[i];
-            m_expAvg[i] = m_expAvg[i] + (g - m_expAvg[i]) * oneMinusB1;
-            m_expInf[i] = detail::maxNan(m_expInf[i] * b2, std::abs(g));
-            params[i] = params[i] - (m_expAvg[i] * lrS) / ((m_expInf[i] + eps) * bc1);
-            m_mHat[i] = m_expAvg[i] / bc1;
-            this->m_effLr[i] = lrS / (m_expInf[i] + eps);
-        }
-        return;
-    }
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        m_expInf[i] = detail::maxNan(m_expInf[i] * b2, std::abs(g) + eps);
-        params[i] = params[i] + (negClr * m_expAvg[i]) / m_expInf[i];
-        m_mHat[i] = m_expAvg[i] / bc1;
-        this->m_effLr[i] = lrS / m_expInf[i];
-    }
+    // Element-wise, in torch's (or Keras 3 Adamax.update_step's) operation order, in the
+    // dispatched instruction set (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::AdamaxArgs<Scalar> a;
+    a.n = params.size();
+    a.keras = m_hyper.keras;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expInf = m_expInf.data();
+    a.mHat = m_mHat.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = static_cast<Scalar>(m_hyper.beta1);
+    a.b2 = static_cast<Scalar>(m_hyper.beta2);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.negClr = static_cast<Scalar>(-m_clr);
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.lr = static_cast<Scalar>(lr);
+    simd::kernels().template of<Scalar>().adamaxUpdate(a);
 }
 
 template <typename Scalar> OptimizerState AdamaxUpdate<Scalar>::state() const {

@@ -2,8 +2,9 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
-#include <limits>
 
 namespace optiscope {
 
@@ -21,24 +22,21 @@ void LionUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     m_gEff = grad;
-    const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
-    const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
-    const Scalar b2 = static_cast<Scalar>(m_hyper.beta2);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
-    const Scalar negLr = static_cast<Scalar>(-lr);
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = grad[i];
-        if (m_hyper.weightDecay != 0.0)
-            params[i] = params[i] * shrink;
-        const Scalar c = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        // sign(), with NaN kept as NaN so that a diverging run shows up in its parameters.
-        const Scalar s = std::isnan(c) ? std::numeric_limits<Scalar>::quiet_NaN()
-                                       : static_cast<Scalar>((c > 0) - (c < 0));
-        m_direction[i] = s;
-        params[i] = std::fma(s, negLr, params[i]);
-        m_expAvg[i] = std::fma(g, oneMinusB2, m_expAvg[i] * b2);
-    }
+    // In the dispatched instruction set (core/optim/update_kernels.cpp).
+    optim::LionArgs<Scalar> a;
+    a.n = params.size();
+    a.decay = m_hyper.weightDecay != 0.0;
+    a.params = params.data();
+    a.grad = grad.data();
+    a.expAvg = m_expAvg.data();
+    a.direction = m_direction.data();
+    a.shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
+    a.b1 = static_cast<Scalar>(m_hyper.beta1);
+    a.b2 = static_cast<Scalar>(m_hyper.beta2);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
+    a.negLr = static_cast<Scalar>(-lr);
+    simd::kernels().template of<Scalar>().lionUpdate(a);
     this->m_effLr.setConstant(static_cast<Scalar>(lr));
 }
 

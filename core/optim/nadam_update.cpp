@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -39,30 +41,32 @@ void NadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const
     const double corrNext = bc ? 1.0 - m_muProductNext : 1.0;
     m_coefGrad = lr * (1.0 - m_mu) / corr1;
     m_coefExpAvg = lr * m_muNext / corrNext;
-    const Scalar c1 = static_cast<Scalar>(m_coefGrad * -1.0);
-    const Scalar c2 = static_cast<Scalar>(m_coefExpAvg * -1.0);
-    const Scalar wGrad = static_cast<Scalar>((1.0 - m_mu) / corr1);
-    const Scalar wExpAvg = static_cast<Scalar>(m_muNext / corrNext);
 
-    const Scalar b1S = static_cast<Scalar>(b1);
-    const Scalar b2S = static_cast<Scalar>(m_hyper.beta2);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - b1);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
-    const Scalar bc2 = static_cast<Scalar>(m_bc2);
-    const Scalar bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1S);
-        m_expAvgSq[i] = std::fma(oneMinusB2 * g, g, m_expAvgSq[i] * b2S);
-        m_denom[i] = std::sqrt(m_expAvgSq[i]) / bc2Sqrt + eps;
-        params[i] = params[i] + (c1 * g) / m_denom[i];
-        params[i] = params[i] + (c2 * m_expAvg[i]) / m_denom[i];
-        m_mHat[i] = wGrad * g + wExpAvg * m_expAvg[i];
-        m_vHat[i] = m_expAvgSq[i] / bc2;
-        this->m_effLr[i] = lrS / m_denom[i];
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::NadamArgs<Scalar> a;
+    a.n = params.size();
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.c1 = static_cast<Scalar>(m_coefGrad * -1.0);
+    a.c2 = static_cast<Scalar>(m_coefExpAvg * -1.0);
+    a.wGrad = static_cast<Scalar>((1.0 - m_mu) / corr1);
+    a.wExpAvg = static_cast<Scalar>(m_muNext / corrNext);
+    a.b1 = static_cast<Scalar>(b1);
+    a.b2 = static_cast<Scalar>(m_hyper.beta2);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - b1);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - m_hyper.beta2);
+    a.bc2 = static_cast<Scalar>(m_bc2);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.lr = static_cast<Scalar>(lr);
+    simd::kernels().template of<Scalar>().nadamUpdate(a);
 }
 
 template <typename Scalar> OptimizerState NadamUpdate<Scalar>::state() const {

@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -25,8 +27,7 @@ void QhadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     const Eigen::Index n = params.size();
     if (m_hyper.weightDecay != 0.0 && m_hyper.decoupleWeightDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = params[i] * shrink;
+        simd::kernels().template of<Scalar>().scaleInPlace(n, shrink, params.data());
         m_gEff = grad;
     } else {
         detail::coupledL2(m_gEff, params, grad,
@@ -37,36 +38,32 @@ void QhadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<cons
     m_beta2Weight = 1.0 + m_hyper.beta2 * m_beta2Weight;
     m_beta1Adj = m_hyper.biasCorrection ? 1.0 - (1.0 / m_beta1Weight) : m_hyper.beta1;
     m_beta2Adj = m_hyper.biasCorrection ? 1.0 - (1.0 / m_beta2Weight) : m_hyper.beta2;
-    const Scalar b1 = static_cast<Scalar>(m_beta1Adj);
-    const Scalar b2 = static_cast<Scalar>(m_beta2Adj);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_beta1Adj);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - m_beta2Adj);
-    const Scalar nu1 = static_cast<Scalar>(m_hyper.nu1);
-    const Scalar nu2 = static_cast<Scalar>(m_hyper.nu2);
-    const Scalar oneMinusNu1 = static_cast<Scalar>(1.0 - m_hyper.nu1);
-    const Scalar oneMinusNu2 = static_cast<Scalar>(1.0 - m_hyper.nu2);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar negLr = static_cast<Scalar>(-lr);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const Scalar g = m_gEff[i];
-        const Scalar gSq = g * g;
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        m_expAvgSq[i] = std::fma(gSq, oneMinusB2, m_expAvgSq[i] * b2);
-        Scalar avg = m_expAvg[i] * nu1;
-        if (m_hyper.nu1 != 1.0)
-            avg = std::fma(g, oneMinusNu1, avg);
-        Scalar rms = m_expAvgSq[i] * nu2;
-        if (m_hyper.nu2 != 1.0)
-            rms = std::fma(gSq, oneMinusNu2, rms);
-        rms = std::sqrt(rms);
-        if (m_hyper.eps != 0.0)
-            rms = rms + eps;
-        m_avgGrad[i] = avg;
-        m_avgGradRms[i] = rms;
-        params[i] = params[i] + (negLr * avg) / rms; // addcdiv_(avg, rms, value=-lr)
-        this->m_effLr[i] = lrS / rms;
-    }
+    // Element-wise, in qhadam.py's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::QhadamArgs<Scalar> a;
+    a.n = n;
+    a.mixGrad = m_hyper.nu1 != 1.0;
+    a.mixGradSq = m_hyper.nu2 != 1.0;
+    a.addEps = m_hyper.eps != 0.0;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.avgGrad = m_avgGrad.data();
+    a.avgGradRms = m_avgGradRms.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = static_cast<Scalar>(m_beta1Adj);
+    a.b2 = static_cast<Scalar>(m_beta2Adj);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_beta1Adj);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - m_beta2Adj);
+    a.nu1 = static_cast<Scalar>(m_hyper.nu1);
+    a.nu2 = static_cast<Scalar>(m_hyper.nu2);
+    a.oneMinusNu1 = static_cast<Scalar>(1.0 - m_hyper.nu1);
+    a.oneMinusNu2 = static_cast<Scalar>(1.0 - m_hyper.nu2);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.negLr = static_cast<Scalar>(-lr);
+    a.lr = static_cast<Scalar>(lr);
+    simd::kernels().template of<Scalar>().qhadamUpdate(a);
 }
 
 template <typename Scalar> OptimizerState QhadamUpdate<Scalar>::state() const {

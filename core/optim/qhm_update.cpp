@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -21,24 +23,24 @@ void QhmUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const V
     const Eigen::Index n = params.size();
     if (m_hyper.weightDecay != 0.0 && m_hyper.directDecay) {
         const Scalar shrink = static_cast<Scalar>(1.0 - lr * m_hyper.weightDecay);
-        for (Eigen::Index i = 0; i < n; ++i)
-            params[i] = params[i] * shrink;
+        simd::kernels().template of<Scalar>().scaleInPlace(n, shrink, params.data());
         m_gEff = grad;
     } else {
         detail::coupledL2(m_gEff, params, grad, m_hyper.directDecay ? 0.0 : m_hyper.weightDecay);
     }
     // qhoptim: buf.mul_(β).add_(1 - β, g); p.add_(-lr ν, buf); p.add_(-lr (1 - ν), g) — each
     // add with a scalar is one fused multiply-add in torch.
-    const Scalar mom = static_cast<Scalar>(m_hyper.momentum);
-    const Scalar oneMinusMom = static_cast<Scalar>(1.0 - m_hyper.momentum);
-    const Scalar negLrNu = static_cast<Scalar>(-lr * m_hyper.nu);
-    const Scalar negLrOneMinusNu = static_cast<Scalar>(-lr * (1.0 - m_hyper.nu));
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const Scalar g = m_gEff[i];
-        m_buffer[i] = std::fma(g, oneMinusMom, m_buffer[i] * mom);
-        params[i] = std::fma(m_buffer[i], negLrNu, params[i]);
-        params[i] = std::fma(g, negLrOneMinusNu, params[i]);
-    }
+    // In the dispatched instruction set (core/optim/update_kernels.cpp).
+    optim::QhmArgs<Scalar> a;
+    a.n = n;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.buffer = m_buffer.data();
+    a.mom = static_cast<Scalar>(m_hyper.momentum);
+    a.oneMinusMom = static_cast<Scalar>(1.0 - m_hyper.momentum);
+    a.negLrNu = static_cast<Scalar>(-lr * m_hyper.nu);
+    a.negLrOneMinusNu = static_cast<Scalar>(-lr * (1.0 - m_hyper.nu));
+    simd::kernels().template of<Scalar>().qhmUpdate(a);
     this->m_effLr.setConstant(static_cast<Scalar>(lr));
 }
 

@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -40,34 +42,30 @@ void RadamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const
                                      ((m_rhoInf - 4.0) * (m_rhoInf - 2.0) * m_rhoT))
                          : 0.0;
 
-    const Scalar b1S = static_cast<Scalar>(m_hyper.beta1);
-    const Scalar b2S = static_cast<Scalar>(b2);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
-    const Scalar oneMinusB2 = static_cast<Scalar>(1.0 - b2);
-    const Scalar bc1 = static_cast<Scalar>(m_bc1);
-    const Scalar bc2 = static_cast<Scalar>(m_bc2);
-    const Scalar bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    const Scalar rect = static_cast<Scalar>(m_rect);
-    const Scalar one = 1, minusOne = -1;
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1S);
-        m_expAvgSq[i] = std::fma(oneMinusB2 * g, g, m_expAvgSq[i] * b2S);
-        m_mHat[i] = m_expAvg[i] / bc1;
-        m_vHat[i] = m_expAvgSq[i] / bc2;
-        if (m_rectified) {
-            // math.sqrt(bc2) / tensor is evaluated as reciprocal(tensor) * float.
-            m_adaptiveLr[i] = (one / (std::sqrt(m_expAvgSq[i]) + eps)) * bc2Sqrt;
-            params[i] = std::fma(m_mHat[i] * lrS * m_adaptiveLr[i] * rect, minusOne, params[i]);
-            this->m_effLr[i] = lrS * rect * m_adaptiveLr[i];
-        } else {
-            m_adaptiveLr[i] = 0;
-            params[i] = std::fma(m_mHat[i] * lrS, minusOne, params[i]);
-            this->m_effLr[i] = lrS;
-        }
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::RadamArgs<Scalar> a;
+    a.n = params.size();
+    a.rectified = m_rectified;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.mHat = m_mHat.data();
+    a.vHat = m_vHat.data();
+    a.adaptiveLr = m_adaptiveLr.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = static_cast<Scalar>(m_hyper.beta1);
+    a.b2 = static_cast<Scalar>(b2);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    a.oneMinusB2 = static_cast<Scalar>(1.0 - b2);
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2 = static_cast<Scalar>(m_bc2);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.lr = static_cast<Scalar>(lr);
+    a.rect = static_cast<Scalar>(m_rect);
+    simd::kernels().template of<Scalar>().radamUpdate(a);
 }
 
 template <typename Scalar> OptimizerState RadamUpdate<Scalar>::state() const {

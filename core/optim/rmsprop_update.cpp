@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -22,33 +24,26 @@ void RmspropUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<con
     detail::prepareStep(*this, params.size(), grad.size());
     ++this->m_step;
     detail::coupledL2(m_gEff, params, grad, m_hyper.weightDecay);
-    const Scalar alpha = static_cast<Scalar>(m_hyper.alpha);
-    const Scalar oneMinusAlpha = static_cast<Scalar>(1.0 - m_hyper.alpha);
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar mom = static_cast<Scalar>(m_hyper.momentum);
-    const Scalar lrS = static_cast<Scalar>(lr);
-    const Scalar negLr = static_cast<Scalar>(-lr);
-    const Scalar one = 1, minusOne = -1;
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_squareAvg[i] = std::fma(oneMinusAlpha * g, g, m_squareAvg[i] * alpha);
-        Scalar avg;
-        if (m_hyper.centered) {
-            m_gradAvg[i] = std::fma(g, oneMinusAlpha, m_gradAvg[i] * alpha);
-            avg = std::sqrt(std::fma(minusOne * m_gradAvg[i], m_gradAvg[i], m_squareAvg[i]));
-        } else {
-            avg = std::sqrt(m_squareAvg[i]);
-        }
-        avg = avg + eps;
-        m_denom[i] = avg;
-        if (m_hyper.momentum > 0.0) {
-            m_momentumBuffer[i] = m_momentumBuffer[i] * mom + (one * g) / avg;
-            params[i] = std::fma(m_momentumBuffer[i], negLr, params[i]);
-        } else {
-            params[i] = params[i] + (negLr * g) / avg;
-        }
-        this->m_effLr[i] = lrS / avg;
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::RmspropArgs<Scalar> a;
+    a.n = params.size();
+    a.centered = m_hyper.centered;
+    a.momentum = m_hyper.momentum > 0.0;
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.squareAvg = m_squareAvg.data();
+    a.gradAvg = m_gradAvg.data();
+    a.momentumBuffer = m_momentumBuffer.data();
+    a.denom = m_denom.data();
+    a.effLr = this->m_effLr.data();
+    a.alpha = static_cast<Scalar>(m_hyper.alpha);
+    a.oneMinusAlpha = static_cast<Scalar>(1.0 - m_hyper.alpha);
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.mom = static_cast<Scalar>(m_hyper.momentum);
+    a.lr = static_cast<Scalar>(lr);
+    a.negLr = static_cast<Scalar>(-lr);
+    simd::kernels().template of<Scalar>().rmspropUpdate(a);
 }
 
 template <typename Scalar> OptimizerState RmspropUpdate<Scalar>::state() const {

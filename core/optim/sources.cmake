@@ -1,3 +1,5 @@
+# The rules' element-wise loops are in update_kernels.cpp, compiled once per instruction-set level
+# (core/simd/sources.cmake).
 target_sources(optiscope_core PRIVATE
   optim/update_rule.h
   optim/update_rule.cpp
@@ -29,15 +31,3 @@ target_sources(optiscope_core PRIVATE
   optim/yogi_update.h
   optim/yogi_update.cpp
 )
-# Adam's element-wise update loop needs GCC's vectoriser with its dynamic cost model (-O2's
-# "very cheap" model refuses it), -fno-math-errno (otherwise std::sqrt must be able to set errno,
-# a scalar call on a negative argument) and room for the run-time overlap checks of its nine
-# arrays (GCC drops the __restrict of the lambda's local pointers; it needs 36 checks, the
-# default limit is 10). Without them the loop stayed scalar: 73% of the 64-64-10 MLP's training
-# time. Element-wise only, no reassociation, and vector sqrt/div are correctly rounded like the
-# scalar ones: results are unchanged (the bit-exact optimizer tests pass).
-if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  set_property(SOURCE optim/adam_update.cpp DIRECTORY ${PROJECT_SOURCE_DIR}/core APPEND
-    PROPERTY COMPILE_OPTIONS
-    "-ftree-vectorize;-fvect-cost-model=dynamic;-fno-math-errno;--param=vect-max-version-for-alias-checks=64")
-endif()

@@ -2,6 +2,8 @@
 
 #include "core/optim/update_detail.h"
 
+#include "core/simd/kernel_table.h"
+
 #include <cmath>
 
 namespace optiscope {
@@ -26,27 +28,26 @@ void YogiUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     const double t = static_cast<double>(this->m_step);
     m_bc1 = 1.0 - std::pow(m_hyper.beta1, t);
     m_bc2 = 1.0 - std::pow(m_hyper.beta2, t);
-    const Scalar b1 = static_cast<Scalar>(m_hyper.beta1);
-    const Scalar oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
-    const Scalar negOneMinusB2 = static_cast<Scalar>(-(1.0 - m_hyper.beta2));
-    const Scalar bc1 = static_cast<Scalar>(m_bc1);
-    const Scalar bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
-    const Scalar eps = static_cast<Scalar>(m_hyper.eps);
-    const Scalar negStepSize = static_cast<Scalar>(-(lr / m_bc1));
-    const Scalar lrS = static_cast<Scalar>(lr);
-    for (Eigen::Index i = 0; i < params.size(); ++i) {
-        const Scalar g = m_gEff[i];
-        m_expAvg[i] = std::fma(g, oneMinusB1, m_expAvg[i] * b1);
-        const Scalar gSq = g * g;
-        const Scalar diff = m_expAvgSq[i] - gSq;
-        // torch.sign: -1, 0 or 1 (NaN stays NaN).
-        const Scalar sign = diff > 0 ? Scalar(1) : diff < 0 ? Scalar(-1) : diff;
-        m_expAvgSq[i] = std::fma(negOneMinusB2 * sign, gSq, m_expAvgSq[i]);
-        m_denom[i] = std::sqrt(m_expAvgSq[i]) / bc2Sqrt + eps;
-        params[i] = params[i] + (negStepSize * m_expAvg[i]) / m_denom[i];
-        m_mHat[i] = m_expAvg[i] / bc1;
-        this->m_effLr[i] = lrS / m_denom[i];
-    }
+    // Element-wise, in torch's operation order, in the dispatched instruction set
+    // (core/optim/update_kernels.cpp): bit-identical at every level.
+    optim::YogiArgs<Scalar> a;
+    a.n = params.size();
+    a.params = params.data();
+    a.gEff = m_gEff.data();
+    a.expAvg = m_expAvg.data();
+    a.expAvgSq = m_expAvgSq.data();
+    a.denom = m_denom.data();
+    a.mHat = m_mHat.data();
+    a.effLr = this->m_effLr.data();
+    a.b1 = static_cast<Scalar>(m_hyper.beta1);
+    a.oneMinusB1 = static_cast<Scalar>(1.0 - m_hyper.beta1);
+    a.negOneMinusB2 = static_cast<Scalar>(-(1.0 - m_hyper.beta2));
+    a.bc1 = static_cast<Scalar>(m_bc1);
+    a.bc2Sqrt = static_cast<Scalar>(std::sqrt(m_bc2));
+    a.eps = static_cast<Scalar>(m_hyper.eps);
+    a.negStepSize = static_cast<Scalar>(-(lr / m_bc1));
+    a.lr = static_cast<Scalar>(lr);
+    simd::kernels().template of<Scalar>().yogiUpdate(a);
 }
 
 template <typename Scalar> OptimizerState YogiUpdate<Scalar>::state() const {

@@ -1,11 +1,11 @@
 // The instruction sets OptiScope's kernels are compiled for, and the one this process uses.
 //
-// The kernels of core/nn (convolution, dense products, activations) and core/optim (the
-// element-wise update loops) are compiled once per instruction-set level into separate object
-// libraries (core/simd/sources.cmake); the level is decided once, at the first call of
-// activeIsa(), from what the CPU reports. The environment variable OPTISCOPE_ISA=sse2|avx2|avx512
-// forces a lower level (clamped to what the CPU and the build have), e.g. to measure the AVX2 path
-// on an AVX-512 machine.
+// The kernels of core/nn (convolution, dense products, activations, max-pooling) and core/optim
+// (the update rules' element-wise loops) are compiled once per instruction-set level into
+// separate object libraries (core/simd/sources.cmake); the level is decided once, at the first
+// call of activeIsa(), from what the CPU reports. The environment variable
+// OPTISCOPE_ISA=sse2|avx2|avx512 forces a lower level (clamped to what the CPU and the build
+// have), e.g. to measure the AVX2 path on an AVX-512 machine.
 #pragma once
 
 #include <string>

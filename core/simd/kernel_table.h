@@ -37,16 +37,39 @@ template <typename Scalar> struct TypedKernels {
     void (*activationBackward)(nn::ActivationKind kind, std::ptrdiff_t size, const Scalar* out,
                                const Scalar* dOut, Scalar* dIn);
 
+    // --- core/nn/pool_engine.cpp: MaxPool2dLayer on n samples (HWC rows), exact.
+    /// Also stores each output's input index in a.argmax.
+    void (*maxPoolForward)(const nn::PoolArgs& a, std::ptrdiff_t n, const Scalar* in, Scalar* out);
+    /// Overwrites dIn (n input rows) with dOut routed to the argmax of the last forward().
+    void (*maxPoolBackward)(const nn::PoolArgs& a, std::ptrdiff_t n, const Scalar* dOut,
+                            Scalar* dIn);
+
     // --- core/optim/update_kernels.cpp: bit-exact element-wise loops.
     void (*adamUpdate)(const optim::AdamArgs<Scalar>& a);
     /// Adam's m̂, v̂ and effective lr from the m and v (or max v) of the last adamUpdate().
     void (*adamDerived)(const optim::AdamArgs<Scalar>& a);
+    /// Adam's convention "keras" (reads gEff; stores m̂, v̂, the denominator and effective lr).
+    void (*adamKeras)(const optim::AdamArgs<Scalar>& a);
     /// out[i] = fma(a[i], s, b[i]); out is neither a nor b.
     void (*fmaScalar)(std::ptrdiff_t n, const Scalar* a, Scalar s, const Scalar* b, Scalar* out);
     /// b[i] = fma(a[i], s, b[i]).
     void (*fmaInPlace)(std::ptrdiff_t n, const Scalar* a, Scalar s, Scalar* b);
     /// b[i] = fma(a[i], s, b[i] · m).
     void (*fmaDecay)(std::ptrdiff_t n, const Scalar* a, Scalar s, Scalar* b, Scalar m);
+    /// b[i] = b[i] · s (decoupled weight decay).
+    void (*scaleInPlace)(std::ptrdiff_t n, Scalar s, Scalar* b);
+    /// One step of each of the other rules (their *_update.cpp prepare the scalars).
+    void (*rmspropUpdate)(const optim::RmspropArgs<Scalar>& a);
+    void (*adagradUpdate)(const optim::AdagradArgs<Scalar>& a);
+    void (*adadeltaUpdate)(const optim::AdadeltaArgs<Scalar>& a);
+    void (*adamaxUpdate)(const optim::AdamaxArgs<Scalar>& a);
+    void (*nadamUpdate)(const optim::NadamArgs<Scalar>& a);
+    void (*radamUpdate)(const optim::RadamArgs<Scalar>& a);
+    void (*qhmUpdate)(const optim::QhmArgs<Scalar>& a);
+    void (*qhadamUpdate)(const optim::QhadamArgs<Scalar>& a);
+    void (*adabeliefUpdate)(const optim::AdabeliefArgs<Scalar>& a);
+    void (*yogiUpdate)(const optim::YogiArgs<Scalar>& a);
+    void (*lionUpdate)(const optim::LionArgs<Scalar>& a);
 };
 
 struct KernelTable {

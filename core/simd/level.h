@@ -46,14 +46,33 @@ template <typename Scalar>
 void activationBackward(nn::ActivationKind kind, std::ptrdiff_t size, const Scalar* out,
                         const Scalar* dOut, Scalar* dIn);
 
+// core/nn/pool_engine.cpp
+template <typename Scalar>
+void maxPoolForward(const nn::PoolArgs& a, std::ptrdiff_t n, const Scalar* in, Scalar* out);
+template <typename Scalar>
+void maxPoolBackward(const nn::PoolArgs& a, std::ptrdiff_t n, const Scalar* dOut, Scalar* dIn);
+
 // core/optim/update_kernels.cpp
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a);
 template <typename Scalar> void adamDerived(const optim::AdamArgs<Scalar>& a);
+template <typename Scalar> void adamKeras(const optim::AdamArgs<Scalar>& a);
 template <typename Scalar>
 void fmaScalar(std::ptrdiff_t n, const Scalar* a, Scalar s, const Scalar* b, Scalar* out);
 template <typename Scalar> void fmaInPlace(std::ptrdiff_t n, const Scalar* a, Scalar s, Scalar* b);
 template <typename Scalar>
 void fmaDecay(std::ptrdiff_t n, const Scalar* a, Scalar s, Scalar* b, Scalar m);
+template <typename Scalar> void scaleInPlace(std::ptrdiff_t n, Scalar s, Scalar* b);
+template <typename Scalar> void rmspropUpdate(const optim::RmspropArgs<Scalar>& a);
+template <typename Scalar> void adagradUpdate(const optim::AdagradArgs<Scalar>& a);
+template <typename Scalar> void adadeltaUpdate(const optim::AdadeltaArgs<Scalar>& a);
+template <typename Scalar> void adamaxUpdate(const optim::AdamaxArgs<Scalar>& a);
+template <typename Scalar> void nadamUpdate(const optim::NadamArgs<Scalar>& a);
+template <typename Scalar> void radamUpdate(const optim::RadamArgs<Scalar>& a);
+template <typename Scalar> void qhmUpdate(const optim::QhmArgs<Scalar>& a);
+template <typename Scalar> void qhadamUpdate(const optim::QhadamArgs<Scalar>& a);
+template <typename Scalar> void adabeliefUpdate(const optim::AdabeliefArgs<Scalar>& a);
+template <typename Scalar> void yogiUpdate(const optim::YogiArgs<Scalar>& a);
+template <typename Scalar> void lionUpdate(const optim::LionArgs<Scalar>& a);
 
 // core/simd/level_table.cpp
 const KernelTable& table();

@@ -15,11 +15,26 @@ template <typename Scalar> TypedKernels<Scalar> typed() {
     k.denseBackward = &denseBackward<Scalar>;
     k.activationForward = &activationForward<Scalar>;
     k.activationBackward = &activationBackward<Scalar>;
+    k.maxPoolForward = &maxPoolForward<Scalar>;
+    k.maxPoolBackward = &maxPoolBackward<Scalar>;
     k.adamUpdate = &adamUpdate<Scalar>;
     k.adamDerived = &adamDerived<Scalar>;
+    k.adamKeras = &adamKeras<Scalar>;
     k.fmaScalar = &fmaScalar<Scalar>;
     k.fmaInPlace = &fmaInPlace<Scalar>;
     k.fmaDecay = &fmaDecay<Scalar>;
+    k.scaleInPlace = &scaleInPlace<Scalar>;
+    k.rmspropUpdate = &rmspropUpdate<Scalar>;
+    k.adagradUpdate = &adagradUpdate<Scalar>;
+    k.adadeltaUpdate = &adadeltaUpdate<Scalar>;
+    k.adamaxUpdate = &adamaxUpdate<Scalar>;
+    k.nadamUpdate = &nadamUpdate<Scalar>;
+    k.radamUpdate = &radamUpdate<Scalar>;
+    k.qhmUpdate = &qhmUpdate<Scalar>;
+    k.qhadamUpdate = &qhadamUpdate<Scalar>;
+    k.adabeliefUpdate = &adabeliefUpdate<Scalar>;
+    k.yogiUpdate = &yogiUpdate<Scalar>;
+    k.lionUpdate = &lionUpdate<Scalar>;
     return k;
 }
 } // namespace

@@ -14,6 +14,7 @@ target_sources(optiscope_core PRIVATE
 set(OPTISCOPE_SIMD_SOURCES
   nn/conv_engine.cpp
   nn/dense_engine.cpp
+  nn/pool_engine.cpp
   optim/update_kernels.cpp
   simd/level_table.cpp)
 
@@ -25,6 +26,12 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     DIRECTORY ${PROJECT_SOURCE_DIR}/core
     PROPERTIES COMPILE_OPTIONS
     "-ftree-vectorize;$<$<CXX_COMPILER_ID:GNU>:-fvect-cost-model=dynamic>;-ffp-contract=fast")
+  # Max-pooling: the vectoriser with run-time alias checks (-O2's "very cheap" cost model refuses
+  # them); comparisons and copies only.
+  set_source_files_properties(nn/pool_engine.cpp
+    DIRECTORY ${PROJECT_SOURCE_DIR}/core
+    PROPERTIES COMPILE_OPTIONS
+    "-ftree-vectorize;$<$<CXX_COMPILER_ID:GNU>:-fvect-cost-model=dynamic>")
   # The update loops stay bit-exact: no contraction (std::fma only where torch fuses),
   # -fno-math-errno so that sqrt vectorises, and room for the run-time overlap checks.
   set_source_files_properties(optim/update_kernels.cpp
