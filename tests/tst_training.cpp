@@ -245,7 +245,11 @@ void TestTraining::effectiveLrQuantiles() {
     for (const auto& q : t->history().back().effLr) {
         QVERIFY(q.p05 > 0 && std::isfinite(q.p95));
         QVERIFY(q.p05 <= q.p50 && q.p50 <= q.p95);
-        QVERIFY(q.p95 > q.p05); // Adam's per-parameter rates spread
+        // Adam's per-parameter rates spread; not the output bias of two classes, whose two
+        // gradients are each other's negatives (softmax), so that its two v are equal but for
+        // rounding.
+        if (q.tensor != "dense2.bias")
+            QVERIFY2(q.p95 > q.p05, q.tensor.c_str());
     }
     std::vector<float> v(101);
     for (int i = 0; i <= 100; ++i)
@@ -303,11 +307,17 @@ void TestTraining::slicesEqualEpochs() {
 void TestTraining::deterministic() {
     Experiment e = networkExperiment("gaussians", {8}, "sigmoid", 3, optimizer("rmsprop", 0.01));
     auto a = trainerFor(e);
-    auto b = trainerFor(e);
     a->run();
-    b->run();
-    QVERIFY(a->network().params() == b->network().params());
-    QCOMPARE(a->history().back().valLoss, b->history().back().valLoss);
+    // Bit for bit, wherever the heap puts the buffers: allocations of other sizes in between
+    // move them (an AVX2 build once summed in an order that followed their alignment).
+    for (std::size_t pad : {0, 8, 24, 40, 72}) {
+        std::vector<char> shift(pad);
+        auto b = trainerFor(e);
+        b->run();
+        QVERIFY2(a->network().params() == b->network().params(),
+                 qPrintable(QStringLiteral("heap shifted by a %1-byte block").arg(pad)));
+        QCOMPARE(a->history().back().valLoss, b->history().back().valLoss);
+    }
     e.network.seed = 2;
     auto c = trainerFor(e);
     c->run();
