@@ -923,9 +923,12 @@ private:
             r = b;
             k.fmaDecay(static_cast<Index>(n), a.data(), Scalar(0.1), r.data(), Scalar(0.9));
             out.vectors.push_back(r);
-            for (int variant = 0; variant < 4; ++variant) {
-                // amsgrad or not; m̂, v̂ and the effective lr in the step or by adamDerived().
-                const bool amsgrad = variant % 2 == 1, deferred = variant >= 2;
+            for (int variant = 0; variant < 8; ++variant) {
+                // amsgrad or not; m̂, v̂ and the effective lr in the step or by adamDerived();
+                // bias corrections of 1 (a long run: the step leaves the divisions by 1 out,
+                // adamDerived() divides).
+                const bool amsgrad = variant % 2 == 1, deferred = variant % 4 >= 2,
+                           unit = variant >= 4;
                 std::vector<Scalar> p = a, m = b, v = c, vmax = d, mHat(n), vHat(n), denom(n),
                                     effLr(n);
                 for (Scalar& x : v)
@@ -949,9 +952,9 @@ private:
                 args.b2 = Scalar(0.999);
                 args.oneMinusB1 = Scalar(0.1);
                 args.oneMinusB2 = Scalar(0.001);
-                args.bc1 = Scalar(0.271);
-                args.bc2 = Scalar(0.003);
-                args.bc2Sqrt = std::sqrt(Scalar(0.003));
+                args.bc1 = unit ? Scalar(1) : Scalar(0.271);
+                args.bc2 = unit ? Scalar(1) : Scalar(0.003);
+                args.bc2Sqrt = unit ? Scalar(1) : std::sqrt(Scalar(0.003));
                 args.eps = Scalar(1e-8);
                 args.negStepSize = Scalar(-0.0037);
                 args.lr = Scalar(0.001);
@@ -965,10 +968,12 @@ private:
             return out;
         };
         const Out base = run(*simd::kernelsFor(simd::Isa::Baseline));
-        // Deferred and fused give the same vectors (3 fma loops, then 9 per Adam variant).
-        for (std::size_t j = 0; j < 18; ++j)
-            for (std::size_t i = 0; i < n; ++i)
-                QVERIFY(bitEqual(base.vectors[3 + j][i], base.vectors[3 + 18 + j][i]));
+        // Deferred and fused give the same vectors (3 fma loops, then 9 per Adam variant), with
+        // bias corrections of 1 too.
+        for (std::size_t first : {std::size_t(3), std::size_t(3 + 36)})
+            for (std::size_t j = 0; j < 18; ++j)
+                for (std::size_t i = 0; i < n; ++i)
+                    QVERIFY(bitEqual(base.vectors[first + j][i], base.vectors[first + 18 + j][i]));
         for (simd::Isa isa : levels()) {
             const Out o = run(*simd::kernelsFor(isa));
             QCOMPARE(o.vectors.size(), base.vectors.size());

@@ -21,7 +21,11 @@ template <typename Scalar> inline Scalar maxNan(Scalar a, Scalar b) {
     return a < b ? b : a;
 }
 
-template <typename Scalar, bool Amsgrad, bool Derived, bool Copy>
+/// `Unit`: the bias corrections are exactly 1 (β^t has underflowed below half an ulp of 1, after
+/// ~37,000 steps with β2 = 0.999, or bias_correction is off). Dividing by 1 is exact for every
+/// value, NaN and ±inf included, so leaving the divisions out gives the same bits, and takes a
+/// division off each step's chain of dependent operations (a 2-D run is bound by it).
+template <typename Scalar, bool Amsgrad, bool Derived, bool Copy, bool Unit>
 void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scalar* __restrict gEff,
               Scalar* __restrict m, Scalar* __restrict sq, Scalar* __restrict maxSq,
               Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict denom,
@@ -45,19 +49,25 @@ void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scal
             maxSq[i] = maxNan(maxSq[i], v);
             v = maxSq[i];
         }
-        const Scalar d = std::sqrt(v) / bc2Sqrt + eps;
+        const Scalar d = (Unit ? std::sqrt(v) : std::sqrt(v) / bc2Sqrt) + eps;
         p[i] = p[i] + (negStepSize * m[i]) / d;
         if constexpr (Derived) {
             denom[i] = d;
-            mHat[i] = m[i] / bc1;
-            vHat[i] = v / bc2;
-            effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
+            if constexpr (Unit) {
+                mHat[i] = m[i];
+                vHat[i] = v;
+                effLr[i] = lr / d; // sqrt(v / 1) + eps is d, operation for operation
+            } else {
+                mHat[i] = m[i] / bc1;
+                vHat[i] = v / bc2;
+                effLr[i] = lr / (std::sqrt(vHat[i]) + eps);
+            }
         }
     }
 }
 
 /// The denominator, m̂, v̂ and the effective lr of the last step, as adamLoop<..., true, ...>
-/// computes them.
+/// computes them (the general case: the same bits as the unit one).
 template <typename Scalar>
 void adamDerivedLoop(Index n, const Scalar* __restrict m, const Scalar* __restrict v,
                      Scalar* __restrict denom, Scalar* __restrict mHat, Scalar* __restrict vHat,
@@ -374,10 +384,18 @@ void lionLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scal
 } // namespace
 
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a) {
+    const bool unit = a.bc1 == Scalar(1) && a.bc2 == Scalar(1) && a.bc2Sqrt == Scalar(1);
     auto run = [&](auto amsgrad, auto derived, auto copy) {
-        adamLoop<Scalar, decltype(amsgrad)::value, decltype(derived)::value, decltype(copy)::value>(
-            a.n, a.params, a.grad, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat,
-            a.denom, a.effLr, a);
+        constexpr bool ams = decltype(amsgrad)::value, der = decltype(derived)::value,
+                       cp = decltype(copy)::value;
+        if (unit)
+            adamLoop<Scalar, ams, der, cp, true>(a.n, a.params, a.grad, a.gEff, a.expAvg,
+                                                 a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat, a.denom,
+                                                 a.effLr, a);
+        else
+            adamLoop<Scalar, ams, der, cp, false>(a.n, a.params, a.grad, a.gEff, a.expAvg,
+                                                  a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat,
+                                                  a.denom, a.effLr, a);
     };
     auto withCopy = [&](auto amsgrad, auto derived) {
         if (a.grad)
