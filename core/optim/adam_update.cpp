@@ -67,7 +67,7 @@ void AdamUpdate<Scalar>::step(Eigen::Ref<Vector> params, const Eigen::Ref<const 
     // Element-wise, in torch's operation order, in the dispatched instruction set
     // (core/optim/update_kernels.cpp): the same IEEE operations per element at every level, so
     // the results are bit-identical to the scalar loop.
-    optim::AdamArgs<Scalar> a;
+    optim::AdamArgs<Scalar>& a = m_args;
     a.n = n;
     a.amsgrad = m_hyper.amsgrad;
     a.params = params.data();

@@ -25,14 +25,18 @@ template <typename Scalar> inline Scalar maxNan(Scalar a, Scalar b) {
 /// ~37,000 steps with β2 = 0.999, or bias_correction is off). Dividing by 1 is exact for every
 /// value, NaN and ±inf included, so leaving the divisions out gives the same bits, and takes a
 /// division off each step's chain of dependent operations (a 2-D run is bound by it).
-template <typename Scalar, bool Amsgrad, bool Derived, bool Copy, bool Unit>
-void adamLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scalar* __restrict gEff,
-              Scalar* __restrict m, Scalar* __restrict sq, Scalar* __restrict maxSq,
-              Scalar* __restrict mHat, Scalar* __restrict vHat, Scalar* __restrict denom,
-              Scalar* __restrict effLr, const optim::AdamArgs<Scalar>& a) {
+template <typename Scalar, bool Amsgrad, bool Derived, bool Copy, bool Unit, int FixedN>
+void adamLoop(Index count, Scalar* __restrict p, const Scalar* __restrict grad,
+              Scalar* __restrict gEff, Scalar* __restrict m, Scalar* __restrict sq,
+              Scalar* __restrict maxSq, Scalar* __restrict mHat, Scalar* __restrict vHat,
+              Scalar* __restrict denom, Scalar* __restrict effLr,
+              const optim::AdamArgs<Scalar>& a) {
     const Scalar b1 = a.b1, b2 = a.b2, oneMinusB1 = a.oneMinusB1, oneMinusB2 = a.oneMinusB2;
     const Scalar bc1 = a.bc1, bc2 = a.bc2, bc2Sqrt = a.bc2Sqrt, eps = a.eps;
     const Scalar negStepSize = a.negStepSize, lr = a.lr;
+    // `FixedN` > 0: a loop of known length (a 2-D function's two parameters: straight code, not a
+    // vector loop with its checks, prologue and epilogue around two elements).
+    const Index n = FixedN > 0 ? FixedN : count;
     // Element-wise, in torch's operation order.
     for (Index i = 0; i < n; ++i) {
         Scalar g;
@@ -386,16 +390,18 @@ void lionLoop(Index n, Scalar* __restrict p, const Scalar* __restrict grad, Scal
 template <typename Scalar> void adamUpdate(const optim::AdamArgs<Scalar>& a) {
     const bool unit = a.bc1 == Scalar(1) && a.bc2 == Scalar(1) && a.bc2Sqrt == Scalar(1);
     auto run = [&](auto amsgrad, auto derived, auto copy) {
-        constexpr bool ams = decltype(amsgrad)::value, der = decltype(derived)::value,
-                       cp = decltype(copy)::value;
-        if (unit)
-            adamLoop<Scalar, ams, der, cp, true>(a.n, a.params, a.grad, a.gEff, a.expAvg,
-                                                 a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat, a.denom,
-                                                 a.effLr, a);
+        auto loop = [&](auto unitBc, auto fixedN) {
+            adamLoop<Scalar, decltype(amsgrad)::value, decltype(derived)::value,
+                     decltype(copy)::value, decltype(unitBc)::value, decltype(fixedN)::value>(
+                a.n, a.params, a.grad, a.gEff, a.expAvg, a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat,
+                a.denom, a.effLr, a);
+        };
+        using Two = std::integral_constant<int, 2>;
+        using AnyN = std::integral_constant<int, 0>;
+        if (a.n == 2)
+            unit ? loop(std::true_type{}, Two{}) : loop(std::false_type{}, Two{});
         else
-            adamLoop<Scalar, ams, der, cp, false>(a.n, a.params, a.grad, a.gEff, a.expAvg,
-                                                  a.expAvgSq, a.maxExpAvgSq, a.mHat, a.vHat,
-                                                  a.denom, a.effLr, a);
+            unit ? loop(std::true_type{}, AnyN{}) : loop(std::false_type{}, AnyN{});
     };
     auto withCopy = [&](auto amsgrad, auto derived) {
         if (a.grad)
