@@ -292,12 +292,16 @@ bool FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
     // Round robin, a slice of rows per run at a time, so that with a budget every run's path
     // grows alike. `points` counts the path points stroked; the next stroke starts at the last
     // of them so that the pieces join. The path's last point may be the run's current one, not
-    // a kept row: after it, the next frame strokes again from the point before it.
+    // a kept row: after it, the next frame strokes again from the point before it. The frame's
+    // halos go first and its colours after them, so that no halo of this frame darkens a colour
+    // line of this frame (a run and its twin share their first steps). Halos take about half
+    // the time: they get half the budget.
     constexpr qsizetype slice = 128;
     QElapsedTimer clock;
     clock.start();
-    bool stroked = false; // at least one slice per frame, however small the budget
-    for (bool more = true; more;) {
+    std::vector<PathPiece> pieces;
+    bool done = true;
+    for (bool more = true; more && done;) {
         more = false;
         for (size_t i = 0; i < scene.traces.size(); ++i) {
             const MapTrace& t = scene.traces[i];
@@ -305,19 +309,25 @@ bool FunctionMapRenderer::updatePathLayer(const QSizeF& size, qreal dpr, const Q
             const qsizetype size = t.path.size();
             if (size < 2 || size <= d.points + 1)
                 continue;
-            if (stroked && m_pathBudgetNs > 0 && clock.nsecsElapsed() > m_pathBudgetNs)
-                return false;
-            stroked = true;
+            // At least one slice per frame, however small the budget.
+            if (!pieces.empty() && m_pathBudgetNs > 0 &&
+                clock.nsecsElapsed() > m_pathBudgetNs / 2) {
+                done = false;
+                break;
+            }
             const qsizetype from = std::max<qsizetype>(0, d.points - 1);
             const qsizetype to = std::min(size, from + slice + 1);
-            strokePath(p, l, scene.view, t, from, to);
+            pieces.push_back(pathPiece(l, scene.view, t, from, to));
+            strokeHalo(p, pieces.back());
             d.points = to < size ? to : size - 1;
             d.first = t.path.front();
             d.last = t.path[d.points - 1];
             more = more || to < size;
         }
     }
-    return true;
+    for (const PathPiece& piece : pieces)
+        strokeColour(p, piece);
+    return done;
 }
 
 void FunctionMapRenderer::drawStatic(QPainter& p, const QRectF& target, const Layout& l,
@@ -475,18 +485,25 @@ void FunctionMapRenderer::drawColorBar(QPainter& p, const Layout& l, const QPale
 
 void FunctionMapRenderer::drawTraces(QPainter& p, const Layout& l, const MapScene& scene) {
     for (const MapTrace& t : scene.traces)
-        if (t.path.size() >= 2)
-            strokePath(p, l, scene.view, t, 0);
+        if (t.path.size() >= 2) {
+            const PathPiece piece = pathPiece(l, scene.view, t, 0);
+            strokeHalo(p, piece);
+            strokeColour(p, piece);
+        }
     drawMarkers(p, l, scene);
 }
 
-void FunctionMapRenderer::strokePath(QPainter& p, const Layout& l, const QRectF& view,
-                                     const MapTrace& t, qsizetype from, qsizetype to) {
+FunctionMapRenderer::PathPiece FunctionMapRenderer::pathPiece(const Layout& l, const QRectF& view,
+                                                              const MapTrace& t, qsizetype from,
+                                                              qsizetype to) {
     if (to < 0)
         to = t.path.size();
+    PathPiece piece;
+    piece.color = t.color;
+    piece.dashed = t.dashed;
     // Points closer than a pixel to the last one drawn add nothing but stroking time (a noisy
     // run hovering at its minimum piles up thousands of them).
-    QPolygonF poly;
+    QPolygonF& poly = piece.halo;
     poly.reserve(to - from);
     // Far-away points (a diverging run) are pulled in: a dashed stroke of a line 1e100 pixels
     // long would take forever, and nothing of it past the margin is visible.
@@ -505,24 +522,49 @@ void FunctionMapRenderer::strokePath(QPainter& p, const Layout& l, const QRectF&
             poly << q;
     }
     poly << pixel(t.path[to - 1]);
+    piece.colour = poly;
+    // A piece that continues one stroked before (a later frame, or the next slice within a
+    // frame's budget): its halo darkens the end of the colour line before it, so its colour
+    // starts a halo's width further back and covers that notch again.
+    if (from > 0) {
+        const QPointF joint = poly.front();
+        QPolygonF back;
+        for (qsizetype i = from - 1; i >= 0 && back.size() < 16; --i) {
+            back.prepend(pixel(t.path[i]));
+            if (std::hypot(back.front().x() - joint.x(), back.front().y() - joint.y()) >=
+                kHaloWidth * plotLineScale())
+                break;
+        }
+        piece.colour = back + poly;
+    }
+    return piece;
+}
+
+namespace {
+/// Stroked in short pieces: the raster engine fills one long self-crossing outline (a noisy
+/// run circling its minimum) in time that grows much faster than its length.
+void strokeInPieces(QPainter& p, const QPolygonF& line) {
+    constexpr int piece = 48;
+    for (int i = 0; i + 1 < line.size(); i += piece)
+        p.drawPolyline(line.constData() + i, std::min<int>(piece + 1, line.size() - i));
+}
+} // namespace
+
+void FunctionMapRenderer::strokeHalo(QPainter& p, const PathPiece& piece) {
     // A dark halo keeps the colour readable on every part of the map. Bevel joins: round ones
-    // cost a curve per vertex. Stroked in short pieces: the raster engine fills one long
-    // self-crossing outline (a noisy run circling its minimum) in time that grows much faster
-    // than its length.
-    auto strokeInPieces = [&]() {
-        constexpr int piece = 48;
-        for (int i = 0; i + 1 < poly.size(); i += piece)
-            p.drawPolyline(poly.constData() + i, std::min<int>(piece + 1, poly.size() - i));
-    };
-    // Long paths: the halo without antialiasing (it is a soft shadow anyway) halves the cost.
-    p.setRenderHint(QPainter::Antialiasing, poly.size() < 400);
-    p.setPen(QPen(QColor(0, 0, 0, 150), 4.5 * plotLineScale(), Qt::SolidLine, Qt::FlatCap,
+    // cost a curve per vertex. Long paths: the halo without antialiasing (it is a soft shadow
+    // anyway) halves the cost.
+    p.setRenderHint(QPainter::Antialiasing, piece.halo.size() < 400);
+    p.setPen(QPen(QColor(0, 0, 0, 150), kHaloWidth * plotLineScale(), Qt::SolidLine, Qt::FlatCap,
                   Qt::BevelJoin));
-    strokeInPieces();
+    strokeInPieces(p, piece.halo);
+}
+
+void FunctionMapRenderer::strokeColour(QPainter& p, const PathPiece& piece) {
     p.setRenderHint(QPainter::Antialiasing, true);
-    p.setPen(QPen(t.color, 2.5 * plotLineScale(), t.dashed ? Qt::DashLine : Qt::SolidLine,
+    p.setPen(QPen(piece.color, 2.5 * plotLineScale(), piece.dashed ? Qt::DashLine : Qt::SolidLine,
                   Qt::FlatCap, Qt::BevelJoin));
-    strokeInPieces();
+    strokeInPieces(p, piece.colour);
 }
 
 void FunctionMapRenderer::drawMarkers(QPainter& p, const Layout& l, const MapScene& scene) {

@@ -8,6 +8,7 @@
 #include <QImage>
 #include <QLineF>
 #include <QPalette>
+#include <QPolygonF>
 #include <QString>
 #include <QVector>
 
@@ -61,9 +62,19 @@ private:
     void drawColorBar(QPainter& p, const Layout& l, const QPalette& pal);
     /// Paths, then current points and the start marker.
     void drawTraces(QPainter& p, const Layout& l, const MapScene& scene);
-    /// Stroke `trace`'s points [from, to) (to < 0: to its end).
-    static void strokePath(QPainter& p, const Layout& l, const QRectF& view, const MapTrace& trace,
-                           qsizetype from, qsizetype to = -1);
+    /// A stretch of a run's path in pixels: the polyline of its halo, and of its colour (which
+    /// starts a little earlier when the stretch continues one stroked before).
+    struct PathPiece {
+        QPolygonF halo, colour;
+        QColor color;
+        bool dashed = false;
+    };
+    static constexpr qreal kHaloWidth = 4.5; ///< times plotLineScale()
+    /// `trace`'s points [from, to) (to < 0: to its end).
+    static PathPiece pathPiece(const Layout& l, const QRectF& view, const MapTrace& trace,
+                               qsizetype from, qsizetype to = -1);
+    static void strokeHalo(QPainter& p, const PathPiece& piece);
+    static void strokeColour(QPainter& p, const PathPiece& piece);
     static void drawMarkers(QPainter& p, const Layout& l, const MapScene& scene);
     /// Bring the cached image of the paths up to date: only what the runs added since the last
     /// frame is stroked, unless the view, the runs or their kept rows changed; within the path
