@@ -17,6 +17,7 @@
 // amount of work, for instruction and cycle counts with perf stat on a busy machine).
 
 #include "core/experiment/experiment.h"
+#include "core/functions/custom_function.h"
 #include "core/functions/test_function.h"
 #include "core/nn/loss.h"
 #include "core/nn/network.h"
@@ -31,6 +32,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -126,6 +128,59 @@ Workload function2d() {
             }};
 }
 
+// The same on Rosenbrock typed as an expression (function "custom"): what the function lab's
+// interpreter and its dual-number gradient cost per step, beside the built-in above.
+Workload typed2d() {
+    CustomFunction::Error why;
+    auto f = CustomFunction::make("(a - x)^2 + b*(y - x^2)^2", {{"a", 1.0}, {"b", 100.0}},
+                                  PlotBounds{-2, 2, -1, 3}, {}, &why);
+    if (!f) {
+        std::fprintf(stderr, "typed function: %s\n", why.text().c_str());
+        std::exit(1);
+    }
+    auto experiment = std::make_shared<Experiment>();
+    experiment->problemType = Experiment::ProblemType::Function;
+    experiment->function.function = "custom";
+    experiment->function.custom.function = f;
+    experiment->function.params = ParamSet::defaults(f->info().params);
+    experiment->function.start = Eigen::Vector2d(-1.5, 2.0);
+    experiment->steps = 1000000000;
+    RunConfig run;
+    run.name = g_optimizer;
+    run.optimizer.type = g_optimizer;
+    run.optimizer.params = ParamSet::defaults(findOptimizer(g_optimizer)->params);
+    run.optimizer.params.set("lr", 0.001);
+    experiment->runs.push_back(run);
+    const RunInstance instance = expandRuns(*experiment).front();
+    return {g_optimizer + "_2d_typed_rosenbrock_steps_per_s", 1.0,
+            [experiment, instance](long long iterations) {
+                FunctionRun fr(*experiment, instance);
+                for (long long i = 0; i < iterations; ++i)
+                    fr.advance();
+            }};
+}
+
+// The function lab's map as the user types: parse the expression, then f on a 400 × 400 grid
+// (per second: maps; the editor redraws after a 150 ms pause).
+Workload typedMap() {
+    return {"typed_map_400x400_per_s", 1.0, [](long long iterations) {
+                const double params[] = {1.0, 100.0};
+                double sum = 0.0;
+                for (long long k = 0; k < iterations; ++k) {
+                    CustomFunction::Error why;
+                    auto f = CustomFunction::make("(a - x)^2 + b*(y - x^2)^2",
+                                                  {{"a", 1.0}, {"b", 100.0}},
+                                                  PlotBounds{-2, 2, -1, 3}, {}, &why);
+                    for (int i = 0; i < 400; ++i)
+                        for (int j = 0; j < 400; ++j)
+                            sum += f->expression().value(-2 + 4 * i / 399.0,
+                                                         -1 + 4 * j / 399.0, params);
+                }
+                if (!std::isfinite(sum))
+                    std::fprintf(stderr, "typed map: not finite\n");
+            }};
+}
+
 // ---------------------------------------------------------------------------------------------
 // Networks: forward, softmax cross-entropy, backward and an Adam update on one fixed random
 // mini-batch, the body of NetworkTrainer::advance() without the shuffling and gathering (with
@@ -180,6 +235,8 @@ struct Entry {
 };
 const Entry kWorkloads[] = {
     {"adam_2d_rosenbrock_steps_per_s", function2d},
+    {"adam_2d_typed_rosenbrock_steps_per_s", typed2d},
+    {"typed_map_400x400_per_s", typedMap},
     {"mlp_playground_2-8-8-2_tanh_b10_samples_per_s",
      [] {
          return network("mlp_playground_2-8-8-2_tanh_b10_samples_per_s",

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -163,7 +162,6 @@ private slots:
     void readerNamesFieldAndColumn();
     void experimentRoundTrip();
     void nonFiniteIsDivergenceNotError();
-    void speed();
     void cliRunsAndRefuses();
 };
 
@@ -520,55 +518,6 @@ void TestCustomFunction::nonFiniteIsDivergenceNotError() {
     QVERIFY(run.diverged());
     QVERIFY(run.divergedAt() > 0);
     QVERIFY(std::isfinite(run.current().loss));
-}
-
-// The map redraws as the user types: parse + a 400×400 heatmap must take well under 100 ms;
-// a run on a typed function costs at most a few times one on the built-in.
-void TestCustomFunction::speed() {
-    const std::string text = "(a - x)^2 + b*(y - x^2)^2";
-    QElapsedTimer timer;
-    timer.start();
-    auto f = makeOrFail(text, {{"a", 1}, {"b", 100}}, {-2, 2, -1, 3});
-    QVERIFY(f);
-    const double params[] = {1.0, 100.0};
-    double sum = 0.0;
-    for (int i = 0; i < 400; ++i)
-        for (int j = 0; j < 400; ++j)
-            sum += f->expression().value(-2 + 4 * i / 399.0, -1 + 4 * j / 399.0, params);
-    const double mapMs = double(timer.nsecsElapsed()) / 1e6;
-    QVERIFY(std::isfinite(sum));
-
-    FunctionProblem builtin;
-    builtin.function = "rosenbrock";
-    builtin.params = ParamSet::defaults(findFunction("rosenbrock")->params);
-    builtin.start = {-1.5, 2.0};
-    FunctionProblem custom = builtin;
-    custom.function = "custom";
-    custom.custom.function = f;
-    // Interleaved and the fastest of 7 each, so that another process's load hits both alike.
-    auto timeRun = [](const FunctionProblem& p) {
-        const Experiment e = adamExperiment(p, 100000, 0.001);
-        QElapsedTimer t;
-        t.start();
-        FunctionRun run(e, expandRuns(e).front());
-        while (run.advance()) {
-        }
-        return double(t.nsecsElapsed()) / 100000.0;
-    };
-    double builtinNs = 1e300, customNs = 1e300;
-    for (int rep = 0; rep < 7; ++rep) {
-        builtinNs = std::min(builtinNs, timeRun(builtin));
-        customNs = std::min(customNs, timeRun(custom));
-    }
-    qInfo("parse + 400x400 map: %.2f ms; a run step: built-in %.1f ns, typed %.1f ns (x%.2f)",
-          mapMs, builtinNs, customNs, customNs / builtinNs);
-    QVERIFY2(mapMs < 50.0, "a 400x400 map must take well under 100 ms");
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    // Sanitizers slow the interpreter's memory traffic far more than the built-in's arithmetic.
-    qInfo("sanitizer build: the run-cost ratio is not checked");
-#else
-    QVERIFY2(customNs < 4.0 * builtinNs, "a typed function must cost at most a few built-ins");
-#endif
 }
 
 void TestCustomFunction::cliRunsAndRefuses() {
