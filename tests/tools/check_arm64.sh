@@ -14,7 +14,7 @@
 #       qt6-base-dev:arm64 zlib1g-dev:arm64 libboost1.74-dev:arm64
 # plus the host's packages of debian-packages.txt (host Qt 6 for moc, Eigen, nlohmann-json).
 # OPTISCOPE_REFERENCE_DIR (environment) overrides the folder of the PyTorch/Keras golden data.
-# On a 2-core x86-64 machine: about 5 min to build (-j2), 2 min for the tests under QEMU.
+# On a 2-core x86-64 machine: 3 to 5 min to build (-j2), 1 to 2 min for the tests under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-arm64}
