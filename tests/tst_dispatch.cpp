@@ -422,9 +422,27 @@ private slots:
 
     /// OPTISCOPE_ISA forces a lower level, never a higher one than the CPU has; an unknown name
     /// keeps the best. Each case is a child process (the level is decided once per process).
+    /// In a cross build the child runs through the emulator that ctest ran this test with
+    /// (OPTISCOPE_TEST_EMULATOR, set by tests/CMakeLists.txt; without a binfmt_misc entry the
+    /// kernel cannot start a foreign binary), and a shell starts it: under qemu-user (7.2) the
+    /// emulated QProcess cannot start anything (its clone with CLONE_PIDFD fails with EINVAL).
     void environmentForcesLevel() {
         const simd::Isa best = simd::bestIsa();
-        auto childLevel = [](const QString& value) {
+        const QByteArray emulator = qgetenv("OPTISCOPE_TEST_EMULATOR");
+        auto childLevel = [&emulator](const QString& value) {
+            if (!emulator.isEmpty()) {
+                const QByteArray command =
+                    "OPTISCOPE_ISA='" + value.toLatin1() + "' " + emulator + " '" +
+                    QCoreApplication::applicationFilePath().toLocal8Bit() + "' --print-isa";
+                FILE* pipe = popen(command.constData(), "r");
+                if (!pipe)
+                    return QString("popen failed");
+                char line[64] = {};
+                const bool read = std::fgets(line, sizeof line, pipe) != nullptr;
+                const int status = pclose(pipe);
+                return read && status == 0 ? QString::fromLatin1(line).trimmed()
+                                           : QString("child failed");
+            }
             QProcess child;
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert("OPTISCOPE_ISA", value);
