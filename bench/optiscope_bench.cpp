@@ -173,8 +173,8 @@ Workload typedMap() {
                                                   PlotBounds{-2, 2, -1, 3}, {}, &why);
                     for (int i = 0; i < 400; ++i)
                         for (int j = 0; j < 400; ++j)
-                            sum += f->expression().value(-2 + 4 * i / 399.0,
-                                                         -1 + 4 * j / 399.0, params);
+                            sum += f->expression().value(-2 + 4 * i / 399.0, -1 + 4 * j / 399.0,
+                                                         params);
                 }
                 if (!std::isfinite(sum))
                     std::fprintf(stderr, "typed map: not finite\n");

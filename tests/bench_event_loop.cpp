@@ -14,11 +14,10 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <QTimer>
-#include <QGraphicsView>
-#include <QGraphicsItem>
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <vector>
 
@@ -150,11 +149,5 @@ int main(int argc, char* argv[]) {
     std::printf("rows kept per run: at most %zu\n", rows);
     for (const auto& [name, ms] : app.slowest)
         std::printf("  slow dispatch: %-50s %.1f ms\n", qPrintable(name), ms);
-    for (QGraphicsView* v : window.findChildren<QGraphicsView*>()) {
-        std::map<QString,int> kinds; int visible = 0;
-        for (QGraphicsItem* it : v->scene()->items()) { if (it->isVisible()) { ++visible; kinds[QString::number(it->type())]++; } }
-        QString k; for (auto& [a,b] : kinds) k += a + ":" + QString::number(b) + " ";
-        std::printf("view %s visible=%d items %d: %s\n", v->isVisible() ? "shown" : "hidden", visible, int(v->scene()->items().size()), qPrintable(k));
-    }
     return 0;
 }
