@@ -166,6 +166,7 @@ void TestResponsiveness::stepCounterKeepsItsSize() {
             counter = l;
     QVERIFY(counter);
     QCOMPARE(counter->minimumSize(), counter->maximumSize());
+    QVERIFY(counter->height() >= counter->fontMetrics().height());
     const QSize size = counter->size();
     const QString widest = QStringLiteral("  step %L1 / %L1 · done").arg(20000);
     QVERIFY2(counter->width() >= counter->fontMetrics().horizontalAdvance(widest),

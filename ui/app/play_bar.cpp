@@ -150,8 +150,9 @@ void PlayBar::refreshStatus() {
     if (widest != m_statusWidest) {
         m_statusWidest = widest;
         const QFontMetrics fm(m_status->font());
+        // (The label may still be empty: its size hint would be no height at all.)
         m_status->setFixedSize(fm.horizontalAdvance(widest) + fm.averageCharWidth(),
-                               m_status->sizeHint().height());
+                               std::max(fm.height(), m_status->sizeHint().height()));
     }
     m_status->setText(format.arg(done).arg(total).arg(finished ? tr(" · done") : QString()));
 }
