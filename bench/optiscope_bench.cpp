@@ -104,11 +104,11 @@ double measure(const Workload& w, const Options& o) {
 // value and gradient and the divergence checks, exactly what the CLI and the GUI's worker execute
 // per step.
 
-Workload function2d() {
+/// Steps of --optimizer's rule (lr 0.001) on `problem` from (-1.5, 2), per second.
+Workload functionSteps(const std::string& name, FunctionProblem problem) {
     auto experiment = std::make_shared<Experiment>();
     experiment->problemType = Experiment::ProblemType::Function;
-    experiment->function.function = "rosenbrock";
-    experiment->function.params = ParamSet::defaults(findFunction("rosenbrock")->params);
+    experiment->function = std::move(problem);
     experiment->function.start = Eigen::Vector2d(-1.5, 2.0);
     experiment->steps = 1000000000;
     RunConfig run;
@@ -118,19 +118,24 @@ Workload function2d() {
     run.optimizer.params.set("lr", 0.001);
     experiment->runs.push_back(run);
     const RunInstance instance = expandRuns(*experiment).front();
-    return {g_optimizer + "_2d_rosenbrock_steps_per_s", 1.0,
-            [experiment, instance](long long iterations) {
+    return {name, 1.0, [experiment, instance, name](long long iterations) {
                 FunctionRun fr(*experiment, instance);
                 for (long long i = 0; i < iterations; ++i)
                     fr.advance();
                 if (fr.diverged())
-                    std::fprintf(stderr, "%s_2d: diverged\n", g_optimizer.c_str());
+                    std::fprintf(stderr, "%s: diverged\n", name.c_str());
             }};
 }
 
-// The same on Rosenbrock typed as an expression (function "custom"): what the function lab's
-// interpreter and its dual-number gradient cost per step, beside the built-in above.
-Workload typed2d() {
+Workload function2d() {
+    FunctionProblem problem;
+    problem.function = "rosenbrock";
+    problem.params = ParamSet::defaults(findFunction("rosenbrock")->params);
+    return functionSteps(g_optimizer + "_2d_rosenbrock_steps_per_s", std::move(problem));
+}
+
+/// Rosenbrock typed as an expression, on the map's default square.
+std::shared_ptr<const CustomFunction> typedRosenbrock() {
     CustomFunction::Error why;
     auto f = CustomFunction::make("(a - x)^2 + b*(y - x^2)^2", {{"a", 1.0}, {"b", 100.0}},
                                   PlotBounds{-2, 2, -1, 3}, {}, &why);
@@ -138,26 +143,17 @@ Workload typed2d() {
         std::fprintf(stderr, "typed function: %s\n", why.text().c_str());
         std::exit(1);
     }
-    auto experiment = std::make_shared<Experiment>();
-    experiment->problemType = Experiment::ProblemType::Function;
-    experiment->function.function = "custom";
-    experiment->function.custom.function = f;
-    experiment->function.params = ParamSet::defaults(f->info().params);
-    experiment->function.start = Eigen::Vector2d(-1.5, 2.0);
-    experiment->steps = 1000000000;
-    RunConfig run;
-    run.name = g_optimizer;
-    run.optimizer.type = g_optimizer;
-    run.optimizer.params = ParamSet::defaults(findOptimizer(g_optimizer)->params);
-    run.optimizer.params.set("lr", 0.001);
-    experiment->runs.push_back(run);
-    const RunInstance instance = expandRuns(*experiment).front();
-    return {g_optimizer + "_2d_typed_rosenbrock_steps_per_s", 1.0,
-            [experiment, instance](long long iterations) {
-                FunctionRun fr(*experiment, instance);
-                for (long long i = 0; i < iterations; ++i)
-                    fr.advance();
-            }};
+    return f;
+}
+
+// The same on Rosenbrock typed as an expression (function "custom"): what the function lab's
+// interpreter and its dual-number gradient cost per step, beside the built-in above.
+Workload typed2d() {
+    FunctionProblem problem;
+    problem.function = "custom";
+    problem.custom.function = typedRosenbrock();
+    problem.params = ParamSet::defaults(problem.custom.function->info().params);
+    return functionSteps(g_optimizer + "_2d_typed_rosenbrock_steps_per_s", std::move(problem));
 }
 
 // The function lab's map as the user types: parse the expression, then f on a 400 × 400 grid
@@ -167,10 +163,7 @@ Workload typedMap() {
                 const double params[] = {1.0, 100.0};
                 double sum = 0.0;
                 for (long long k = 0; k < iterations; ++k) {
-                    CustomFunction::Error why;
-                    auto f = CustomFunction::make("(a - x)^2 + b*(y - x^2)^2",
-                                                  {{"a", 1.0}, {"b", 100.0}},
-                                                  PlotBounds{-2, 2, -1, 3}, {}, &why);
+                    const auto f = typedRosenbrock();
                     for (int i = 0; i < 400; ++i)
                         for (int j = 0; j < 400; ++j)
                             sum += f->expression().value(-2 + 4 * i / 399.0, -1 + 4 * j / 399.0,
